@@ -1,0 +1,98 @@
+# lifeline - top-level build. `make` builds the host programs and checks that
+# the core compiles freestanding; `make check` runs every test tier.
+BUILD    := build
+CC       ?= gcc
+CLANG    ?= clang
+WARN     := -Wall -Wextra -Werror
+CSTD     := -std=gnu11
+INCS     := -I.
+
+HOST_CFLAGS := $(CSTD) $(WARN) $(INCS) -O2 -g -D_GNU_SOURCE
+FW_CFLAGS   := $(CSTD) $(WARN) $(INCS) -O2 -ffreestanding -nostdlib \
+	       -mno-red-zone -fno-stack-protector -mno-mmx -mno-sse -mno-sse2 \
+	       -mno-avx -fno-builtin -fno-pic -mcmodel=kernel
+FUZZ_CFLAGS := $(CSTD) $(WARN) $(INCS) -O1 -g -D_GNU_SOURCE \
+	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+# Core sources build for both the host and the firmware. Files named
+# *_host.c are host-only (TAP driver, host console); lib/builtins.c is
+# firmware-only (libc symbols for freestanding code).
+CORE_DIRS  := lib net iscsi dump boot
+CORE_ALL   := $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c))
+HOST_SRCS  := $(filter-out lib/builtins.c,$(CORE_ALL))
+FW_SRCS    := $(filter-out %_host.c,$(CORE_ALL))
+FUZZ_SRCS  := $(HOST_SRCS)
+
+HOST_OBJS  := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
+FW_OBJS    := $(FW_SRCS:%.c=$(BUILD)/fw/%.o)
+FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
+HOST_LIB   := $(BUILD)/host/libcore.a
+FUZZ_LIB   := $(BUILD)/fuzzobj/libcore.a
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRCS  := $(wildcard tools/*.c)
+TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
+HTEST_SRCS := $(wildcard tests/hosted/*.c)
+HTEST_BINS := $(HTEST_SRCS:tests/hosted/%.c=$(BUILD)/tests/%)
+FUZZ_TSRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(FUZZ_TSRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+.PHONY: all host fw check unit bench fuzz demo deps clean
+all: host fw
+
+host: $(HOST_LIB) $(UNIT_BINS) $(TOOL_BINS) $(HTEST_BINS)
+fw: $(FW_OBJS)
+
+deps:
+	@bash tools/deps.sh
+
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fw/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(HOST_LIB): $(HOST_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $< $(HOST_LIB) -o $@
+$(BUILD)/tests/%: tests/hosted/%.c $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $< $(HOST_LIB) -o $@
+$(BUILD)/tools/%: tools/%.c $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $< $(HOST_LIB) -o $@
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_LIB) -o $@
+
+fuzz: deps $(FUZZ_BINS)
+	@bash tests/fuzz/run.sh long
+
+check: deps all $(FUZZ_BINS)
+	@bash tests/run.sh
+
+unit: all
+	@bash tests/run.sh unit
+
+bench: deps all
+	@bash tests/bench/run.sh
+
+demo: deps all
+	@bash tools/demo.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

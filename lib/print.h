@@ -1,0 +1,22 @@
+/* lib/print.h - formatted printing without libc: %d %i %u %x %X %p %s %c %%
+ * with flags '-', '0', width, precision (.N and .*), and l / ll / z / h
+ * length modifiers; plus %I for a host-order IPv4 address (u32) and %M for a
+ * 6-byte MAC (pointer). Output goes to a buffer or to the console sink. */
+#ifndef LIB_PRINT_H
+#define LIB_PRINT_H
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Like C99 vsnprintf: returns the length the full output would have. */
+int ll_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int ll_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The console: one sink, set by the entry (serial + screen in firmware,
+ * stderr on the host). Without a sink, output is dropped. */
+typedef void (*ll_console_fn)(void *ctx, const char *s, size_t len);
+void ll_console_set(ll_console_fn fn, void *ctx);
+int ll_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ll_vprintf(const char *fmt, va_list ap);
+
+#endif

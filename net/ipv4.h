@@ -1,0 +1,38 @@
+/* net/ipv4.h - IPv4 (RFC 791) input validation and output with routing via
+ * the gateway, plus ICMP echo reply (RFC 792). Fragments are dropped. */
+#ifndef NET_IPV4_H
+#define NET_IPV4_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define IPV4_HLEN 20
+#define IP_PROTO_ICMP 1
+#define IP_PROTO_TCP  6
+#define IP_PROTO_UDP  17
+#define IPV4_BROADCAST 0xffffffffu
+
+struct ipv4_state {
+	uint16_t next_id;
+	uint32_t rx_short, rx_bad_version, rx_bad_hlen, rx_bad_csum,
+		 rx_bad_len, rx_fragment, rx_not_us, rx_proto;
+	uint32_t icmp_echo_replied, icmp_bad;
+};
+
+struct net_stack;
+
+/* The Internet checksum (RFC 1071) over data, folded with a start sum. */
+uint32_t inet_sum(const void *data, size_t len, uint32_t sum);
+uint16_t inet_fold(uint32_t sum);
+/* Pseudo-header sum for TCP/UDP checksums (host-order addresses). */
+uint32_t inet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
+
+void ipv4_input(struct net_stack *ns, const uint8_t *pkt, size_t len);
+/* Prepend an IPv4 header in front of payload (in ns->txbuf, with headroom
+ * for IP + Ethernet), resolve the next hop (ARP; may return LL_EAGAIN with
+ * a request sent) and transmit. dst may be IPV4_BROADCAST. */
+int ipv4_output(struct net_stack *ns, uint32_t dst, uint8_t proto,
+		uint8_t *payload, size_t len);
+/* Next hop for dst: dst itself on-link, else the gateway (0 if none). */
+uint32_t ipv4_next_hop(const struct net_stack *ns, uint32_t dst);
+
+#endif

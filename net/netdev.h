@@ -1,0 +1,46 @@
+/* net/netdev.h - the driver interface: every NIC driver (UNDI, e1000,
+ * virtio-net, EFI SNP, host TAP, fault wrapper) offers these hooks and
+ * nothing above net/ sees a register. */
+#ifndef NET_NETDEV_H
+#define NET_NETDEV_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define ETH_ALEN 6
+#define NETDEV_FRAME_MAX 1518 /* largest frame handed up or down, no FCS */
+
+struct netdev;
+
+/* Called by poll for each received frame; the frame is valid only for the
+ * duration of the call (the driver reuses its buffer afterwards). */
+typedef void (*netdev_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
+
+struct netdev_ops {
+	/* Reset and start the device; fills mac and mtu. 0 or error. */
+	int (*open)(struct netdev *nd);
+	/* Stop the device and release what open took. */
+	void (*close)(struct netdev *nd);
+	/* Queue one whole Ethernet frame (no FCS). The frame is copied or sent
+	 * before return, so the caller may reuse its buffer at once. Returns 0,
+	 * LL_EAGAIN when the TX ring is full (caller retries after poll), or
+	 * another error. */
+	int (*transmit)(struct netdev *nd, const void *frame, size_t len);
+	/* Reap finished TX and hand up to budget received frames through rx.
+	 * Returns the number of frames handed up, or a negative error. Never
+	 * blocks. */
+	int (*poll)(struct netdev *nd, netdev_rx_fn rx, void *ctx, unsigned budget);
+	/* Optional: sleep at most max_us or until a frame may be ready. Drivers
+	 * on real hardware leave it NULL (the caller just polls again). */
+	void (*wait)(struct netdev *nd, uint32_t max_us);
+};
+
+struct netdev {
+	const struct netdev_ops *ops;
+	void *priv;              /* driver state */
+	const char *name;        /* for messages */
+	uint8_t mac[ETH_ALEN];   /* set by open */
+	uint16_t mtu;            /* IP MTU, set by open (1500 for Ethernet) */
+	uint64_t tx_frames, rx_frames, tx_errors;
+};
+
+#endif

@@ -1,0 +1,110 @@
+/* net/tcp.h - polled TCP client (RFC 9293): active open with MSS and window
+ * scaling, many segments in flight within cwnd and the peer's window,
+ * RFC 6298 RTO with backoff, fast retransmit/recovery (RFC 5681/6582),
+ * out-of-order reassembly, delayed ACKs, zero-window probes, FIN/RST.
+ * Buffers are rings the caller hands in; nothing is allocated per packet. */
+#ifndef NET_TCP_H
+#define NET_TCP_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum tcp_st {
+	TCP_CLOSED = 0, TCP_SYN_SENT, TCP_ESTABLISHED, TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2, TCP_CLOSING, TCP_TIME_WAIT, TCP_CLOSE_WAIT, TCP_LAST_ACK,
+};
+
+#define TCP_MAX_CONNS 4
+#define TCP_OOO_MAX 8          /* out-of-order intervals kept */
+
+struct net_stack;
+
+struct tcp_conn {
+	struct net_stack *ns;
+	enum tcp_st state;
+	int error;                 /* sticky LL_E* once the connection died */
+	uint32_t local_ip, remote_ip;
+	uint16_t local_port, remote_port;
+	uint8_t remote_mac[6];
+
+	/* send side (RFC names): ring holds [snd_una, snd_una + tx_len) */
+	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+	uint8_t snd_wscale, rcv_wscale;
+	uint16_t mss;              /* effective send MSS */
+	uint8_t *tx_buf;
+	uint32_t tx_size, tx_len;  /* tx_len: bytes queued not yet acked */
+	int fin_queued;
+
+	/* receive side: ring holds in-order bytes not yet read by the user,
+	 * plus out-of-order data placed at its offset past them */
+	uint32_t irs, rcv_nxt;
+	uint8_t *rx_buf;
+	uint32_t rx_size, rx_head, rx_len;
+	struct { uint32_t start, end; } ooo[TCP_OOO_MAX]; /* seq ranges */
+	int ooo_n;
+	int fin_rcvd;
+
+	/* congestion control and timers (all times absolute us) */
+	uint32_t cwnd, ssthresh, dupacks, recover;
+	int in_recovery;
+	uint32_t srtt, rttvar, rto; /* us; srtt scaled x8, rttvar x4 */
+	uint32_t rtt_seq; uint64_t rtt_start; int rtt_timing;
+	uint64_t rto_deadline;      /* 0: not armed */
+	int backoff;
+	uint64_t delack_deadline;   /* 0: no ACK owed */
+	uint32_t segs_unacked;      /* in-order segments since our last ACK */
+	uint64_t persist_deadline;  /* zero-window probe timer */
+	uint64_t timewait_deadline;
+
+	struct tcp_stats {
+		uint32_t segs_out, segs_in, retrans, fast_retrans, timeouts,
+			 dup_acks, ooo_segs, bad_csum, bad_seg, probes;
+	} st;
+};
+
+struct tcp_state {
+	struct tcp_conn *conns[TCP_MAX_CONNS];
+	uint16_t next_port;
+	uint32_t rx_no_conn, rx_bad_csum, rx_short, rsts_sent;
+	uint32_t isn_seed;
+};
+
+/* Prepare c with caller-owned rings (sizes powers of two, rx <= 1 GiB). */
+int tcp_conn_init(struct tcp_conn *c, void *tx_buf, uint32_t tx_size,
+		  void *rx_buf, uint32_t rx_size);
+/* Send SYN and return at once (state SYN_SENT); net_poll completes it. */
+int tcp_connect_start(struct net_stack *ns, struct tcp_conn *c,
+		      uint32_t ip, uint16_t port);
+/* Active open, polling until ESTABLISHED or error or deadline. */
+int tcp_connect(struct net_stack *ns, struct tcp_conn *c, uint32_t ip,
+		uint16_t port, uint64_t deadline);
+/* Copy up to len bytes into the send ring and start sending.
+ * Returns bytes taken (0 when the ring is full) or the sticky error. */
+long tcp_write(struct tcp_conn *c, const void *data, size_t len);
+/* Blocking write of all len bytes, polling, bounded by deadline. */
+int tcp_write_all(struct tcp_conn *c, const void *data, size_t len, uint64_t deadline);
+/* Copy up to len in-order bytes out. Returns bytes (0: none yet), or
+ * LL_ESHUTDOWN once the peer's FIN has been read past, or the error. */
+long tcp_read(struct tcp_conn *c, void *buf, size_t len);
+/* Blocking read of exactly len bytes, bounded by deadline. */
+int tcp_read_all(struct tcp_conn *c, void *buf, size_t len, uint64_t deadline);
+/* Zero-copy receive: the first contiguous readable run, then consume. */
+size_t tcp_rx_peek(struct tcp_conn *c, const uint8_t **data);
+void tcp_rx_consume(struct tcp_conn *c, size_t n);
+size_t tcp_rx_avail(const struct tcp_conn *c);
+size_t tcp_tx_free(const struct tcp_conn *c);
+/* Bytes written but not yet acknowledged by the peer. */
+size_t tcp_tx_pending(const struct tcp_conn *c);
+/* Orderly close: FIN after queued data, wait (bounded) for it to be acked
+ * and for the peer's FIN; then the connection slot is released. */
+int tcp_close(struct tcp_conn *c, uint64_t deadline);
+/* Send RST and release at once. */
+void tcp_abort(struct tcp_conn *c);
+
+/* Called by ipv4_input (after IP validation) and net_poll. */
+void tcp_input(struct net_stack *ns, uint32_t src, uint32_t dst,
+	       const uint8_t *seg, size_t len);
+void tcp_timers(struct net_stack *ns);
+/* Earliest armed timer of all connections (absolute us), 0 if none. */
+uint64_t tcp_next_timer(const struct net_stack *ns);
+
+#endif

@@ -1,0 +1,43 @@
+#!/bin/bash
+# tests/run.sh - run every test tier and count the PASS/FAIL lines each test
+# prints; ends with "N passed, N failed" and fails on any failure.
+# Usage: tests/run.sh [unit|hosted|fuzz|qemu]...  (default: all tiers)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TIERS=("$@"); [ ${#TIERS[@]} -eq 0 ] && TIERS=(unit hosted fuzz qemu)
+LOG=build/test-logs; mkdir -p "$LOG"
+pass=0; fail=0
+
+# run NAME TIMEOUT CMD... : run one test program, count its PASS/FAIL lines;
+# a crash, timeout or non-zero exit without a FAIL line counts as a failure.
+run() {
+	local name=$1 tmo=$2; shift 2
+	local out="$LOG/${name//\//_}.log"
+	timeout -k 10 "$tmo" "$@" >"$out" 2>&1
+	local rc=$?
+	local p f
+	p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out")
+	grep -E '^(PASS|FAIL) ' "$out"
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $name (exit $rc; log $out)"; f=$((f + 1))
+		tail -n 20 "$out" | sed 's/^/  | /'
+	elif [ "$f" -ne 0 ]; then
+		grep -E '^  ' "$out" | head -n 20 | sed 's/^/  | /'
+	fi
+	pass=$((pass + p)); fail=$((fail + f))
+}
+
+for tier in "${TIERS[@]}"; do
+	case $tier in
+	unit)
+		for t in build/tests/test_*; do run "unit/${t##*/}" 300 "$t"; done ;;
+	hosted)
+		for t in tests/hosted/*.sh; do [ -e "$t" ] && run "hosted/${t##*/}" 900 bash "$t"; done ;;
+	fuzz)
+		[ -x tests/fuzz/run.sh ] || [ -e tests/fuzz/run.sh ] && run "fuzz/smoke" 600 bash tests/fuzz/run.sh smoke ;;
+	qemu)
+		for t in tests/qemu/*.sh; do [ -e "$t" ] && run "qemu/${t##*/}" 1200 bash "$t"; done ;;
+	esac
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,20 @@
+#!/bin/bash
+# tools/deps.sh - install the Debian packages the build and tests need, only
+# when something is missing (called by make deps / check / bench / demo).
+set -euo pipefail
+PKGS=(gcc make clang libclang-rt-14-dev llvm binutils iproute2 iputils-ping
+      dnsmasq-base)
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+		|| missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages (${missing[*]}); run as root to install" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q "${missing[@]}"
