@@ -15,11 +15,14 @@ struct arp_entry {
 	uint8_t resolved;
 	uint64_t expires;     /* absolute us */
 	uint64_t last_request;
+	uint64_t last_used;   /* for LRU replacement when the cache is full */
 };
 
 struct arp_state {
 	struct arp_entry cache[ARP_CACHE_SIZE];
-	uint32_t rx_bad;      /* malformed or not for us */
+	uint32_t rx_bad;      /* malformed (short, not IPv4-over-Ethernet, bad
+			       * sender address) */
+	uint32_t rx_not_us;   /* well-formed but neither for us nor cached */
 	uint32_t requests_sent, replies_sent;
 };
 

@@ -16,20 +16,32 @@ struct ipv4_state {
 	uint32_t rx_short, rx_bad_version, rx_bad_hlen, rx_bad_csum,
 		 rx_bad_len, rx_fragment, rx_not_us, rx_proto;
 	uint32_t icmp_echo_replied, icmp_bad;
+	uint32_t icmp_ignored;   /* valid ICMP other than an echo request to us */
 };
 
 struct net_stack;
 
-/* The Internet checksum (RFC 1071) over data, folded with a start sum. */
+/* The Internet checksum (RFC 1071). inet_sum adds data (16-bit big-endian
+ * words, an odd last byte padded with zero) to a running sum and returns it
+ * reduced to 16 bits, not complemented; chain calls over even-length pieces.
+ * inet_fold returns the one's complement of the folded sum: the value to
+ * store in a checksum field (host order, store with put_be16), and 0 when a
+ * sum taken over data that includes a correct checksum field is verified. */
 uint32_t inet_sum(const void *data, size_t len, uint32_t sum);
 uint16_t inet_fold(uint32_t sum);
 /* Pseudo-header sum for TCP/UDP checksums (host-order addresses). */
 uint32_t inet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
 
 void ipv4_input(struct net_stack *ns, const uint8_t *pkt, size_t len);
+/* ICMP (RFC 792) datagram after IP validation: answers echo requests. */
+void icmp_input(struct net_stack *ns, uint32_t src, uint32_t dst,
+		const uint8_t *pkt, size_t len);
 /* Prepend an IPv4 header in front of payload (in ns->txbuf, with headroom
  * for IP + Ethernet), resolve the next hop (ARP; may return LL_EAGAIN with
- * a request sent) and transmit. dst may be IPV4_BROADCAST. */
+ * a request sent) and transmit. dst may be IPV4_BROADCAST. On LL_EAGAIN the
+ * ARP request was built in the headroom of ns->txbuf: the payload bytes are
+ * kept but headers in front of them may be overwritten, so rebuild the
+ * packet to retry. LL_EHOSTUNREACH when dst is off-link with no gateway. */
 int ipv4_output(struct net_stack *ns, uint32_t dst, uint8_t proto,
 		uint8_t *payload, size_t len);
 /* Next hop for dst: dst itself on-link, else the gateway (0 if none). */

@@ -26,6 +26,7 @@ struct net_ipcfg {
 struct net_counters {
 	uint32_t rx_short;      /* shorter than an Ethernet header */
 	uint32_t rx_not_us;     /* unicast MAC not ours */
+	uint32_t rx_multicast;  /* multicast (not broadcast) MAC: ignored */
 	uint32_t rx_ethertype;  /* unknown ethertype */
 	uint32_t tx_errors;     /* driver refused a frame */
 };
