@@ -19,4 +19,17 @@ void ll_console_set(ll_console_fn fn, void *ctx);
 int ll_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ll_vprintf(const char *fmt, va_list ap);
 
+/* gcc and clang's format checkers do not know %I and %M and reject them
+ * under -Werror in calls to the checked functions above; code can print
+ * addresses with these checked spellings instead (same output):
+ *   ll_printf("ip " LL_IPV4_FMT "\n", LL_IPV4_ARGS(ip)); */
+#define LL_IPV4_FMT "%u.%u.%u.%u"
+#define LL_IPV4_ARGS(ip)                                                   \
+	(unsigned)(((ip) >> 24) & 0xff), (unsigned)(((ip) >> 16) & 0xff), \
+	(unsigned)(((ip) >> 8) & 0xff), (unsigned)((ip) & 0xff)
+#define LL_MAC_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
+#define LL_MAC_ARGS(m)                                                     \
+	(unsigned)(m)[0], (unsigned)(m)[1], (unsigned)(m)[2],              \
+	(unsigned)(m)[3], (unsigned)(m)[4], (unsigned)(m)[5]
+
 #endif
