@@ -35,5 +35,8 @@ int arp_lookup(struct net_stack *ns, uint32_t ip, uint8_t mac[6]);
 int arp_resolve(struct net_stack *ns, uint32_t ip, uint8_t mac[6], uint64_t deadline);
 /* Expire old entries (called from net_poll). */
 void arp_timers(struct net_stack *ns);
+/* Gratuitous ARP: a broadcast request for our own address, so neighbours
+ * update their caches. LL_EINVAL when no address is configured. */
+int arp_announce(struct net_stack *ns);
 
 #endif

@@ -1,0 +1,69 @@
+/* net/net.c - the network stack's polled loop: bind a netdev and a clock,
+ * hand received frames to Ethernet, run ARP and TCP timers, idle politely. */
+#include "net/net.h"
+#include "net/eth.h"
+#include "lib/mem.h"
+
+#define NET_POLL_BUDGET 64 /* frames handed up per poll step */
+
+void net_init(struct net_stack *ns, struct netdev *dev, const struct ll_clock *clk)
+{
+	uint64_t now;
+
+	memset(ns, 0, sizeof(*ns));
+	ns->dev = dev;
+	ns->clock = *clk;
+	now = ll_now(clk);
+	/* Vary the IP id and the TCP ISN seed between boots and hosts. */
+	ns->ipv4.next_id = (uint16_t)(now ^ (now >> 16) ^ dev->mac[5]);
+	ns->tcp.isn_seed = (uint32_t)(now ^ (now >> 32)) ^
+			   ((uint32_t)dev->mac[4] << 8 | dev->mac[5]);
+}
+
+void net_rx_frame(struct net_stack *ns, const uint8_t *frame, size_t len)
+{
+	eth_input(ns, frame, len);
+}
+
+static void net_rx_cb(void *ctx, const uint8_t *frame, size_t len)
+{
+	net_rx_frame(ctx, frame, len);
+}
+
+int net_poll(struct net_stack *ns)
+{
+	int n = ns->dev->ops->poll(ns->dev, net_rx_cb, ns, NET_POLL_BUDGET);
+
+	arp_timers(ns);
+	tcp_timers(ns);
+	return n;
+}
+
+/* Microseconds to idle: max_us, cut short by the earliest TCP timer. */
+static uint32_t net_idle_us(struct net_stack *ns, uint32_t max_us)
+{
+	uint64_t next = tcp_next_timer(ns);
+	uint64_t now;
+
+	if (!next)
+		return max_us;
+	now = net_now(ns);
+	if (next <= now)
+		return 0;
+	if (next - now < max_us)
+		return (uint32_t)(next - now);
+	return max_us;
+}
+
+int net_poll_wait(struct net_stack *ns, uint32_t max_us)
+{
+	int n = net_poll(ns);
+	uint32_t idle;
+
+	if (n != 0 || !ns->dev->ops->wait)
+		return n;
+	idle = net_idle_us(ns, max_us);
+	if (idle)
+		ns->dev->ops->wait(ns->dev, idle);
+	return 0;
+}
