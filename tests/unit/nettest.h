@@ -5,6 +5,7 @@
 #ifndef TESTS_NETTEST_H
 #define TESTS_NETTEST_H
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "tests/unit/fakenet.h"
 #include "net/net.h"
