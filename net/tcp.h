@@ -32,7 +32,11 @@ struct tcp_conn {
 	uint16_t mss;              /* effective send MSS */
 	uint8_t *tx_buf;
 	uint32_t tx_size, tx_len;  /* tx_len: bytes queued not yet acked */
+	uint32_t tx_head;          /* ring index of the byte at snd_buf_seq */
+	uint32_t snd_buf_seq;      /* sequence number of the ring's first byte */
+	uint32_t max_sndwnd;       /* largest window the peer offered */
 	int fin_queued;
+	uint32_t iss_fixed;        /* tests: nonzero forces the ISS */
 
 	/* receive side: ring holds in-order bytes not yet read by the user,
 	 * plus out-of-order data placed at its offset past them */
@@ -42,6 +46,8 @@ struct tcp_conn {
 	struct { uint32_t start, end; } ooo[TCP_OOO_MAX]; /* seq ranges */
 	int ooo_n;
 	int fin_rcvd;
+	uint32_t rcv_adv;          /* right edge of the window last advertised */
+	int ack_now;               /* an ACK is owed at once */
 
 	/* congestion control and timers (all times absolute us) */
 	uint32_t cwnd, ssthresh, dupacks, recover;
@@ -53,11 +59,15 @@ struct tcp_conn {
 	uint64_t delack_deadline;   /* 0: no ACK owed */
 	uint32_t segs_unacked;      /* in-order segments since our last ACK */
 	uint64_t persist_deadline;  /* zero-window probe timer */
+	int persist_backoff;
+	uint32_t ca_acked;          /* bytes acked in congestion avoidance */
+	uint64_t user_deadline;     /* 0: none; retransmission gives up after */
 	uint64_t timewait_deadline;
 
 	struct tcp_stats {
 		uint32_t segs_out, segs_in, retrans, fast_retrans, timeouts,
-			 dup_acks, ooo_segs, bad_csum, bad_seg, probes;
+			 dup_acks, ooo_segs, bad_csum, bad_seg, probes,
+			 bad_ack, ooo_dropped, challenge_acks;
 	} st;
 };
 
@@ -99,6 +109,12 @@ size_t tcp_tx_pending(const struct tcp_conn *c);
 int tcp_close(struct tcp_conn *c, uint64_t deadline);
 /* Send RST and release at once. */
 void tcp_abort(struct tcp_conn *c);
+/* Give up (LL_ECONNABORTED) when retransmission is still needed after the
+ * absolute time deadline (0: only the retry bound applies). */
+void tcp_set_user_deadline(struct tcp_conn *c, uint64_t deadline);
+/* Send queued data now, including a last partial segment (tcp_write sends
+ * only full segments; net_poll flushes the rest). */
+void tcp_flush(struct tcp_conn *c);
 
 /* Called by ipv4_input (after IP validation) and net_poll. */
 void tcp_input(struct net_stack *ns, uint32_t src, uint32_t dst,
