@@ -171,7 +171,7 @@ static size_t base_tcp(struct inj *in, uint8_t *f, uint8_t flags,
 	fill_random(in, t + hlen, plen);
 	put16(t + 16, l4_csum(in, 6, t, tlen, (uint16_t)tlen));
 	ip_fix_csum(ip, INJ_IP);
-	return INJ_ETH + tlen;
+	return INJ_ETH + INJ_IP + tlen;
 }
 
 static size_t base_icmp(struct inj *in, uint8_t *f, size_t plen)
