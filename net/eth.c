@@ -76,9 +76,8 @@ static int eth_transmit(struct net_stack *ns, const uint8_t *frame, size_t len)
 		nd->ops->poll(nd, eth_rx_discard, ns, 0);
 	}
 	if (rc < 0) {
-		ns->cnt.tx_errors++;
-		nd->tx_errors++;
-		return rc == LL_EAGAIN ? LL_EAGAIN : LL_EIO;
+		ns->cnt.tx_errors++;   /* the driver counts its own in nd */
+		return rc;
 	}
 	return 0;
 }
