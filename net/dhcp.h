@@ -91,8 +91,12 @@ struct dhcp_build_req {
 };
 
 struct net_stack;
-/* Parse a BOOTP/DHCP packet (UDP payload). 0 or LL_EPROTO; long or
- * overrunning options are rejected, never read past len. */
+/* Parse a BOOTREPLY (UDP payload; op 2, Ethernet, cookie) into out.
+ * 0 or LL_EPROTO (out zeroed then); never reads past len. Overrunning or
+ * wrongly sized options are rejected; so are root path, initiator IQN and
+ * settings too long for their buffers (a hostname is truncated instead).
+ * Option overload (52) is honoured and split options are concatenated
+ * (RFC 3396). Does not check xid or chaddr: that is the caller's job. */
 int dhcp_parse(const uint8_t *pkt, size_t len, struct dhcp_lease *out);
 /* Build a BOOTREQUEST with the broadcast flag, client id (61), parameter
  * request list (55) and max size (57) into buf; returns its length
@@ -102,8 +106,11 @@ int dhcp_build(uint8_t *buf, size_t cap, const struct dhcp_build_req *r);
  * ns->ip from it without sending anything. */
 int dhcp_use_ack(struct net_stack *ns, const uint8_t *pkt, size_t len,
 		 struct dhcp_lease *out);
-/* Full exchange on ns->dev; configures ns->ip on success. Retries with
- * backoff until deadline; LL_ENOLEASE / LL_EDHCPNAK / LL_ETIMEDOUT. */
+/* Full exchange on ns->dev (binds UDP port 68 for its duration);
+ * configures ns->ip on success. Retransmits after 4, 8, 16, 32, 64, 64...
+ * s (each +/- 1 s) until deadline (absolute, net_now units): LL_ETIMEDOUT
+ * if nothing came, LL_ENOLEASE if offers came but no ACK, LL_EDHCPNAK
+ * after 3 NAKs. out->cnt says what was sent and dropped, in all cases. */
 int dhcp_run(struct net_stack *ns, struct dhcp_lease *out, uint64_t deadline);
 
 #endif
