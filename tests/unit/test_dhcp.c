@@ -211,7 +211,8 @@ static int srv_transmit(struct netdev *nd, const void *frame, size_t len)
 	}
 	s->tx_time[s->n] = s->f.now_us;
 	s->tx_type[s->n] = v[0];
-	s->tx_xid[s->n] = (uint32_t)(d[4] << 24 | d[5] << 16 | d[6] << 8 | d[7]);
+	s->tx_xid[s->n] = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 |
+			  (uint32_t)d[6] << 8 | d[7];
 	s->n++;
 	for (i = 0; i < s->n; i++)
 		discovers += s->tx_type[i] == DHCPDISCOVER;
