@@ -1,0 +1,100 @@
+/* iscsi/session.h - one iSCSI session over one polled TCP connection
+ * (RFC 7143, ERL 0): login (with redirects), SCSI tasks within the CmdSN
+ * window, immediate and unsolicited data, R2T/Data-Out, Data-In, NOP,
+ * Async, Reject, Logout, and reconnect-and-reissue after a lost connection. */
+#ifndef ISCSI_SESSION_H
+#define ISCSI_SESSION_H
+#include <stdint.h>
+#include <stddef.h>
+#include "net/net.h"
+#include "iscsi/login.h"
+
+#define ISCSI_MAX_TASKS      64   /* tasks in flight at once */
+#define ISCSI_MAX_REDIRECTS  4
+#define ISCSI_SENSE_MAX      32
+
+enum iscsi_dir { ISCSI_DIR_NONE = 0, ISCSI_DIR_READ, ISCSI_DIR_WRITE };
+
+struct iscsi_task;
+typedef void (*iscsi_done_fn)(void *ctx, struct iscsi_task *t);
+
+/* A SCSI command; the caller owns it until its done callback ran. */
+struct iscsi_task {
+	/* filled by the caller */
+	uint8_t cdb[16];
+	uint8_t cdb_len;
+	enum iscsi_dir dir;
+	uint8_t *buf;            /* data in or out */
+	uint32_t xfer_len;       /* expected data transfer length */
+	iscsi_done_fn done;      /* may be NULL: poll t->state instead */
+	void *ctx;
+	/* results, valid once state == ISCSI_TASK_DONE */
+	int result;              /* 0, LL_ESCSI (see sense), or another error */
+	uint8_t scsi_status;
+	uint8_t sense[ISCSI_SENSE_MAX];
+	uint8_t sense_len;
+	uint32_t residual;       /* under-run bytes */
+	/* session-private */
+	int state;
+	uint32_t itt, cmdsn;
+	uint32_t data_done;      /* Data-In bytes placed / Data-Out bytes sent */
+	uint32_t r2t_off, r2t_len, r2t_ttt; /* the R2T being answered */
+	int r2t_pending;
+	uint64_t deadline;
+	struct iscsi_task *next;
+};
+
+enum { ISCSI_TASK_FREE = 0, ISCSI_TASK_QUEUED, ISCSI_TASK_ACTIVE, ISCSI_TASK_DONE };
+
+enum iscsi_digest_pref { ISCSI_DIGEST_NONE = 0, ISCSI_DIGEST_PREFER, ISCSI_DIGEST_REQUIRE };
+
+struct iscsi_session_cfg {
+	uint32_t target_ip;          /* host order */
+	uint16_t target_port;        /* 0: 3260 */
+	const char *target_name;
+	const char *initiator_name;
+	const char *username, *password;                 /* NULL: no CHAP */
+	const char *reverse_username, *reverse_password; /* mutual CHAP */
+	uint8_t lun[8];              /* SAM LUN */
+	enum iscsi_digest_pref digest;
+	uint32_t io_timeout_us;      /* per command, before the session is reset; 0: 30 s */
+	uint32_t nop_interval_us;    /* our NOP-Out keepalive when idle; 0: 10 s */
+	uint32_t reconnect_limit_us; /* give up reconnecting after; 0: 60 s */
+	uint32_t tx_ring, rx_ring;   /* TCP ring sizes (powers of two); 0: 1 MiB */
+};
+
+/* The session context (one per LUN connection). Its fields are private to
+ * iscsi/session*.c; callers only use the functions below and read st. */
+struct iscsi_session;
+
+struct iscsi_stats {
+	uint64_t cmds, bytes_in, bytes_out, nops_answered, nops_sent,
+		 async_msgs, rejects, reconnects, reissued, digest_errors,
+		 redirects, bad_pdus;
+};
+
+/* Connect and log in (following at most ISCSI_MAX_REDIRECTS redirects).
+ * Buffers come from arena (taken once; nothing allocated later).
+ * Errors: LL_EAUTH, LL_ENOTARGET, LL_EREDIRECT, LL_ENEGOTIATE, LL_ELOGIN,
+ * LL_ETIMEDOUT, LL_ECONNREFUSED, LL_EHOSTUNREACH, LL_ENOMEM. */
+int iscsi_session_open(struct iscsi_session **out, struct net_stack *ns,
+		       const struct iscsi_session_cfg *cfg,
+		       struct ll_arena *arena, uint64_t deadline);
+/* Queue a task (non-blocking); it is sent as soon as the CmdSN window and
+ * the connection allow. LL_EBUSY when ISCSI_MAX_TASKS are in flight. */
+int iscsi_submit(struct iscsi_session *s, struct iscsi_task *t);
+/* One step: poll the network, parse PDUs, send what is queued, run
+ * timers (NOP, per-task deadlines, reconnect). Returns 0 or the session's
+ * fatal error (after reconnecting failed). */
+int iscsi_poll(struct iscsi_session *s);
+/* Poll until t is done or deadline; returns t->result or LL_ETIMEDOUT. */
+int iscsi_wait(struct iscsi_session *s, struct iscsi_task *t, uint64_t deadline);
+/* Tasks not yet done. */
+unsigned iscsi_inflight(const struct iscsi_session *s);
+/* Logout (bounded) and close the connection. */
+int iscsi_session_close(struct iscsi_session *s, uint64_t deadline);
+const struct iscsi_stats *iscsi_session_stats(const struct iscsi_session *s);
+/* Negotiated parameters, for messages and tests. */
+const struct iscsi_params *iscsi_session_params(const struct iscsi_session *s);
+
+#endif
