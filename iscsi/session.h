@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "net/net.h"
 #include "iscsi/login.h"
+#include "lib/alloc.h"
 
 #define ISCSI_MAX_TASKS      64   /* tasks in flight at once */
 #define ISCSI_MAX_REDIRECTS  4
