@@ -3,7 +3,7 @@
 # when something is missing (called by make deps / check / bench / demo).
 set -euo pipefail
 PKGS=(gcc make clang libclang-rt-14-dev llvm binutils iproute2 iputils-ping
-      dnsmasq-base)
+      dnsmasq-base tgt libiscsi-bin)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
