@@ -403,6 +403,9 @@ int tcp_close(struct tcp_conn *c, uint64_t deadline)
 		}
 	}
 	err = c->error;
+	/* a RST after the peer took all our data and FIN loses nothing */
+	if (err == LL_ECONNRESET && c->snd_una == tcp_data_end(c) + 1)
+		err = 0;
 	tcp_release(c);   /* TIME_WAIT is not kept: the ephemeral port moves on */
 	return err;
 }

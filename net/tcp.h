@@ -14,7 +14,7 @@ enum tcp_st {
 };
 
 #define TCP_MAX_CONNS 4
-#define TCP_OOO_MAX 8          /* out-of-order intervals kept */
+#define TCP_OOO_MAX 16         /* out-of-order intervals kept */
 
 struct net_stack;
 
@@ -45,6 +45,8 @@ struct tcp_conn {
 	uint32_t rx_size, rx_head, rx_len;
 	struct { uint32_t start, end; } ooo[TCP_OOO_MAX]; /* seq ranges */
 	int ooo_n;
+	uint32_t ooo_last;         /* start of the latest out-of-order segment */
+	int sack_ok;               /* peer sent SACK-permitted: we SACK (RFC 2018) */
 	int fin_rcvd;
 	uint32_t rcv_adv;          /* right edge of the window last advertised */
 	int ack_now;               /* an ACK is owed at once */

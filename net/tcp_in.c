@@ -28,6 +28,8 @@ static void tcp_parse_opts(struct tcp_seg *s, const uint8_t *o, uint32_t n)
 			s->opt_mss = get_be16(o + i + 2);
 		else if (kind == TCP_OPT_WS && olen == 3)
 			s->opt_ws = o[i + 2];
+		else if (kind == TCP_OPT_SACKP && olen == 2)
+			s->opt_sackp = 1;
 		i += olen;
 	}
 }
@@ -55,6 +57,7 @@ static int tcp_parse(struct tcp_seg *s, uint32_t src, uint32_t dst,
 	s->len = (uint32_t)len - doff;
 	s->opt_mss = 0;
 	s->opt_ws = -1;
+	s->opt_sackp = 0;
 	if (inet_fold(inet_sum(seg, len, inet_pseudo_sum(src, dst, IP_PROTO_TCP,
 							 (uint16_t)len))) != 0)
 		return LL_ECHECKSUM;
@@ -94,6 +97,7 @@ static void tcp_established(struct tcp_conn *c, const struct tcp_seg *s)
 		c->snd_wscale = 0;
 		c->rcv_wscale = 0;
 	}
+	c->sack_ok = s->opt_sackp;
 	c->snd_una = s->ack;
 	c->snd_wnd = s->win;                    /* never scaled in a SYN */
 	c->max_sndwnd = c->snd_wnd;

@@ -27,6 +27,9 @@
 #define TCP_OPT_NOP   1
 #define TCP_OPT_MSS   2
 #define TCP_OPT_WS    3
+#define TCP_OPT_SACKP 4
+#define TCP_OPT_SACK  5
+#define TCP_SACK_BLOCKS 4       /* most that fit without timestamps */
 
 /* Limits and timers (microseconds). */
 #define TCP_RTO_INIT      1000000u
@@ -60,6 +63,7 @@ struct tcp_seg {
 	uint16_t win;            /* raw field, not yet scaled */
 	uint16_t opt_mss;        /* 0: absent */
 	int opt_ws;              /* -1: absent */
+	int opt_sackp;           /* SACK-permitted seen */
 	const uint8_t *data;
 	uint32_t len;            /* payload bytes */
 };

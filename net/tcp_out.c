@@ -73,9 +73,10 @@ static int tcp_emit_conn(struct tcp_conn *c, uint32_t seq, uint8_t flags,
 	return tcp_emit(c->ns, &o, plen);
 }
 
+/* SYN options: MSS, window scale, SACK-permitted (we only send SACKs). */
 int tcp_send_syn(struct tcp_conn *c)
 {
-	uint8_t *opt = c->ns->txbuf + NET_TX_HEADROOM - 8;
+	uint8_t *opt = c->ns->txbuf + NET_TX_HEADROOM - 12;
 	uint32_t mtu_mss = (uint32_t)c->ns->dev->mtu - 40;
 
 	opt[0] = TCP_OPT_MSS;
@@ -85,6 +86,10 @@ int tcp_send_syn(struct tcp_conn *c)
 	opt[5] = TCP_OPT_WS;
 	opt[6] = 3;
 	opt[7] = c->rcv_wscale;
+	opt[8] = TCP_OPT_NOP;
+	opt[9] = TCP_OPT_NOP;
+	opt[10] = TCP_OPT_SACKP;
+	opt[11] = 2;
 	c->snd_nxt = c->iss + 1;
 	c->snd_max = c->iss + 1;
 	if (!c->rtt_timing && !c->backoff) {
@@ -94,7 +99,7 @@ int tcp_send_syn(struct tcp_conn *c)
 	}
 	if (!c->rto_deadline)
 		c->rto_deadline = net_now(c->ns) + c->rto;
-	return tcp_emit_conn(c, c->iss, TCP_SYN, 8, 0);
+	return tcp_emit_conn(c, c->iss, TCP_SYN, 12, 0);
 }
 
 /* Copy [seq, seq+len) of the send ring to the TX payload area and send. */
@@ -213,9 +218,43 @@ void tcp_retransmit_head(struct tcp_conn *c)
 	tcp_send_at(c, c->snd_una, len, flags);
 }
 
+/* SACK blocks (RFC 2018 4) for held out-of-order data, written just
+ * before the payload area: the block holding the latest segment first. */
+static uint8_t tcp_sack_opts(struct tcp_conn *c)
+{
+	int n = c->ooo_n < TCP_SACK_BLOCKS ? c->ooo_n : TCP_SACK_BLOCKS;
+	uint8_t len = (uint8_t)(4 + 8 * n), *o, *b;
+	int i, first = 0;
+
+	if (!c->sack_ok || !n)
+		return 0;
+	for (i = 0; i < c->ooo_n; i++)
+		if (SEQ_LEQ(c->ooo[i].start, c->ooo_last) &&
+		    SEQ_LT(c->ooo_last, c->ooo[i].end))
+			first = i;
+	o = c->ns->txbuf + NET_TX_HEADROOM - len;
+	o[0] = TCP_OPT_NOP;
+	o[1] = TCP_OPT_NOP;
+	o[2] = TCP_OPT_SACK;
+	o[3] = (uint8_t)(2 + 8 * n);
+	b = o + 4;
+	put_be32(b, c->ooo[first].start);
+	put_be32(b + 4, c->ooo[first].end);
+	b += 8;
+	for (i = 0; i < c->ooo_n && b < o + len; i++) {
+		if (i == first)
+			continue;
+		put_be32(b, c->ooo[i].start);
+		put_be32(b + 4, c->ooo[i].end);
+		b += 8;
+	}
+	return len;
+}
+
+/* A pure ACK, with SACK blocks when data is held out of order. */
 void tcp_send_ack(struct tcp_conn *c)
 {
-	tcp_emit_conn(c, c->snd_nxt, TCP_ACK, 0, 0);
+	tcp_emit_conn(c, c->snd_nxt, TCP_ACK, tcp_sack_opts(c), 0);
 }
 
 /* Zero-window probe: an old sequence number makes the peer answer with an

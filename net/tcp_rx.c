@@ -22,6 +22,16 @@ static void tcp_ooo_remove(struct tcp_conn *c, int i)
 	c->ooo_n--;
 }
 
+static int tcp_ooo_highest(const struct tcp_conn *c)
+{
+	int i, hi = 0;
+
+	for (i = 1; i < c->ooo_n; i++)
+		if (SEQ_GT(c->ooo[i].start, c->ooo[hi].start))
+			hi = i;
+	return hi;
+}
+
 /* Record [start, end) as held out of order, merging with neighbours. */
 static void tcp_ooo_add(struct tcp_conn *c, uint32_t start, uint32_t end)
 {
@@ -37,13 +47,18 @@ static void tcp_ooo_add(struct tcp_conn *c, uint32_t start, uint32_t end)
 			i = -1;                 /* merged range may touch others */
 		}
 	}
-	if (c->ooo_n >= TCP_OOO_MAX) {
-		c->st.ooo_dropped++;            /* the peer will resend it */
-		return;
+	i = c->ooo_n;
+	if (i >= TCP_OOO_MAX) {
+		/* full: keep the ranges nearest rcv_nxt, the peer resends */
+		i = tcp_ooo_highest(c);
+		c->st.ooo_dropped++;
+		if (SEQ_GT(start, c->ooo[i].start))
+			return;
+	} else {
+		c->ooo_n++;
 	}
-	c->ooo[c->ooo_n].start = start;
-	c->ooo[c->ooo_n].end = end;
-	c->ooo_n++;
+	c->ooo[i].start = start;
+	c->ooo[i].end = end;
 }
 
 /* After rcv_nxt advanced: absorb held intervals it reached. */
@@ -131,6 +146,7 @@ void tcp_deliver(struct tcp_conn *c, const struct tcp_seg *s)
 	} else if (len) {
 		tcp_rx_place(c, seq, d, len);
 		tcp_ooo_add(c, seq, seq + len);
+		c->ooo_last = seq;
 		c->st.ooo_segs++;
 		c->ack_now = 1;
 	}

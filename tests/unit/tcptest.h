@@ -83,6 +83,8 @@ struct tt_seg {
 	uint32_t seq, ack;
 	uint8_t flags;
 	int ws;                 /* -1: no window-scale option */
+	int sackp, sack_n;      /* SACK-permitted seen; SACK blocks */
+	uint32_t sack[4][2];
 	const uint8_t *data;
 	size_t len, hlen;
 };
@@ -116,6 +118,12 @@ static int tt_parse(unsigned i, struct tt_seg *s)
 		if (t[j] == 0) break;
 		if (t[j] == 2) s->mss = get_be16(t + j + 2);
 		if (t[j] == 3) s->ws = t[j + 2];
+		if (t[j] == 4) s->sackp = 1;
+		if (t[j] == 5)
+			for (s->sack_n = 0; s->sack_n < (t[j + 1] - 2) / 8 && s->sack_n < 4; s->sack_n++) {
+				s->sack[s->sack_n][0] = get_be32(t + j + 2 + 8 * s->sack_n);
+				s->sack[s->sack_n][1] = get_be32(t + j + 6 + 8 * s->sack_n);
+			}
 		j += t[j + 1];
 	}
 	return 0;
@@ -131,13 +139,16 @@ static struct tt_seg tt_last(void)
 	return s;
 }
 
+static int tt_sackp;   /* the scripted SYN-ACK offers SACK-permitted */
+
 /* Connect with a fixed ISS; answer the SYN with a SYN-ACK from irs
  * carrying mss and (ws >= 0) a window scale. The RTT is rtt_us. */
 static void tt_connect(uint32_t iss, uint32_t irs, uint16_t win, int ws,
 		       uint16_t mss, uint32_t rx_size, uint64_t rtt_us)
 {
-	uint8_t opt[8] = {2, 4, (uint8_t)(mss >> 8), (uint8_t)mss, 1, 3, 3, 0};
-	size_t n;
+	uint8_t opt[12] = {2, 4, (uint8_t)(mss >> 8), (uint8_t)mss, 1, 3, 3, 0,
+			   1, 1, 4, 2};
+	size_t n, olen = ws < 0 ? 4 : 8;
 
 	nt_setup();
 	nt_learn_peer();
@@ -146,8 +157,11 @@ static void tt_connect(uint32_t iss, uint32_t irs, uint16_t win, int ws,
 	tcp_connect_start(&ns, &conn, PEER_IP, PEER_PORT);
 	fk.now_us += rtt_us;
 	opt[7] = (uint8_t)(ws < 0 ? 0 : ws);
-	n = tt_build(tt_frame, irs, iss + 1, F_SYN | F_ACK, win, opt,
-		     ws < 0 ? 4 : 8, 0, 0);
+	if (tt_sackp) {
+		memcpy(opt + olen, "\x01\x01\x04\x02", 4);
+		olen += 4;
+	}
+	n = tt_build(tt_frame, irs, iss + 1, F_SYN | F_ACK, win, opt, olen, 0, 0);
 	nt_rx(tt_frame, n);
 	fake_tx_clear(&fk);
 }

@@ -23,10 +23,11 @@ static void test_syn_carries_mss_and_wscale(void)
 	CHECK_EQ(s.seq, 1000);
 	CHECK_EQ(s.dport, PEER_PORT);
 	CHECK(s.sport >= 49152);
-	CHECK_EQ(s.hlen, 28);
+	CHECK_EQ(s.hlen, 32);
 	CHECK_EQ(s.mss, 1460);            /* mtu 1500 - 40 */
 	CHECK_EQ(s.ws, 5);                /* 1 MiB >> 5 = 32768 fits 16 bits */
 	CHECK_EQ(s.win, 65535);           /* SYN windows are never scaled */
+	CHECK(s.sackp);                   /* we offer to send SACKs */
 }
 
 static void test_synack_establishes(void)

@@ -73,6 +73,7 @@ static void test_out_of_order_reassembly(void)
 	tt_rx(5001 + 2000, 1001, F_ACK, 65535, pat + 2000, 1000);
 	CHECK_EQ(fk.tx_n, 1);                      /* immediate duplicate ACK */
 	CHECK_EQ(tt_last().ack, 5001);
+	CHECK_EQ(tt_last().sack_n, 0);             /* peer did not allow SACK */
 	CHECK_EQ(tcp_rx_avail(&conn), 0);
 	CHECK_EQ(conn.ooo_n, 1);
 	tt_rx(5001 + 1000, 1001, F_ACK, 65535, pat + 1000, 1000);
@@ -96,6 +97,60 @@ static void test_out_of_order_reassembly(void)
 	CHECK_EQ(conn.ooo_n, 0);
 	CHECK_EQ(tcp_read(&conn, got, sizeof(got)), 4500);
 	CHECK(memcmp(got, pat, 4500) == 0);
+}
+
+static void test_sack_blocks(void)
+{
+	struct tt_seg s;
+
+	tt_sackp = 1;
+	tt_connect(1000, 5000, 65535, 7, 1460, 1u << 16, 1000);
+	tt_sackp = 0;
+	CHECK(conn.sack_ok);
+	tt_rx(5001 + 1000, 1001, F_ACK, 65535, pat, 500);
+	s = tt_last();
+	CHECK_EQ(s.ack, 5001);
+	CHECK_EQ(s.sack_n, 1);
+	CHECK_EQ(s.sack[0][0], 6001);
+	CHECK_EQ(s.sack[0][1], 6501);
+	tt_rx(5001 + 3000, 1001, F_ACK, 65535, pat, 500);
+	s = tt_last();
+	CHECK_EQ(s.sack_n, 2);
+	CHECK_EQ(s.sack[0][0], 8001);              /* the latest block first */
+	CHECK_EQ(s.sack[0][1], 8501);
+	CHECK_EQ(s.sack[1][0], 6001);
+	CHECK_EQ(s.sack[1][1], 6501);
+	tt_rx(5001, 1001, F_ACK, 65535, pat, 1000);
+	s = tt_last();
+	CHECK_EQ(s.ack, 6501);
+	CHECK_EQ(s.sack_n, 1);
+	CHECK_EQ(s.sack[0][0], 8001);
+}
+
+/* With every interval slot used, a range nearer rcv_nxt evicts the
+ * farthest one; a range beyond them all is dropped. */
+static void test_ooo_table_full(void)
+{
+	uint32_t k;
+
+	tt_connect(1000, 5000, 65535, 7, 1460, 1u << 16, 1000);
+	tt_fill(pat, sizeof(pat), 2);
+	for (k = 1; k <= 16; k++)
+		tt_rx(5001 + 200 * k + 100, 1001, F_ACK, 65535, pat + 200 * k + 100, 100);
+	CHECK_EQ(conn.ooo_n, 16);
+	CHECK_EQ(conn.st.ooo_dropped, 0);
+	tt_rx(5001 + 200 * 17 + 100, 1001, F_ACK, 65535, pat, 100);
+	CHECK_EQ(conn.ooo_n, 16);
+	CHECK_EQ(conn.st.ooo_dropped, 1);
+	tt_rx(5001 + 50, 1001, F_ACK, 65535, pat + 50, 20);
+	CHECK_EQ(conn.ooo_n, 16);
+	CHECK_EQ(conn.st.ooo_dropped, 2);
+	tt_rx(5001, 1001, F_ACK, 65535, pat, 3300);
+	CHECK_EQ(conn.ooo_n, 0);                   /* k = 16 was evicted */
+	CHECK_EQ(tcp_rx_avail(&conn), 3300);
+	CHECK_EQ(tt_last().ack, 5001 + 3300);
+	CHECK_EQ(tcp_read(&conn, got, sizeof(got)), 3300);
+	CHECK(memcmp(got, pat, 3300) == 0);
 }
 
 static void test_window_from_free_space(void)
@@ -229,6 +284,8 @@ int main(void)
 	RUN(test_delayed_ack);
 	RUN(test_ack_rides_on_data);
 	RUN(test_out_of_order_reassembly);
+	RUN(test_sack_blocks);
+	RUN(test_ooo_table_full);
 	RUN(test_window_from_free_space);
 	RUN(test_bad_checksum_dropped);
 	RUN(test_bad_sequence_dropped);
