@@ -137,4 +137,5 @@ figure send
 figure recv
 # cheap extra figure: CRC32C (iSCSI digests), dispatching vs table-driven
 [ -x "$LL_ROOT/build/tests/crcbench" ] && "$LL_ROOT/build/tests/crcbench"
+bash "$(dirname "$0")/iscsi.sh" || rc_all=1   # iSCSI read/write vs iscsi-perf
 exit "$rc_all"

@@ -27,6 +27,7 @@
 #define ARENA_BYTES    (96u << 20)
 #define MAX_DEPTH      ISCSI_MAX_TASKS
 #define DEFAULT_REQ    (128u * 1024)
+#define PROGRESS_BYTES (8ull << 20)
 #define DEFAULT_INITIATOR "iqn.2026-01.org.lifeline:initiator"
 
 struct opts {
@@ -66,6 +67,8 @@ struct xfer {
 	FILE *file;
 	uint64_t mismatch_lba;
 	int mismatch;
+	int progress;              /* print a line every PROGRESS_BYTES */
+	uint64_t done_bytes;
 };
 
 /* Everything the tool holds, in one place. */
@@ -189,7 +192,7 @@ static void usage(void)
 		"         [--digest none|prefer|require] [--depth N] [--timeout SECS]\n"
 		"         [--io-timeout SECS] [--loss P --dup P --reorder P --corrupt P --seed N] CMD\n"
 		"  CMD: show | read LBA COUNT FILE | write LBA FILE | fill SEED |\n"
-		"       verify SEED | md5 | bench read|write SIZE_MIB REQ_KIB DEPTH\n");
+		"       verify SEED | md5 | soak SECS | bench read|write SIZE_MIB REQ_KIB DEPTH\n");
 }
 
 enum { OPT_TAP = 256, OPT_MAC, OPT_IP, OPT_GW, OPT_DHCP, OPT_LOSS, OPT_DUP,
@@ -470,6 +473,17 @@ static int alloc_slots(unsigned depth, uint32_t req_blocks)
 	return 0;
 }
 
+static void note_progress(struct xfer *x, uint64_t bytes)
+{
+	uint64_t before = x->done_bytes / PROGRESS_BYTES;
+
+	x->done_bytes += bytes;
+	if (x->progress && x->done_bytes / PROGRESS_BYTES != before)
+		printf("progress: mib=%llu of=%llu\n",
+		       (unsigned long long)(x->done_bytes >> 20),
+		       (unsigned long long)((x->blocks * app.bd.block_size) >> 20));
+}
+
 /* Run x to its end: requests complete in any order, are taken in LBA
  * order (head of the ring), and each taken slot is refilled at once. */
 static int xfer_run(struct xfer *x, uint64_t deadline)
@@ -494,6 +508,7 @@ static int xfer_run(struct xfer *x, uint64_t deadline)
 				     (size_t)s->blocks * app.bd.block_size)) < 0)
 			return rc;
 		queued--;
+		note_progress(x, (uint64_t)s->blocks * app.bd.block_size);
 		if (x->next_lba < x->lba + x->blocks) {
 			if ((rc = slot_submit(x, s)) < 0)
 				return rc;
@@ -518,6 +533,7 @@ static void xfer_init(struct xfer *x, enum blk_op op, uint64_t lba, uint64_t blo
 	if (x->req_blocks > max)
 		x->req_blocks = max;
 	x->depth = app.o.depth;
+	x->progress = 1;
 	md5_init(&x->md5);
 }
 
@@ -647,6 +663,36 @@ static int do_check(const char *arg)
 	return 0;
 }
 
+/* soak SECS: read the whole LUN again and again for SECS seconds (the
+ * session must stay up, answering pings); every pass must give the same md5. */
+static int do_soak(const char *arg)
+{
+	uint8_t first[16], d[16];
+	uint64_t secs, t0 = net_now(&app.ns), end;
+	unsigned passes = 0;
+	struct xfer x;
+	int rc;
+
+	if (parse_uint(arg, 1, 3600, &secs) < 0)
+		return fail(LL_EINVAL, "soak SECS");
+	end = t0 + secs * US;
+	do {
+		xfer_init(&x, BLK_READ, 0, app.bd.blocks);
+		x.consume = consume_md5;
+		x.progress = 0;
+		if ((rc = xfer_run(&x, deadline_in(app.o.timeout_secs))) < 0)
+			return rc;
+		md5_final(&x.md5, passes ? d : first);
+		if (passes && memcmp(d, first, 16) != 0)
+			return fail(LL_ECHECKSUM, "a soak pass read different data");
+		passes++;
+	} while (!ll_expired(&app.ns.clock, end));
+	printf("result: op=soak passes=%u bytes=%llu secs=%.3f\n", passes,
+	       (unsigned long long)(passes * app.bd.blocks * app.bd.block_size),
+	       secs_since(t0));
+	return 0;
+}
+
 static int parse_range(const char *slba, const char *scount, uint64_t *lba, uint64_t *count)
 {
 	if (ll_strtou64(slba, NULL, 0, lba) < 0 || *lba >= app.bd.blocks)
@@ -735,6 +781,7 @@ static int do_bench(char **argv)
 	if (app.bd.max_blocks_per_cmd && x.req_blocks > app.bd.max_blocks_per_cmd)
 		return fail(LL_ERANGE, "request larger than the LUN's limit");
 	x.depth = (unsigned)depth;
+	x.progress = 0;
 	if ((rc = alloc_slots(x.depth, x.req_blocks)) < 0)
 		return rc;
 	for (unsigned i = 0; i < x.depth; i++) {
@@ -787,6 +834,7 @@ static int cmd_args_ok(int argc, char **argv)
 	       (strcmp(c, "md5") == 0 && argc == 1) ||
 	       (strcmp(c, "fill") == 0 && argc == 2) ||
 	       (strcmp(c, "verify") == 0 && argc == 2) ||
+	       (strcmp(c, "soak") == 0 && argc == 2) ||
 	       (strcmp(c, "read") == 0 && argc == 4) ||
 	       (strcmp(c, "write") == 0 && argc == 3) ||
 	       (strcmp(c, "bench") == 0 && argc == 5);
@@ -804,6 +852,8 @@ static int run_cmd(char **argv)
 		return do_fill(argv[1]);
 	if (strcmp(c, "verify") == 0)
 		return do_check(argv[1]);
+	if (strcmp(c, "soak") == 0)
+		return do_soak(argv[1]);
 	if (strcmp(c, "read") == 0)
 		return do_read(argv + 1);
 	if (strcmp(c, "write") == 0)
