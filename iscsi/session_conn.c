@@ -1,0 +1,376 @@
+/* iscsi/session_conn.c - a session's connection: the TCP transport, the
+ * ISID, connect + login (through login.c, following redirects), and the
+ * ERL 0 reconnect: wait Time2Wait, log in again, reissue every task. */
+#include "iscsi/session_int.h"
+#include "lib/byteorder.h"
+#include "lib/err.h"
+#include "lib/mem.h"
+#include "lib/print.h"
+
+/* ---- the TCP transport ---- */
+
+static int tcp_op_connect(struct iscsi_session *s, uint32_t ip, uint16_t port,
+			  uint64_t deadline)
+{
+	int rc;
+
+	tcp_abort(&s->conn);
+	rc = tcp_conn_init(&s->conn, s->tx_ring, s->cfg.tx_ring, s->rx_ring, s->cfg.rx_ring);
+	return rc ? rc : tcp_connect(s->ns, &s->conn, ip, port, deadline);
+}
+
+static void tcp_op_abort(struct iscsi_session *s) { tcp_abort(&s->conn); }
+static int tcp_op_close(struct iscsi_session *s, uint64_t deadline)
+{
+	return tcp_close(&s->conn, deadline);
+}
+static long tcp_op_write(struct iscsi_session *s, const void *d, size_t n)
+{
+	return tcp_write(&s->conn, d, n);
+}
+static size_t tcp_op_tx_free(struct iscsi_session *s) { return tcp_tx_free(&s->conn); }
+static size_t tcp_op_peek(struct iscsi_session *s, const uint8_t **d)
+{
+	return tcp_rx_peek(&s->conn, d);
+}
+static void tcp_op_consume(struct iscsi_session *s, size_t n) { tcp_rx_consume(&s->conn, n); }
+static void tcp_op_flush(struct iscsi_session *s) { tcp_flush(&s->conn); }
+
+static int tcp_op_status(struct iscsi_session *s)
+{
+	const struct tcp_conn *c = &s->conn;
+
+	if (c->error)
+		return c->error;
+	if (c->fin_rcvd && tcp_rx_avail(c) == 0)
+		return LL_ESHUTDOWN;
+	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
+		return LL_ENOTCONN;
+	return 0;
+}
+
+static int tcp_op_poll(struct iscsi_session *s, uint32_t max_us)
+{
+	return max_us ? net_poll_wait(s->ns, max_us) : net_poll(s->ns);
+}
+
+static uint64_t tcp_op_now(struct iscsi_session *s) { return net_now(s->ns); }
+
+const struct iscsi_xport_ops sess_tcp_ops = {
+	.connect = tcp_op_connect, .abort = tcp_op_abort, .close = tcp_op_close,
+	.write = tcp_op_write, .tx_free = tcp_op_tx_free, .peek = tcp_op_peek,
+	.consume = tcp_op_consume, .flush = tcp_op_flush, .status = tcp_op_status,
+	.poll = tcp_op_poll, .now = tcp_op_now,
+};
+
+/* ---- set-up ---- */
+
+static uint32_t fnv1a(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+/* ISID of the "random" type (T = 10b, RFC 7143 11.12.5), derived from the
+ * initiator name, target name and LUN so it is the same on every login of
+ * this session and differs between two sessions (boot and dump LUN). */
+static void make_isid(struct iscsi_session *s)
+{
+	uint32_t h = 2166136261u;
+
+	h = fnv1a(h, s->initiator_name, strlen(s->initiator_name));
+	h = fnv1a(h, s->target_name, strlen(s->target_name));
+	h = fnv1a(h, s->cfg.lun, sizeof(s->cfg.lun));
+	s->isid[0] = 0x80;
+	s->isid[1] = (uint8_t)(h >> 24);
+	s->isid[2] = (uint8_t)(h >> 16);
+	s->isid[3] = (uint8_t)(h >> 8);
+	h = fnv1a(h, "lifeline", 8);
+	put_be16(s->isid + 4, (uint16_t)(h ^ (h >> 16)));
+}
+
+static int copy_str(char *dst, size_t cap, const char *src)
+{
+	if (!src) {
+		dst[0] = 0;
+		return 0;
+	}
+	return ll_strlcpy(dst, src, cap) < cap ? 0 : LL_ESETTING;
+}
+
+static uint32_t or_default(uint32_t v, uint32_t dflt) { return v ? v : dflt; }
+
+int sess_setup(struct iscsi_session *s, const struct iscsi_session_cfg *cfg)
+{
+	int rc = 0;
+
+	s->cfg = *cfg;
+	s->cfg.target_port = (uint16_t)or_default(cfg->target_port, ISCSI_DEFAULT_PORT);
+	s->cfg.io_timeout_us = or_default(cfg->io_timeout_us, 30000000u);
+	s->cfg.nop_interval_us = or_default(cfg->nop_interval_us, 10000000u);
+	s->cfg.reconnect_limit_us = or_default(cfg->reconnect_limit_us, 60000000u);
+	s->cfg.tx_ring = or_default(cfg->tx_ring, 1u << 20);
+	s->cfg.rx_ring = or_default(cfg->rx_ring, 1u << 20);
+	if (!cfg->target_name || !cfg->initiator_name || s->cfg.tx_ring < 4096)
+		return LL_ESETTING;
+	rc |= copy_str(s->target_name, sizeof(s->target_name), cfg->target_name);
+	rc |= copy_str(s->initiator_name, sizeof(s->initiator_name), cfg->initiator_name);
+	rc |= copy_str(s->user, sizeof(s->user), cfg->username);
+	rc |= copy_str(s->secret, sizeof(s->secret), cfg->password);
+	rc |= copy_str(s->ruser, sizeof(s->ruser), cfg->reverse_username);
+	rc |= copy_str(s->rsecret, sizeof(s->rsecret), cfg->reverse_password);
+	if (rc)
+		return LL_ESETTING;
+	s->portal_ip = cfg->target_ip;
+	s->portal_port = s->cfg.target_port;
+	s->cmdsn = 1;
+	make_isid(s);
+	sess_rx_reset(s);
+	return 0;
+}
+
+static void fill_login(struct iscsi_session *s, struct login_settings *ls)
+{
+	static const enum neg_digest map[] = {
+		[ISCSI_DIGEST_NONE] = NEG_DIGEST_NONE,
+		[ISCSI_DIGEST_PREFER] = NEG_DIGEST_PREFER,
+		[ISCSI_DIGEST_REQUIRE] = NEG_DIGEST_REQUIRE,
+	};
+	enum neg_digest d = s->cfg.digest <= ISCSI_DIGEST_REQUIRE ?
+			    map[s->cfg.digest] : NEG_DIGEST_NONE;
+
+	memset(ls, 0, sizeof(*ls));
+	ls->ls_initiator_name = s->initiator_name;
+	ls->ls_target_name = s->target_name;
+	memcpy(ls->ls_isid, s->isid, ISCSI_ISID_LEN);
+	ls->ls_tsih = 0;                  /* ERL 0: always a new session */
+	ls->ls_itt = SESS_ITT_LOGIN;
+	ls->ls_cmdsn = s->cmdsn;
+	ls->ls_username = s->user[0] ? s->user : NULL;
+	ls->ls_password = s->secret[0] ? s->secret : NULL;
+	ls->ls_reverse_username = s->ruser[0] ? s->ruser : NULL;
+	ls->ls_reverse_password = s->rsecret[0] ? s->rsecret : NULL;
+	ls->ls_chap_seed = s->xo->now(s) ^ ((uint64_t)get_be32(s->isid) << 32);
+	neg_settings_default(&ls->ls_neg);
+	ls->ls_neg.ns_header_digest = d;
+	ls->ls_neg.ns_data_digest = d;
+	if (ls->ls_neg.ns_max_recv_dsl > SESS_RX_DATA_MAX * 32)
+		ls->ls_neg.ns_max_recv_dsl = SESS_RX_DATA_MAX * 32;
+}
+
+/* ---- login over the stream (no digests yet, data padded to 4) ---- */
+
+static int wait_step(struct iscsi_session *s, uint64_t deadline)
+{
+	uint64_t now = s->xo->now(s);
+	int rc = s->xo->status(s);
+
+	if (rc)
+		return rc;
+	if (now >= deadline)
+		return LL_ETIMEDOUT;
+	s->xo->poll(s, deadline - now < 10000 ? (uint32_t)(deadline - now) : 10000);
+	return 0;
+}
+
+static int read_exact(struct iscsi_session *s, uint8_t *buf, uint32_t n,
+		      uint64_t deadline)
+{
+	uint32_t got = 0;
+
+	while (got < n) {
+		const uint8_t *d;
+		size_t k = s->xo->peek(s, &d);
+		int rc;
+
+		if (k) {
+			if (k > n - got)
+				k = n - got;
+			if (buf)
+				memcpy(buf + got, d, k);
+			s->xo->consume(s, k);
+			got += (uint32_t)k;
+			continue;
+		}
+		rc = wait_step(s, deadline);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int login_send(struct iscsi_session *s, uint64_t deadline)
+{
+	struct iscsi_pdu p;
+	uint32_t len;
+	int rc = login_tx(s->login, s->rx_hdr, s->rx_data, SESS_RX_DATA_MAX, &len);
+
+	if (rc)
+		return rc;
+	if (iscsi_pdu_decode(s->rx_hdr, ISCSI_BHS_LEN, ISCSI_DSL_MAX, 0, &p))
+		return LL_EPDU;
+	while ((rc = sess_send_pdu(s, &p, s->rx_data, len)) == LL_EAGAIN)
+		if ((rc = wait_step(s, deadline)) != 0)
+			return rc;
+	s->xo->flush(s);
+	return rc;
+}
+
+static int login_recv(struct iscsi_session *s, uint64_t deadline)
+{
+	uint32_t dlen, ahs;
+	int rc = read_exact(s, s->rx_hdr, ISCSI_BHS_LEN, deadline);
+
+	if (rc)
+		return rc;
+	ahs = (uint32_t)s->rx_hdr[BHS_TOTAL_AHS_LEN] * ISCSI_AHS_WORD;
+	dlen = (uint32_t)s->rx_hdr[BHS_DATA_SEG_LEN] << 16 |
+	       get_be16(s->rx_hdr + BHS_DATA_SEG_LEN + 1);
+	if (dlen > LOGIN_PDU_DATA_MAX || dlen > SESS_RX_DATA_MAX || ahs > SESS_AHS_MAX)
+		return LL_EPDU;
+	rc = read_exact(s, NULL, ahs, deadline);
+	if (!rc)
+		rc = read_exact(s, s->rx_data, iscsi_pad4(dlen), deadline);
+	return rc ? rc : login_rx(s->login, s->rx_hdr, s->rx_data, dlen);
+}
+
+/* Enter the full feature phase with what the login agreed. */
+static void full_feature(struct iscsi_session *s)
+{
+	struct iscsi_login *l = s->login;
+
+	s->params = l->lg_params;
+	s->tsih = l->lg_tsih;
+	s->cmdsn = l->lg_cmdsn;
+	s->expcmdsn = l->lg_expcmdsn;
+	s->maxcmdsn = l->lg_maxcmdsn;
+	s->expstatsn = l->lg_expstatsn;
+	s->time2wait_s = s->params.default_time2wait;
+	s->connected = true;
+	s->drop_reason = 0;
+	s->logout_wanted = false;
+	s->nop_out_pending = s->ping_owed = false;
+	s->last_rx = s->xo->now(s);
+	sess_rx_reset(s);
+	ll_printf("iscsi: logged in to %s (TSIH %u, digests %s/%s, MaxRecvDSL %u ours %u theirs)\n",
+		  s->target_name, s->tsih, s->params.header_digest ? "CRC32C" : "None",
+		  s->params.data_digest ? "CRC32C" : "None", s->params.max_recv_dsl,
+		  s->params.max_send_dsl);
+}
+
+/* Connect to ip:port and run one login there. 1: redirected. */
+static int login_at(struct iscsi_session *s, uint32_t ip, uint16_t port,
+		    uint64_t deadline)
+{
+	struct login_settings ls;
+	int rc;
+
+	ll_printf("iscsi: connecting to " LL_IPV4_FMT ":%u\n", LL_IPV4_ARGS(ip), port);
+	s->connected = false;
+	rc = s->xo->connect(s, ip, port, deadline);
+	if (rc)
+		return rc;
+	fill_login(s, &ls);
+	rc = login_init(s->login, &ls);
+	while (rc == 0) {
+		rc = login_send(s, deadline);
+		if (rc == 0)
+			rc = login_recv(s, deadline);
+		if (rc == LOGIN_SEND)
+			rc = 0;
+	}
+	if (rc == LOGIN_DONE) {
+		full_feature(s);
+		return 0;
+	}
+	s->xo->abort(s);
+	return rc == LOGIN_REDIRECTED ? 1 : rc;
+}
+
+/* Log in at the portal, following at most ISCSI_MAX_REDIRECTS redirects. */
+int sess_login(struct iscsi_session *s, uint64_t deadline)
+{
+	uint32_t ip = s->portal_ip;
+	uint16_t port = s->portal_port;
+
+	for (int hops = 0;; hops++) {
+		int rc = login_at(s, ip, port, deadline);
+
+		if (rc <= 0) {
+			if (rc)
+				ll_printf("iscsi: login failed E%d (%s)\n", -rc, ll_strerror(rc));
+			return rc;
+		}
+		if (hops >= ISCSI_MAX_REDIRECTS) {
+			ll_printf("iscsi: too many redirects E%d\n", -LL_EREDIRECT);
+			return LL_EREDIRECT;
+		}
+		ip = s->login->lg_redirect_ip;
+		port = s->login->lg_redirect_port;
+		s->st.redirects++;
+		if (s->login->lg_status == ISCSI_LOGIN_MOVED_PERM) {
+			s->portal_ip = ip;
+			s->portal_port = port;
+		}
+		ll_printf("iscsi: redirected to " LL_IPV4_FMT ":%u\n", LL_IPV4_ARGS(ip), port);
+	}
+}
+
+/* ---- ERL 0 reconnect ---- */
+
+static bool permanent_error(int rc)
+{
+	return rc == LL_EAUTH || rc == LL_ENOTARGET || rc == LL_ENEGOTIATE ||
+	       rc == LL_ESETTING;
+}
+
+static void give_up(struct iscsi_session *s, int rc)
+{
+	s->fatal = LL_ESESSION;
+	ll_printf("iscsi: giving up on the session E%d (last error E%d)\n",
+		  -LL_ESESSION, -rc);
+	sess_fail_all(s, LL_ESESSION);
+}
+
+/* Idle until t (polling the network), but not past limit. */
+static void sleep_until(struct iscsi_session *s, uint64_t t, uint64_t limit)
+{
+	uint64_t now;
+
+	if (t > limit)
+		t = limit;
+	while ((now = s->xo->now(s)) < t)
+		s->xo->poll(s, t - now < 10000 ? (uint32_t)(t - now) : 10000);
+}
+
+int sess_reconnect(struct iscsi_session *s)
+{
+	uint64_t now = s->xo->now(s), limit;
+	uint32_t t2w = s->time2wait_s > SESS_TIME2WAIT_MAX ? SESS_TIME2WAIT_MAX : s->time2wait_s;
+	int rc = s->drop_reason ? s->drop_reason : LL_ESESSION;
+
+	if (!s->fail_since)
+		s->fail_since = now;
+	limit = s->fail_since + s->cfg.reconnect_limit_us;
+	for (int attempt = 0; !s->connected; attempt++) {
+		if (permanent_error(rc) || s->xo->now(s) >= limit) {
+			give_up(s, rc);
+			return s->fatal;
+		}
+		if (attempt > 0 && t2w < 1)
+			t2w = 1;                  /* no tight loop of failed logins */
+		ll_printf("iscsi: reconnecting in %u s\n", t2w);
+		sleep_until(s, s->xo->now(s) + (uint64_t)t2w * 1000000u, limit);
+		rc = sess_login(s, limit);
+		if (rc < 0 && !s->connected)
+			continue;
+	}
+	s->fail_since = 0;
+	s->st.reconnects++;
+	sess_requeue_all(s);
+	ll_printf("iscsi: reconnected, reissuing %u tasks\n", s->ntasks);
+	return 0;
+}

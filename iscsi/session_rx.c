@@ -1,0 +1,402 @@
+/* iscsi/session_rx.c - the receiving half of a session: PDUs parsed out of
+ * the TCP ring (header gathered across the ring's wrap, Data-In copied
+ * straight into the task's buffer), digests checked, each opcode handled. */
+#include "iscsi/session_int.h"
+#include "lib/byteorder.h"
+#include "lib/crc32c.h"
+#include "lib/err.h"
+#include "lib/mem.h"
+#include "lib/print.h"
+
+void sess_rx_reset(struct iscsi_session *s)
+{
+	s->rx_phase = RX_HDR;
+	s->rx_have = 0;
+	s->rx_need = ISCSI_BHS_LEN;
+	s->rx_sink = SINK_NONE;
+	s->rx_task = NULL;
+	s->rx_kept = 0;
+}
+
+/* RFC 7143 4.2.2.1: MaxCmdSN and ExpCmdSN only move forward, and a pair
+ * with MaxCmdSN < ExpCmdSN - 1 is ignored. StatSN advances ExpStatSN only
+ * on PDUs that carry a status. */
+void sess_note_seq(struct iscsi_session *s, const struct iscsi_pdu *p,
+		   bool status_pdu)
+{
+	if (status_pdu && sna_ge(p->statsn, s->expstatsn))
+		s->expstatsn = p->statsn + 1;
+	if (sna_lt(p->maxcmdsn, p->expcmdsn - 1))
+		return;
+	if (sna_gt(p->expcmdsn, s->expcmdsn))
+		s->expcmdsn = p->expcmdsn;
+	if (sna_gt(p->maxcmdsn, s->maxcmdsn))
+		s->maxcmdsn = p->maxcmdsn;
+}
+
+static int bad_pdu(struct iscsi_session *s, const char *why)
+{
+	s->st.bad_pdus++;
+	ll_printf("iscsi: bad PDU (%s), dropping the connection E%d\n", why, -LL_EPDU);
+	sess_fail_conn(s, LL_EPDU);
+	return LL_EPDU;
+}
+
+/* A task-level protocol fault: fail that task, keep the connection. */
+static void task_fault(struct iscsi_session *s, struct iscsi_task *t, const char *why)
+{
+	s->st.bad_pdus++;
+	ll_printf("iscsi: task %08x: %s E%d\n", t->itt, why, -LL_EPDU);
+	sess_task_done(s, t, LL_EPDU);
+}
+
+/* ---- per-opcode handlers, after the whole PDU is in ---- */
+
+static void finish_status(struct iscsi_session *s, struct iscsi_task *t,
+			  const struct iscsi_pdu *p)
+{
+	t->scsi_status = p->status;
+	if (p->flags & ISCSI_RSP_UNDERFLOW)
+		t->residual = p->residual;
+	sess_task_done(s, t, p->status == SAM_STAT_GOOD ? 0 : LL_ESCSI);
+}
+
+static int rx_scsi_rsp(struct iscsi_session *s, const struct iscsi_pdu *p)
+{
+	struct iscsi_task *t = sess_task_by_itt(s, p->itt);
+	const uint8_t *sense;
+	uint32_t sl;
+
+	sess_note_seq(s, p, true);
+	if (!t || t->state != ISCSI_TASK_ACTIVE) {
+		s->st.bad_pdus++;             /* stale: the task was failed */
+		return 0;
+	}
+	if (iscsi_rsp_sense(s->rx_data, s->rx_kept, &sense, &sl)) {
+		task_fault(s, t, "bad sense segment");
+		return 0;
+	}
+	if (sl > ISCSI_SENSE_MAX)
+		sl = ISCSI_SENSE_MAX;
+	if (sl)
+		memcpy(t->sense, sense, sl);
+	t->sense_len = (uint8_t)sl;
+	if (p->response != ISCSI_RESPONSE_COMPLETED) {
+		t->scsi_status = p->status;
+		sess_task_done(s, t, LL_EIO);
+		return 0;
+	}
+	finish_status(s, t, p);
+	return 0;
+}
+
+static int rx_data_in(struct iscsi_session *s, const struct iscsi_pdu *p)
+{
+	struct iscsi_task *t = s->rx_task;
+	bool status = p->flags & ISCSI_DATA_STATUS;
+
+	sess_note_seq(s, p, status);
+	if (!t)
+		return 0;
+	t->data_done += p->data_len;
+	s->st.bytes_in += p->data_len;
+	if (status) {
+		t->sense_len = 0;
+		finish_status(s, t, p);
+	}
+	return 0;
+}
+
+static int rx_r2t(struct iscsi_session *s, const struct iscsi_pdu *p)
+{
+	struct iscsi_task *t = sess_task_by_itt(s, p->itt);
+	struct sess_r2t *r;
+	int slot;
+
+	sess_note_seq(s, p, false);
+	if (!t || t->state != ISCSI_TASK_ACTIVE) {
+		s->st.bad_pdus++;
+		return 0;
+	}
+	slot = sess_slot_of(t);
+	if (t->dir != ISCSI_DIR_WRITE || p->xfer_len == 0 ||
+	    p->buffer_offset > t->xfer_len ||
+	    p->xfer_len > t->xfer_len - p->buffer_offset) {
+		task_fault(s, t, "R2T outside the buffer");
+		return 0;
+	}
+	r = &s->r2t[slot][0];
+	if (r->live)
+		r = &s->r2t[slot][1];
+	if (r->live)
+		return bad_pdu(s, "too many R2Ts");
+	*r = (struct sess_r2t){ p->buffer_offset, p->xfer_len, p->ttt, 0, true };
+	t->r2t_off = p->buffer_offset;
+	t->r2t_len = p->xfer_len;
+	t->r2t_ttt = p->ttt;
+	t->r2t_pending = 1;
+	return 0;
+}
+
+static int rx_nop_in(struct iscsi_session *s, const struct iscsi_pdu *p)
+{
+	sess_note_seq(s, p, p->itt != ISCSI_RESERVED_TAG);
+	if (p->itt != ISCSI_RESERVED_TAG && (p->itt & 0xe0000000u) == SESS_ITT_NOP)
+		s->nop_out_pending = false;   /* answer to our ping */
+	if (p->ttt != ISCSI_RESERVED_TAG) {
+		uint32_t n = s->rx_kept < SESS_PING_MAX ? s->rx_kept : SESS_PING_MAX;
+
+		memcpy(s->ping, s->rx_data, n);
+		s->ping_len = n;
+		s->ping_ttt = p->ttt;
+		s->ping_owed = true;
+	}
+	return 0;
+}
+
+static int rx_async(struct iscsi_session *s, const struct iscsi_pdu *p)
+{
+	sess_note_seq(s, p, true);
+	s->st.async_msgs++;
+	ll_printf("iscsi: async event %u\n", p->async_event);
+	switch (p->async_event) {
+	case ISCSI_ASYNC_LOGOUT_REQUEST:
+		s->logout_wanted = true;
+		return 0;
+	case ISCSI_ASYNC_DROP_CONNECTION:
+	case ISCSI_ASYNC_DROP_ALL:
+		s->time2wait_s = p->async_param[1];
+		sess_fail_conn(s, LL_ESESSION);
+		return 0;
+	case ISCSI_ASYNC_NEGOTIATE:
+		sess_fail_conn(s, LL_ESESSION);
+		return 0;
+	default:
+		return 0;                     /* SCSI events, vendor: counted */
+	}
+}
+
+static int rx_reject(struct iscsi_session *s, const struct iscsi_pdu *p)
+{
+	struct iscsi_task *t;
+	uint32_t itt;
+
+	sess_note_seq(s, p, true);
+	s->st.rejects++;
+	if (s->rx_kept < ISCSI_BHS_LEN)
+		return bad_pdu(s, "short reject");
+	itt = get_be32(s->rx_data + BHS_ITT);
+	ll_printf("iscsi: target rejected %s (reason %u) E%d\n",
+		  iscsi_opcode_name(s->rx_data[0] & ISCSI_OPCODE_MASK),
+		  p->response, -LL_EREJECT);
+	if ((itt & 0xe0000000u) == SESS_ITT_NOP)
+		s->nop_out_pending = false;
+	t = sess_task_by_itt(s, itt);
+	if (t && t->state == ISCSI_TASK_ACTIVE)
+		sess_task_done(s, t, LL_EREJECT);
+	return 0;
+}
+
+static int rx_dispatch(struct iscsi_session *s)
+{
+	const struct iscsi_pdu *p = &s->rx_pdu;
+
+	switch (p->opcode) {
+	case ISCSI_OP_SCSI_RSP:
+		return rx_scsi_rsp(s, p);
+	case ISCSI_OP_DATA_IN:
+		return rx_data_in(s, p);
+	case ISCSI_OP_R2T:
+		return rx_r2t(s, p);
+	case ISCSI_OP_NOP_IN:
+		return rx_nop_in(s, p);
+	case ISCSI_OP_ASYNC_MSG:
+		return rx_async(s, p);
+	case ISCSI_OP_REJECT:
+		return rx_reject(s, p);
+	case ISCSI_OP_LOGOUT_RSP:
+		sess_note_seq(s, p, true);
+		s->logout_done = true;
+		return 0;
+	default:
+		return bad_pdu(s, iscsi_opcode_name(p->opcode));
+	}
+}
+
+/* ---- the framing state machine ---- */
+
+/* Data-In: its data goes into the task buffer at BufferOffset, checked. */
+static void data_in_sink(struct iscsi_session *s, const struct iscsi_pdu *p)
+{
+	struct iscsi_task *t = sess_task_by_itt(s, p->itt);
+
+	s->rx_sink = SINK_NONE;
+	if (!t || t->state != ISCSI_TASK_ACTIVE) {
+		s->st.bad_pdus++;             /* stale tag: skip the data */
+		return;
+	}
+	if (t->dir != ISCSI_DIR_READ || (p->data_len && !t->buf) ||
+	    p->buffer_offset > t->xfer_len ||
+	    p->data_len > t->xfer_len - p->buffer_offset) {
+		task_fault(s, t, "Data-In outside the buffer");
+		return;
+	}
+	s->rx_task = t;
+	s->rx_sink = SINK_TASK;
+}
+
+static int header_done(struct iscsi_session *s)
+{
+	uint32_t hlen = s->rx_need;
+	struct iscsi_pdu *p = &s->rx_pdu;
+
+	if (s->params.header_digest) {
+		hlen -= ISCSI_DIGEST_LEN;
+		if (iscsi_header_digest(s->rx_hdr, hlen) !=
+		    iscsi_digest_get(s->rx_hdr + hlen)) {
+			s->st.digest_errors++;
+			ll_printf("iscsi: header digest error E%d\n", -LL_ECHECKSUM);
+			sess_fail_conn(s, LL_ECHECKSUM);
+			return LL_ECHECKSUM;
+		}
+	}
+	if (iscsi_pdu_decode(s->rx_hdr, ISCSI_BHS_LEN, s->params.max_recv_dsl,
+			     SESS_AHS_MAX, p) || !iscsi_opcode_from_target(p->opcode))
+		return bad_pdu(s, "header");
+	s->rx_task = NULL;
+	s->rx_kept = 0;
+	s->rx_crc = 0;
+	if (p->opcode == ISCSI_OP_DATA_IN)
+		data_in_sink(s, p);
+	else
+		s->rx_sink = SINK_BUF;
+	s->rx_seg = iscsi_pad4(p->data_len);
+	s->rx_have = 0;
+	s->rx_phase = RX_DATA;
+	return 0;
+}
+
+/* Take up to n bytes of the data segment (+ padding). */
+static void data_take(struct iscsi_session *s, const uint8_t *d, uint32_t n)
+{
+	uint32_t dlen = s->rx_pdu.data_len, part = 0;
+
+	if (s->rx_have < dlen)
+		part = dlen - s->rx_have < n ? dlen - s->rx_have : n;
+	if (s->rx_sink == SINK_TASK && part)
+		memcpy(s->rx_task->buf + s->rx_pdu.buffer_offset + s->rx_have, d, part);
+	else if (s->rx_sink == SINK_BUF && s->rx_have < SESS_RX_DATA_MAX) {
+		uint32_t room = SESS_RX_DATA_MAX - s->rx_have;
+		uint32_t k = part < room ? part : room;
+
+		memcpy(s->rx_data + s->rx_have, d, k);
+		s->rx_kept += k;
+	}
+	if (s->params.data_digest)
+		s->rx_crc = crc32c(s->rx_crc, d, n);
+	s->rx_have += n;
+}
+
+static int pdu_done(struct iscsi_session *s)
+{
+	int rc;
+
+	if (s->params.data_digest && s->rx_seg &&
+	    iscsi_digest_get(s->rx_ddig) != s->rx_crc) {
+		s->st.digest_errors++;
+		ll_printf("iscsi: data digest error E%d\n", -LL_ECHECKSUM);
+		sess_fail_conn(s, LL_ECHECKSUM);
+		return LL_ECHECKSUM;
+	}
+	rc = rx_dispatch(s);
+	sess_rx_reset(s);
+	return rc;
+}
+
+/* Gather header bytes; returns 1 once the whole header is in. */
+static int header_take(struct iscsi_session *s, const uint8_t *d, uint32_t n)
+{
+	memcpy(s->rx_hdr + s->rx_have, d, n);
+	s->rx_have += n;
+	if (s->rx_have == ISCSI_BHS_LEN && s->rx_need == ISCSI_BHS_LEN) {
+		uint32_t ahs = (uint32_t)s->rx_hdr[BHS_TOTAL_AHS_LEN] * ISCSI_AHS_WORD;
+
+		if (ahs > SESS_AHS_MAX)
+			return bad_pdu(s, "AHS too long");
+		s->rx_need += ahs + (s->params.header_digest ? ISCSI_DIGEST_LEN : 0);
+	}
+	return s->rx_have == s->rx_need;
+}
+
+/* One piece of the stream; returns bytes used or an error. */
+static long rx_piece(struct iscsi_session *s, const uint8_t *d, uint32_t n)
+{
+	uint32_t want;
+	int rc = 0;
+
+	switch (s->rx_phase) {
+	case RX_HDR:
+		want = s->rx_need - s->rx_have;
+		n = n < want ? n : want;
+		rc = header_take(s, d, n);
+		if (rc == 1)
+			rc = header_done(s);
+		break;
+	case RX_DATA:
+		want = s->rx_seg - s->rx_have;
+		n = n < want ? n : want;
+		data_take(s, d, n);
+		break;
+	case RX_DDIGEST:
+		want = ISCSI_DIGEST_LEN - s->rx_have;
+		n = n < want ? n : want;
+		memcpy(s->rx_ddig + s->rx_have, d, n);
+		s->rx_have += n;
+		break;
+	}
+	return rc < 0 ? rc : (long)n;
+}
+
+/* After a piece: move to the next phase when the current one is full. */
+static int rx_advance(struct iscsi_session *s)
+{
+	if (s->rx_phase == RX_DATA && s->rx_have == s->rx_seg) {
+		if (s->params.data_digest && s->rx_seg) {
+			s->rx_phase = RX_DDIGEST;
+			s->rx_have = 0;
+			return 0;
+		}
+		return pdu_done(s);
+	}
+	if (s->rx_phase == RX_DDIGEST && s->rx_have == ISCSI_DIGEST_LEN)
+		return pdu_done(s);
+	return 0;
+}
+
+/* Parse everything the ring holds (bounded per call). */
+int sess_rx_step(struct iscsi_session *s)
+{
+	uint32_t budget = 4u << 20;
+
+	while (s->connected && budget) {
+		const uint8_t *d;
+		size_t n = s->xo->peek(s, &d);
+		long used;
+		int rc;
+
+		if (n == 0)
+			return 0;
+		if (n > budget)
+			n = budget;
+		s->last_rx = s->xo->now(s);
+		used = rx_piece(s, d, (uint32_t)n);
+		if (used < 0)
+			return (int)used;
+		s->xo->consume(s, (size_t)used);
+		budget -= (uint32_t)used;
+		rc = rx_advance(s);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
