@@ -18,6 +18,11 @@ enum tcp_st {
 
 struct net_stack;
 
+/* A sequence range [start, end). */
+struct tcp_range {
+	uint32_t start, end;
+};
+
 struct tcp_conn {
 	struct net_stack *ns;
 	enum tcp_st state;
@@ -43,7 +48,7 @@ struct tcp_conn {
 	uint32_t irs, rcv_nxt;
 	uint8_t *rx_buf;
 	uint32_t rx_size, rx_head, rx_len;
-	struct { uint32_t start, end; } ooo[TCP_OOO_MAX]; /* seq ranges */
+	struct tcp_range ooo[TCP_OOO_MAX]; /* held out-of-order seq ranges */
 	int ooo_n;
 	uint32_t ooo_last;         /* start of the latest out-of-order segment */
 	int sack_ok;               /* peer sent SACK-permitted: we SACK (RFC 2018) */
@@ -54,6 +59,12 @@ struct tcp_conn {
 	/* congestion control and timers (all times absolute us) */
 	uint32_t cwnd, ssthresh, dupacks, recover;
 	int in_recovery;
+	/* the peer's SACK blocks (RFC 2018), pruned below snd_una; dropped at
+	 * an RTO. In recovery, holes below the highest SACKed byte are resent
+	 * from rexmit_nxt on, one per incoming ACK (RFC 6675-like). */
+	struct tcp_range sacked[TCP_OOO_MAX];
+	int sacked_n;
+	uint32_t rexmit_nxt;
 	uint32_t srtt, rttvar, rto; /* us; srtt scaled x8, rttvar x4 */
 	uint32_t rtt_seq; uint64_t rtt_start; int rtt_timing;
 	uint64_t rto_deadline;      /* 0: not armed */
@@ -69,7 +80,8 @@ struct tcp_conn {
 	struct tcp_stats {
 		uint32_t segs_out, segs_in, retrans, fast_retrans, timeouts,
 			 dup_acks, ooo_segs, bad_csum, bad_seg, probes,
-			 bad_ack, ooo_dropped, challenge_acks;
+			 bad_ack, ooo_dropped, challenge_acks,
+			 sack_rexmits;
 	} st;
 };
 

@@ -5,7 +5,18 @@
 #include "lib/byteorder.h"
 #include "lib/err.h"
 
-/* Options matter only on a SYN; malformed ones end the walk. */
+static void tcp_parse_sack(struct tcp_seg *s, const uint8_t *b, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n && s->sack_n < TCP_SACK_BLOCKS; i++, s->sack_n++) {
+		s->sack[s->sack_n].start = get_be32(b + 8 * i);
+		s->sack[s->sack_n].end = get_be32(b + 8 * i + 4);
+	}
+}
+
+/* MSS, window scale and SACK-permitted (on a SYN), SACK blocks (on ACKs);
+ * malformed options end the walk. */
 static void tcp_parse_opts(struct tcp_seg *s, const uint8_t *o, uint32_t n)
 {
 	uint32_t i = 0;
@@ -30,6 +41,8 @@ static void tcp_parse_opts(struct tcp_seg *s, const uint8_t *o, uint32_t n)
 			s->opt_ws = o[i + 2];
 		else if (kind == TCP_OPT_SACKP && olen == 2)
 			s->opt_sackp = 1;
+		else if (kind == TCP_OPT_SACK && olen >= 10)
+			tcp_parse_sack(s, o + i + 2, (uint32_t)(olen - 2) / 8);
 		i += olen;
 	}
 }
@@ -58,10 +71,11 @@ static int tcp_parse(struct tcp_seg *s, uint32_t src, uint32_t dst,
 	s->opt_mss = 0;
 	s->opt_ws = -1;
 	s->opt_sackp = 0;
+	s->sack_n = 0;
 	if (inet_fold(inet_sum(seg, len, inet_pseudo_sum(src, dst, IP_PROTO_TCP,
 							 (uint16_t)len))) != 0)
 		return LL_ECHECKSUM;
-	if (s->flags & TCP_SYN)
+	if (doff > TCP_HLEN)
 		tcp_parse_opts(s, seg + TCP_HLEN, doff - TCP_HLEN);
 	return 0;
 }
@@ -161,6 +175,17 @@ static int tcp_seq_ok(const struct tcp_conn *c, const struct tcp_seg *s)
 	       tcp_in_rcv_wnd(c, s->seq + seglen - 1, wnd);
 }
 
+/* In recovery, each ACK may resend the next hole the peer's SACKs show. */
+static void tcp_sack_resend(struct tcp_conn *c)
+{
+	uint32_t seq, len;
+
+	if (tcp_sack_next_hole(c, c->rexmit_nxt, &seq, &len)) {
+		tcp_resend_range(c, seq, len);
+		c->rexmit_nxt = seq + len;
+	}
+}
+
 static void tcp_enter_recovery(struct tcp_conn *c)
 {
 	uint32_t flight = c->snd_max - c->snd_una;
@@ -169,7 +194,7 @@ static void tcp_enter_recovery(struct tcp_conn *c)
 	c->recover = c->snd_max;
 	c->in_recovery = 1;
 	c->st.fast_retrans++;
-	tcp_retransmit_head(c);
+	c->rexmit_nxt = tcp_retransmit_head(c);
 	c->cwnd = c->ssthresh + 3u * c->mss;
 }
 
@@ -180,6 +205,7 @@ static void tcp_dupack(struct tcp_conn *c)
 	c->dupacks++;
 	if (c->in_recovery) {
 		c->cwnd = tcp_min32(c->cwnd + c->mss, TCP_CWND_MAX);
+		tcp_sack_resend(c);
 		return;
 	}
 	if (c->dupacks == 3 && SEQ_GEQ(c->snd_una, c->recover))
@@ -197,7 +223,10 @@ static void tcp_cc_ack(struct tcp_conn *c, uint32_t ack, uint32_t acked)
 					    tcp_max32(flight, c->mss) + c->mss);
 			c->in_recovery = 0;
 		} else {
-			tcp_retransmit_head(c);
+			if (SEQ_GEQ(ack, c->rexmit_nxt))
+				c->rexmit_nxt = tcp_retransmit_head(c);
+			else
+				tcp_sack_resend(c);
 			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 			if (acked >= c->mss)
 				c->cwnd += c->mss;
@@ -238,6 +267,7 @@ static void tcp_ack_new(struct tcp_conn *c, uint32_t ack)
 		c->snd_buf_seq += n;
 	}
 	c->snd_una = ack;
+	tcp_range_cut(c->sacked, &c->sacked_n, ack);
 	if (SEQ_LT(c->snd_nxt, ack))
 		c->snd_nxt = ack;
 	if (c->rtt_timing && SEQ_GT(ack, c->rtt_seq)) {
@@ -280,10 +310,13 @@ static int tcp_ack_in(struct tcp_conn *c, const struct tcp_seg *s)
 		tcp_send_ack(c);
 		return -1;
 	}
+	/* a duplicate: same ACK, no data, and the same window (RFC 5681 2)
+	 * or SACK blocks telling that data arrived above a hole */
 	dup = ack == c->snd_una && s->len == 0 &&
 	      !(s->flags & (TCP_SYN | TCP_FIN)) &&
-	      ((uint32_t)s->win << c->snd_wscale) == c->snd_wnd &&
+	      (((uint32_t)s->win << c->snd_wscale) == c->snd_wnd || s->sack_n) &&
 	      c->snd_max != c->snd_una;
+	tcp_sack_update(c, s);
 	if (SEQ_GT(ack, c->snd_una))
 		tcp_ack_new(c, ack);
 	else if (dup)

@@ -1,5 +1,5 @@
 /* net/tcp_int.h - what the TCP files (tcp.c, tcp_in.c, tcp_rx.c,
- * tcp_out.c, tcp_timer.c) share internally: header layout, sequence arithmetic, limits. */
+ * tcp_out.c, tcp_sack.c, tcp_timer.c) share internally: header layout, sequence arithmetic, limits. */
 #ifndef NET_TCP_INT_H
 #define NET_TCP_INT_H
 #include <stdint.h>
@@ -64,6 +64,8 @@ struct tcp_seg {
 	uint16_t opt_mss;        /* 0: absent */
 	int opt_ws;              /* -1: absent */
 	int opt_sackp;           /* SACK-permitted seen */
+	int sack_n;              /* SACK blocks carried */
+	struct tcp_range sack[TCP_SACK_BLOCKS];
 	const uint8_t *data;
 	uint32_t len;            /* payload bytes */
 };
@@ -86,12 +88,21 @@ void tcp_output(struct tcp_conn *c, int flush);
 void tcp_send_ack(struct tcp_conn *c);
 void tcp_send_probe(struct tcp_conn *c);
 void tcp_send_rst_conn(struct tcp_conn *c);
-void tcp_retransmit_head(struct tcp_conn *c);
+uint32_t tcp_retransmit_head(struct tcp_conn *c);
+void tcp_resend_range(struct tcp_conn *c, uint32_t seq, uint32_t len);
 void tcp_reply_rst(struct net_stack *ns, const struct tcp_seg *s);
 
 /* tcp_rx.c */
 void tcp_deliver(struct tcp_conn *c, const struct tcp_seg *s);
 void tcp_rx_window_update(struct tcp_conn *c);
+
+/* tcp_sack.c */
+int tcp_range_add(struct tcp_range *r, int *n, int max, uint32_t start,
+		  uint32_t end);
+uint32_t tcp_range_cut(struct tcp_range *r, int *n, uint32_t seq);
+void tcp_sack_update(struct tcp_conn *c, const struct tcp_seg *s);
+int tcp_sack_next_hole(const struct tcp_conn *c, uint32_t from,
+		       uint32_t *seq, uint32_t *len);
 
 /* tcp_timer.c */
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_us);

@@ -158,7 +158,10 @@ static int tcp_next_seg(struct tcp_conn *c, int flush, uint32_t *len,
 			uint8_t *flags)
 {
 	uint32_t end = tcp_data_end(c);
-	uint32_t wnd = tcp_min32(c->cwnd, c->snd_wnd);
+	/* RFC 3042 limited transmit: a new segment for each of the first
+	 * two duplicate ACKs */
+	uint32_t lt = !c->in_recovery && c->dupacks < 3 ? c->dupacks * c->mss : 0;
+	uint32_t wnd = tcp_min32(c->cwnd + lt, c->snd_wnd);
 	uint32_t flight = c->snd_nxt - c->snd_una;
 	uint32_t room = wnd > flight ? wnd - flight : 0;
 	uint32_t queued = SEQ_LT(c->snd_nxt, end) ? end - c->snd_nxt : 0;
@@ -197,7 +200,16 @@ void tcp_output(struct tcp_conn *c, int flush)
 		tcp_arm_persist(c);
 }
 
-void tcp_retransmit_head(struct tcp_conn *c)
+/* Resend data [seq, seq+len) that lies below the highest SACKed byte. */
+void tcp_resend_range(struct tcp_conn *c, uint32_t seq, uint32_t len)
+{
+	c->st.sack_rexmits++;
+	tcp_send_at(c, seq, len, TCP_ACK);
+}
+
+/* Resend the oldest unacknowledged segment; returns the sequence number
+ * just past what was sent. */
+uint32_t tcp_retransmit_head(struct tcp_conn *c)
 {
 	uint32_t end = tcp_data_end(c), len = 0;
 	int fin_sent = c->fin_queued && SEQ_GT(c->snd_max, end);
@@ -213,9 +225,10 @@ void tcp_retransmit_head(struct tcp_conn *c)
 	} else if (fin_sent) {
 		flags |= TCP_FIN;
 	} else {
-		return;
+		return c->snd_una;
 	}
 	tcp_send_at(c, c->snd_una, len, flags);
+	return c->snd_una + len + ((flags & TCP_FIN) ? 1 : 0);
 }
 
 /* SACK blocks (RFC 2018 4) for held out-of-order data, written just

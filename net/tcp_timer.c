@@ -94,6 +94,7 @@ static void tcp_rto_fire(struct tcp_conn *c, uint64_t now)
 	c->in_recovery = 0;
 	c->dupacks = 0;
 	c->recover = c->snd_max;
+	c->sacked_n = 0;              /* RFC 2018 8: forget SACKs at an RTO */
 	c->snd_nxt = c->snd_una;
 	tcp_retransmit_head(c);
 	c->rto_deadline = now + c->rto;

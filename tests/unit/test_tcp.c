@@ -293,6 +293,67 @@ static void test_fast_retransmit_newreno(void)
 	CHECK(conn.cwnd <= conn.ssthresh);
 }
 
+/* A duplicate ACK from the peer with up to 2 SACK blocks. */
+static void tt_dup_sack(uint32_t ack, uint32_t s0, uint32_t e0, uint32_t s1,
+			uint32_t e1)
+{
+	uint8_t opt[20] = {1, 1, 5, 18};
+	size_t n;
+
+	put_be32(opt + 4, s0);
+	put_be32(opt + 8, e0);
+	put_be32(opt + 12, s1);
+	put_be32(opt + 16, e1);
+	if (!s1)
+		opt[3] = 10;
+	n = tt_build(tt_frame, 5001, ack, F_ACK, 65535, opt, s1 ? 20 : 12, 0, 0);
+	nt_rx(tt_frame, n);
+}
+
+#define SEG(i) (1001u + (i) * 1460u)
+
+/* S1 and S4 lost: limited transmit on the first two dups, fast retransmit
+ * of S1 on the third, then S4 resent from the SACK scoreboard, once. */
+static void test_limited_transmit_and_sack_recovery(void)
+{
+	unsigned i, s4 = 0, before;
+	struct tt_seg s;
+
+	tt_connect(1000, 5000, 65535, 7, 1460, 1u << 20, 10000);
+	tcp_write(&conn, wbuf, 29200);
+	CHECK_EQ(fk.tx_n, 10);
+	tt_rx(5001, SEG(1), F_ACK, 65535, 0, 0);
+	CHECK_EQ(fk.tx_n, 12);                     /* S10, S11 */
+	tt_dup_sack(SEG(1), SEG(2), SEG(3), 0, 0);
+	CHECK_EQ(fk.tx_n, 13);
+	CHECK_EQ(tt_last().seq, SEG(12));          /* limited transmit */
+	tt_dup_sack(SEG(1), SEG(2), SEG(4), 0, 0);
+	CHECK_EQ(fk.tx_n, 14);
+	CHECK_EQ(tt_last().seq, SEG(13));
+	tt_dup_sack(SEG(1), SEG(5), SEG(6), SEG(2), SEG(4));
+	CHECK_EQ(conn.st.fast_retrans, 1);
+	CHECK_EQ(fk.tx_n, 15);
+	CHECK_EQ(tt_last().seq, SEG(1));
+	before = fk.tx_n;
+	tt_dup_sack(SEG(1), SEG(5), SEG(7), SEG(2), SEG(4));
+	CHECK(fk.tx_n > before);
+	CHECK_EQ(tt_parse(before, &s), 0);
+	CHECK_EQ(s.seq, SEG(4));                   /* the hole the SACKs show */
+	CHECK_EQ(s.len, 1460);
+	CHECK_EQ(conn.st.sack_rexmits, 1);
+	tt_dup_sack(SEG(1), SEG(5), SEG(8), SEG(2), SEG(4));
+	tt_rx(5001, SEG(4), F_ACK, 65535, 0, 0);   /* partial: S1 arrived */
+	for (i = 14; i < fk.tx_n; i++)
+		if (tt_parse(i, &s) == 0 && s.seq == SEG(4))
+			s4++;
+	CHECK_EQ(s4, 1);                           /* not resent twice */
+	CHECK_EQ(conn.st.sack_rexmits, 1);
+	CHECK(conn.in_recovery);
+	tt_rx(5001, SEG(14), F_ACK, 65535, 0, 0);
+	CHECK(!conn.in_recovery);
+	CHECK_EQ(conn.sacked_n, 0);
+}
+
 static void test_zero_window_probes(void)
 {
 	struct tt_seg s;
@@ -435,6 +496,7 @@ int main(void)
 	RUN(test_rto_gives_up);
 	RUN(test_rto_user_deadline);
 	RUN(test_fast_retransmit_newreno);
+	RUN(test_limited_transmit_and_sack_recovery);
 	RUN(test_zero_window_probes);
 	RUN(test_passive_close);
 	RUN(test_active_close);
