@@ -56,6 +56,10 @@ void sess_task_done(struct iscsi_session *s, struct iscsi_task *t, int result)
 
 	if (t->state == ISCSI_TASK_QUEUED)
 		queue_unlink(s, t);
+	if (s->rx_task == t) {            /* its Data-In is half in: skip the rest */
+		s->rx_task = NULL;
+		s->rx_sink = SINK_NONE;
+	}
 	if (slot >= 0 && s->slot[slot] == t) {
 		s->slot[slot] = NULL;
 		s->r2t[slot][0].live = s->r2t[slot][1].live = false;
@@ -64,6 +68,7 @@ void sess_task_done(struct iscsi_session *s, struct iscsi_task *t, int result)
 	t->r2t_pending = 0;
 	t->result = result;
 	t->state = ISCSI_TASK_DONE;
+	s->completions++;
 	if (t->done)
 		t->done(t->ctx, t);
 }
@@ -250,6 +255,35 @@ int iscsi_wait(struct iscsi_session *s, struct iscsi_task *t, uint64_t deadline)
 		s->xo->poll(s, deadline - now < 1000 ? (uint32_t)(deadline - now) : 1000);
 	}
 	return t->result;
+}
+
+int iscsi_wait_any(struct iscsi_session *s, uint64_t deadline)
+{
+	while (s->completions == s->completions_seen) {
+		uint64_t now = s->xo->now(s);
+
+		if (s->fatal)
+			return s->fatal;
+		if (now >= deadline)
+			return LL_ETIMEDOUT;
+		iscsi_poll(s);
+		if (s->completions != s->completions_seen)
+			break;
+		s->xo->poll(s, deadline - now < 1000 ? (uint32_t)(deadline - now) : 1000);
+	}
+	s->completions_seen = s->completions;
+	return 0;
+}
+
+void iscsi_cancel(struct iscsi_session *s, struct iscsi_task *t, int err)
+{
+	if (t->state == ISCSI_TASK_QUEUED || t->state == ISCSI_TASK_ACTIVE)
+		sess_task_done(s, t, err ? err : LL_ETIMEDOUT);
+}
+
+const uint8_t *iscsi_session_isid(const struct iscsi_session *s)
+{
+	return s->isid;
 }
 
 int iscsi_session_close(struct iscsi_session *s, uint64_t deadline)

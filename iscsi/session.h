@@ -90,6 +90,15 @@ int iscsi_submit(struct iscsi_session *s, struct iscsi_task *t);
 int iscsi_poll(struct iscsi_session *s);
 /* Poll until t is done or deadline; returns t->result or LL_ETIMEDOUT. */
 int iscsi_wait(struct iscsi_session *s, struct iscsi_task *t, uint64_t deadline);
+/* Poll until any task completes (or at once if one completed since the
+ * last call) or deadline; returns 0, the session's fatal error, or
+ * LL_ETIMEDOUT. */
+int iscsi_wait_any(struct iscsi_session *s, uint64_t deadline);
+/* Withdraw a task that is not done (e.g. its caller's deadline passed):
+ * it completes at once with result err; later PDUs for it are dropped. */
+void iscsi_cancel(struct iscsi_session *s, struct iscsi_task *t, int err);
+/* The ISID used on every login of this session (for the iBFT). */
+const uint8_t *iscsi_session_isid(const struct iscsi_session *s);
 /* Tasks not yet done. */
 unsigned iscsi_inflight(const struct iscsi_session *s);
 /* Logout (bounded) and close the connection. */

@@ -81,6 +81,7 @@ struct iscsi_session {
 	struct iscsi_task *q_head, *q_tail; /* QUEUED tasks, oldest first */
 	uint32_t itt_gen;
 	unsigned ntasks;                   /* slots in use */
+	uint32_t completions, completions_seen; /* for iscsi_wait_any */
 
 	/* receive state machine */
 	enum sess_rx_phase rx_phase;

@@ -1,0 +1,410 @@
+/* iscsi/blockdev.c - a SCSI block device over an iSCSI session: open
+ * (TEST UNIT READY, INQUIRY, READ CAPACITY 10/16), READ/WRITE 10/16 with
+ * many commands in flight, SYNCHRONIZE CACHE, REPORT LUNS, sense text. */
+#include "iscsi/blockdev.h"
+#include "iscsi/pdu.h"
+#include "lib/byteorder.h"
+#include "lib/err.h"
+#include "lib/mem.h"
+#include "lib/print.h"
+
+#define BLK_DEPTH          32          /* commands in flight per blk_read/write */
+#define BLK_CMD_BYTES      (256u << 10) /* largest command */
+#define BLK_UA_RETRIES     8
+#define BLK_LUNS_MAX       256
+
+/* SCSI opcodes and sense keys (SPC-4, SBC-3). */
+#define SCSI_TEST_UNIT_READY 0x00
+#define SCSI_INQUIRY         0x12
+#define SCSI_READ_CAPACITY10 0x25
+#define SCSI_READ10          0x28
+#define SCSI_WRITE10         0x2a
+#define SCSI_SYNC_CACHE10    0x35
+#define SCSI_READ16          0x88
+#define SCSI_WRITE16         0x8a
+#define SCSI_SERVICE_IN16    0x9e
+#define SCSI_SA_READ_CAP16   0x10
+#define SCSI_REPORT_LUNS     0xa0
+#define SENSE_NOT_READY      0x2
+#define SENSE_UNIT_ATTENTION 0x6
+
+/* Run one command to completion (bounded). */
+static int run_cmd(struct blockdev *b, struct iscsi_task *t, uint64_t deadline)
+{
+	int rc;
+
+	t->done = NULL;
+	while ((rc = iscsi_submit(b->sess, t)) == LL_EBUSY) {
+		rc = iscsi_wait_any(b->sess, deadline);
+		if (rc)
+			return rc;
+	}
+	if (rc)
+		return rc;
+	rc = iscsi_wait(b->sess, t, deadline);
+	if (t->state != ISCSI_TASK_DONE)
+		iscsi_cancel(b->sess, t, rc);
+	return rc;
+}
+
+static void task_init(struct iscsi_task *t, const uint8_t *cdb, uint8_t len,
+		      enum iscsi_dir dir, void *buf, uint32_t xfer)
+{
+	memset(t, 0, sizeof(*t));
+	memcpy(t->cdb, cdb, len);
+	t->cdb_len = len;
+	t->dir = dir;
+	t->buf = buf;
+	t->xfer_len = xfer;
+}
+
+static int sense_key(const struct iscsi_task *t)
+{
+	struct scsi_sense ss;
+
+	if (t->result != LL_ESCSI || scsi_sense_parse(t->sense, t->sense_len, &ss))
+		return -1;
+	return ss.key;
+}
+
+/* TEST UNIT READY until it passes; unit attentions (and a short "not
+ * ready") after login are normal and retried a bounded number of times. */
+static int test_unit_ready(struct blockdev *b, uint64_t deadline)
+{
+	static const uint8_t cdb[6] = { SCSI_TEST_UNIT_READY };
+	struct iscsi_task t;
+	int rc = 0;
+
+	for (int i = 0; i < BLK_UA_RETRIES; i++) {
+		task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_NONE, NULL, 0);
+		rc = run_cmd(b, &t, deadline);
+		if (rc != LL_ESCSI)
+			return rc;
+		int key = sense_key(&t);
+		if (key != SENSE_UNIT_ATTENTION && key != SENSE_NOT_READY)
+			return rc;
+		ll_printf("blk: TEST UNIT READY: sense key %d, retrying\n", key);
+	}
+	return rc;
+}
+
+static void copy_trim(char *dst, const uint8_t *src, unsigned n)
+{
+	memcpy(dst, src, n);
+	dst[n] = 0;
+	while (n > 0 && (dst[n - 1] == ' ' || dst[n - 1] == 0))
+		dst[--n] = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (dst[i] < 0x20 || dst[i] > 0x7e)
+			dst[i] = '?';
+}
+
+static int inquiry(struct blockdev *b, uint64_t deadline)
+{
+	uint8_t cdb[6] = { SCSI_INQUIRY, 0, 0, 0, 96, 0 }, data[96];
+	struct iscsi_task t;
+	int rc;
+
+	memset(data, 0, sizeof(data));
+	task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_READ, data, sizeof(data));
+	rc = run_cmd(b, &t, deadline);
+	if (rc)
+		return rc;
+	if (t.residual > sizeof(data) - 36)
+		return LL_EIO;                /* shorter than standard data */
+	b->peripheral_type = data[0] & 0x1f;
+	copy_trim(b->vendor, data + 8, 8);
+	copy_trim(b->product, data + 16, 16);
+	copy_trim(b->revision, data + 32, 4);
+	return 0;
+}
+
+static int read_capacity16(struct blockdev *b, uint64_t *last, uint32_t *bs,
+			   uint64_t deadline)
+{
+	uint8_t cdb[16] = { SCSI_SERVICE_IN16, SCSI_SA_READ_CAP16 }, data[32];
+	struct iscsi_task t;
+	int rc;
+
+	put_be32(cdb + 10, sizeof(data));
+	task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_READ, data, sizeof(data));
+	rc = run_cmd(b, &t, deadline);
+	if (rc)
+		return rc;
+	if (t.residual > sizeof(data) - 12)
+		return LL_EIO;
+	*last = get_be64(data);
+	*bs = get_be32(data + 8);
+	return 0;
+}
+
+static int read_capacity(struct blockdev *b, uint64_t deadline)
+{
+	uint8_t cdb[10] = { SCSI_READ_CAPACITY10 }, data[8];
+	struct iscsi_task t;
+	uint64_t last;
+	uint32_t bs;
+	int rc;
+
+	task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_READ, data, sizeof(data));
+	rc = run_cmd(b, &t, deadline);
+	if (rc)
+		return rc;
+	if (t.residual)
+		return LL_EIO;
+	last = get_be32(data);
+	bs = get_be32(data + 4);
+	if (last == 0xffffffffu) {
+		rc = read_capacity16(b, &last, &bs, deadline);
+		if (rc)
+			return rc;
+	}
+	if (bs == 0 || bs > (1u << 20) || last == UINT64_MAX)
+		return LL_EIO;
+	b->blocks = last + 1;
+	b->block_size = bs;
+	return 0;
+}
+
+static uint32_t pick_max_blocks(const struct blockdev *b)
+{
+	const struct iscsi_params *p = iscsi_session_params(b->sess);
+	uint32_t bytes = BLK_CMD_BYTES;
+
+	if (p->max_burst && p->max_burst < bytes)
+		bytes = p->max_burst;
+	return bytes / b->block_size ? bytes / b->block_size : 1;
+}
+
+int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline)
+{
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	b->sess = s;
+	rc = test_unit_ready(b, deadline);
+	if (!rc)
+		rc = inquiry(b, deadline);
+	if (!rc)
+		rc = read_capacity(b, deadline);
+	if (rc) {
+		ll_printf("blk: open failed E%d (%s)\n", -rc, ll_strerror(rc));
+		return rc;
+	}
+	b->max_blocks_per_cmd = pick_max_blocks(b);
+	ll_printf("blk: %s %s %s type %u, %llu blocks of %u bytes (%llu MiB)\n",
+		  b->vendor, b->product, b->revision, b->peripheral_type,
+		  (unsigned long long)b->blocks, b->block_size,
+		  (unsigned long long)((b->blocks * b->block_size) >> 20));
+	return 0;
+}
+
+/* ---- queued requests ---- */
+
+static void req_done(void *ctx, struct iscsi_task *t)
+{
+	struct blk_req *r = ctx;
+
+	r->result = t->result;
+	if (r->result == 0 && r->op == BLK_READ && t->residual)
+		r->result = LL_EIO;           /* the target returned less */
+	if (r->done)
+		r->done(r->ctx, r);
+}
+
+static void rw_cdb(struct iscsi_task *t, enum blk_op op, uint64_t lba, uint32_t count)
+{
+	bool big = count > 0xffff || lba + count > (1ull << 32);
+
+	if (big) {
+		t->cdb[0] = op == BLK_READ ? SCSI_READ16 : SCSI_WRITE16;
+		put_be32(t->cdb + 2, (uint32_t)(lba >> 32));
+		put_be32(t->cdb + 6, (uint32_t)lba);
+		put_be32(t->cdb + 10, count);
+		t->cdb_len = 16;
+	} else {
+		t->cdb[0] = op == BLK_READ ? SCSI_READ10 : SCSI_WRITE10;
+		put_be32(t->cdb + 2, (uint32_t)lba);
+		put_be16(t->cdb + 7, (uint16_t)count);
+		t->cdb_len = 10;
+	}
+}
+
+int blk_submit(struct blockdev *b, struct blk_req *r)
+{
+	struct iscsi_task *t = &r->task;
+
+	memset(t, 0, sizeof(*t));
+	if (r->op == BLK_SYNC) {
+		t->cdb[0] = SCSI_SYNC_CACHE10;
+		t->cdb_len = 10;
+		t->dir = ISCSI_DIR_NONE;
+	} else if (r->op == BLK_READ || r->op == BLK_WRITE) {
+		if (r->count == 0 || r->count > b->max_blocks_per_cmd || !r->buf ||
+		    r->lba >= b->blocks || r->count > b->blocks - r->lba)
+			return LL_EINVAL;
+		rw_cdb(t, r->op, r->lba, r->count);
+		t->dir = r->op == BLK_READ ? ISCSI_DIR_READ : ISCSI_DIR_WRITE;
+		t->buf = r->buf;
+		t->xfer_len = r->count * b->block_size;
+	} else {
+		return LL_EINVAL;
+	}
+	t->done = req_done;
+	t->ctx = r;
+	r->result = 0;
+	return iscsi_submit(b->sess, t);
+}
+
+/* The state of one blk_read/blk_write: requests on the caller's stack. */
+struct blk_batch {
+	struct blk_req req[BLK_DEPTH];
+	unsigned inflight;
+	int error;
+};
+
+static void batch_done(void *ctx, struct blk_req *r)
+{
+	struct blk_batch *bt = ctx;
+
+	bt->inflight--;
+	if (r->result && !bt->error)
+		bt->error = r->result;
+}
+
+static void batch_cancel(struct blockdev *b, struct blk_batch *bt, int err)
+{
+	for (unsigned i = 0; i < BLK_DEPTH; i++) {
+		struct iscsi_task *t = &bt->req[i].task;
+
+		if (t->state == ISCSI_TASK_QUEUED || t->state == ISCSI_TASK_ACTIVE)
+			iscsi_cancel(b->sess, t, err);
+	}
+}
+
+/* Submit into every idle request slot; returns blocks submitted. */
+static int batch_fill(struct blockdev *b, struct blk_batch *bt, enum blk_op op,
+		      uint64_t lba, uint32_t count, uint8_t *buf)
+{
+	uint32_t done = 0;
+
+	for (unsigned i = 0; i < BLK_DEPTH && done < count; i++) {
+		struct blk_req *r = &bt->req[i];
+		int st = r->task.state;
+
+		if (st == ISCSI_TASK_QUEUED || st == ISCSI_TASK_ACTIVE)
+			continue;
+		r->op = op;
+		r->lba = lba + done;
+		r->count = count - done < b->max_blocks_per_cmd ? count - done :
+			   b->max_blocks_per_cmd;
+		r->buf = buf + (uint64_t)done * b->block_size;
+		r->done = batch_done;
+		r->ctx = bt;
+		int rc = blk_submit(b, r);
+		if (rc == LL_EBUSY)
+			break;
+		if (rc)
+			return rc;
+		bt->inflight++;
+		done += r->count;
+	}
+	return (int)done;
+}
+
+static int blk_rw(struct blockdev *b, enum blk_op op, uint64_t lba, uint32_t count,
+		  uint8_t *buf, uint64_t deadline)
+{
+	struct blk_batch bt;
+	struct iscsi_session *s = b->sess;
+
+	if (!b->block_size || lba >= b->blocks || count > b->blocks - lba)
+		return count ? LL_EINVAL : 0;
+	memset(&bt, 0, sizeof(bt));
+	while ((count || bt.inflight) && !bt.error) {
+		int n = batch_fill(b, &bt, op, lba, count, buf);
+
+		if (n < 0) {
+			bt.error = n;
+			break;
+		}
+		lba += (uint32_t)n;
+		count -= (uint32_t)n;
+		buf += (uint64_t)n * b->block_size;
+		int rc = iscsi_wait_any(s, deadline);
+		if (rc && !bt.error)
+			bt.error = rc;
+	}
+	while (bt.inflight && !iscsi_wait_any(s, deadline))
+		;                                /* drain after an error */
+	if (bt.inflight)
+		batch_cancel(b, &bt, bt.error ? bt.error : LL_ETIMEDOUT);
+	return bt.error;
+}
+
+int blk_read(struct blockdev *b, uint64_t lba, uint32_t count, void *buf, uint64_t deadline)
+{
+	return blk_rw(b, BLK_READ, lba, count, buf, deadline);
+}
+
+/* The buffer is only read (the session sends from it). */
+int blk_write(struct blockdev *b, uint64_t lba, uint32_t count, const void *buf,
+	      uint64_t deadline)
+{
+	return blk_rw(b, BLK_WRITE, lba, count, (uint8_t *)(uintptr_t)buf, deadline);
+}
+
+int blk_sync(struct blockdev *b, uint64_t deadline)
+{
+	static const uint8_t cdb[10] = { SCSI_SYNC_CACHE10 };
+	struct iscsi_task t;
+
+	task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_NONE, NULL, 0);
+	return run_cmd(b, &t, deadline);
+}
+
+int blk_report_luns(struct blockdev *b, uint8_t (*luns)[8], unsigned *n, uint64_t deadline)
+{
+	uint8_t cdb[12] = { SCSI_REPORT_LUNS }, data[8 + 8 * 64];
+	struct iscsi_task t;
+	uint32_t list, got;
+	int rc;
+
+	put_be32(cdb + 6, sizeof(data));
+	task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_READ, data, sizeof(data));
+	rc = run_cmd(b, &t, deadline);
+	if (rc)
+		return rc;
+	got = sizeof(data) - (t.residual < sizeof(data) ? t.residual : sizeof(data));
+	if (got < 8)
+		return LL_EIO;
+	list = get_be32(data) / 8;
+	if (list > (got - 8) / 8)
+		list = (got - 8) / 8;
+	if (list > *n)
+		list = *n;
+	for (uint32_t i = 0; i < list; i++)
+		memcpy(luns[i], data + 8 + 8 * i, 8);
+	*n = list;
+	return 0;
+}
+
+static const char *const sense_key_names[16] = {
+	"NO SENSE", "RECOVERED ERROR", "NOT READY", "MEDIUM ERROR",
+	"HARDWARE ERROR", "ILLEGAL REQUEST", "UNIT ATTENTION", "DATA PROTECT",
+	"BLANK CHECK", "VENDOR SPECIFIC", "COPY ABORTED", "ABORTED COMMAND",
+	"RESERVED", "VOLUME OVERFLOW", "MISCOMPARE", "COMPLETED",
+};
+
+int blk_describe_error(const struct iscsi_task *t, char *buf, unsigned len)
+{
+	struct scsi_sense ss;
+
+	if (t->result == LL_ESCSI && t->sense_len &&
+	    scsi_sense_parse(t->sense, t->sense_len, &ss) == 0)
+		return ll_snprintf(buf, len, "sense %x/%02x/%02x: %s", ss.key, ss.asc,
+				   ss.ascq, sense_key_names[ss.key & 0xf]);
+	if (t->result == LL_ESCSI)
+		return ll_snprintf(buf, len, "SCSI status 0x%02x", t->scsi_status);
+	return ll_snprintf(buf, len, "E%d: %s", -t->result, ll_strerror(t->result));
+}
