@@ -317,10 +317,12 @@ static int check_response(struct iscsi_login *l, const struct iscsi_pdu *p)
 {
 	if (p->opcode != ISCSI_OP_LOGIN_RSP || p->itt != l->lg_set.ls_itt)
 		return LL_EPDU;
+	/* a refusal may not echo the ISID (tgtd zeroes it): its status is
+	 * what matters then, as for the stage fields */
+	if (p->status_class != ISCSI_STATUS_SUCCESS)
+		return 0;
 	if (memcmp(p->isid, l->lg_set.ls_isid, ISCSI_ISID_LEN) != 0)
 		return LL_EPDU;
-	if (p->status_class != ISCSI_STATUS_SUCCESS)
-		return 0;                     /* stage fields don't matter then */
 	if (p->version_min != ISCSI_VERSION || iscsi_login_csg(p->flags) != l->lg_csg)
 		return LL_ELOGIN;
 	/* transit only where we asked to go, and only when we asked */

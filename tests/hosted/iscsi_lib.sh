@@ -3,7 +3,7 @@
 # (after lib.sh and tgt.sh): run lifeline-iscsi on tap0, judge its output.
 # Running this file does nothing.
 
-LL_ISCSI="$LL_ROOT/build/tools/lifeline-iscsi"
+LL_ISCSI=${LL_ISCSI:-"$LL_ROOT/build/tools/lifeline-iscsi"}   # env: another build
 LL_PATGEN="$LL_ROOT/build/tests/patgen"
 ISCSI_MAC=02:00:00:77:00:02
 ISCSI_PORTAL=10.77.0.1:3260

@@ -436,6 +436,34 @@ static void test_digest_required(void)
 	CHECK_EQ(L.lg_params.header_digest, 1);
 }
 
+/* tgtd's refusals as captured: version bytes and ISID zero, only the ITT
+ * echoed; the status must still decide (not "malformed"). */
+static void test_refusal_zero_isid_tgtd(void)
+{
+	uint8_t b[48] = { 0x23 };
+	static const char reject[] = "TargetPortalGroupTag=1\0AuthMethod=Reject\0";
+
+	b[19] = 0x77;                 /* ITT */
+	b[36] = 0x02;
+	b[37] = 0x03;                 /* not found */
+	settings(NULL, NULL, NULL, NULL);
+	login_init(&L, &S);
+	tx();
+	CHECK_EQ(login_rx(&L, b, NULL, 0), LL_ENOTARGET);
+	b[37] = 0x01;                 /* authentication failure */
+	b[7] = sizeof(reject) - 1;
+	login_init(&L, &S);
+	tx();
+	CHECK_EQ(login_rx(&L, b, (const uint8_t *)reject, sizeof(reject) - 1), LL_EAUTH);
+	/* a success response must still carry our ISID */
+	b[36] = b[37] = 0;
+	b[7] = 0;
+	b[1] = 0x81;
+	login_init(&L, &S);
+	tx();
+	CHECK_EQ(login_rx(&L, b, NULL, 0), LL_EPDU);
+}
+
 static void test_malformed_responses(void)
 {
 	settings(NULL, NULL, NULL, NULL);
@@ -525,6 +553,7 @@ int main(void)
 	RUN(test_continuation_to_target);
 	RUN(test_unknown_key_answered);
 	RUN(test_digest_required);
+	RUN(test_refusal_zero_isid_tgtd);
 	RUN(test_malformed_responses);
 	RUN(test_settings_checked);
 	return CHECK_DONE();
