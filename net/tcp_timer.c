@@ -80,6 +80,15 @@ static void tcp_rto_fire(struct tcp_conn *c, uint64_t now)
 		tcp_fail(c, LL_ECONNABORTED);
 		return;
 	}
+	if (c->snd_wnd == 0 && c->state != TCP_SYN_SENT) {
+		/* the window closed under data in flight: the peer is alive
+		 * and holding it; probe instead of counting toward giving up */
+		c->snd_nxt = c->snd_una;
+		c->rtt_timing = 0;
+		if (!c->persist_deadline)
+			tcp_arm_persist(c);
+		return;
+	}
 	c->backoff++;
 	c->rto = (uint32_t)tcp_min32(c->rto * 2u, TCP_RTO_MAX);
 	c->rtt_timing = 0;

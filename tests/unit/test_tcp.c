@@ -386,6 +386,37 @@ static void test_zero_window_probes(void)
 	CHECK_EQ(conn.persist_deadline, 0);
 }
 
+/* The window closes with data in flight: the RTO turns into probing and
+ * the connection is not given up however long it stays closed. */
+static void test_window_closes_in_flight(void)
+{
+	unsigned i, n;
+
+	tt_connect(1000, 5000, 65535, 7, 1460, 1u << 20, 10000);
+	tcp_write(&conn, wbuf, 2920);
+	CHECK_EQ(fk.tx_n, 2);
+	tt_rx(5001, 1001, F_ACK, 0, 0, 0);         /* window update: 0 */
+	CHECK_EQ(conn.snd_wnd, 0);
+	tt_tick(200000);                           /* the RTO */
+	n = fk.tx_n;
+	CHECK_EQ(n, 2);                            /* no data resent */
+	CHECK(conn.persist_deadline != 0);
+	for (i = 0; i < 20; i++) {
+		nt_learn_peer();                   /* ARP entries expire */
+		tt_tick(61000000);
+	}
+	CHECK_EQ(conn.state, TCP_ESTABLISHED);
+	CHECK(conn.st.probes >= 20);
+	CHECK_EQ(fk.tx_n, 1);
+	CHECK_EQ(tt_last().len, 0);
+	CHECK_EQ(tt_last().seq, 1000);             /* a probe */
+	nt_learn_peer();
+	tt_rx(5001, 1001, F_ACK, 100, 0, 0);       /* opens again */
+	net_poll(&ns);
+	CHECK_EQ(tt_last().seq, 1001 + 1460);
+	CHECK_EQ(conn.snd_nxt, 1001 + 2920);
+}
+
 static void test_passive_close(void)
 {
 	uint8_t buf[16];
@@ -498,6 +529,7 @@ int main(void)
 	RUN(test_fast_retransmit_newreno);
 	RUN(test_limited_transmit_and_sack_recovery);
 	RUN(test_zero_window_probes);
+	RUN(test_window_closes_in_flight);
 	RUN(test_passive_close);
 	RUN(test_active_close);
 	RUN(test_close_timeout_resets);
