@@ -70,6 +70,13 @@ lli "$log" 60 --root-path "$(rootpath "$IQN:disk" 3299)" show
 expect_error iscsi-connection-refused "$log" $? 22
 
 fill_verify iscsi-fill-verify-64mib "$DISK" 11 --root-path "$(rootpath "$IQN:disk")"
+# tgtd answers HeaderDigest=None to a CRC32C-only offer unless the target
+# allows CRC32C: requiring digests must then fail the negotiation (E54).
+log=$LL_TMP/digest-refused.log
+lli "$log" 60 --root-path "$(rootpath "$IQN:disk")" --digest require show
+expect_error iscsi-digest-required-but-refused "$log" $? 54
+tgt_param "$CTL" 1 HeaderDigest CRC32C,None
+tgt_param "$CTL" 1 DataDigest CRC32C,None
 fill_verify iscsi-fill-verify-digests "$DISK" 12 --root-path "$(rootpath "$IQN:disk")" \
 	--digest require
 if grep -q 'header_digest=CRC32C data_digest=CRC32C' "$LL_TMP/iscsi-fill-verify-digests.verify" 2>/dev/null; then
