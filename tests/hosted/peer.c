@@ -14,7 +14,7 @@
 #include "lib/md5.h"
 #include "tests/hosted/pattern.h"
 
-#define PEER_ALARM_SECS 300
+#define PEER_ALARM_SECS 600
 #define PEER_CHUNK (256 * 1024)
 
 static uint8_t chunk[PEER_CHUNK];

@@ -45,10 +45,10 @@ transfer() {
 		echo "FAIL hosted/$name (peer did not listen)"; ll_show "$plog"; return
 	fi
 	if [ "$dir" = send ]; then
-		ll_ns timeout -k 5 240 "$LL_NET" --tap tap0 --ip "$LL_STACK_IP/24" --timeout 200 "$@" \
+		ll_ns timeout -k 5 440 "$LL_NET" --tap tap0 --ip "$LL_STACK_IP/24" --timeout 400 "$@" \
 			send "$LL_HOST_IP" "$port" "$BYTES" "$SEED" >"$slog" 2>&1
 	else
-		ll_ns timeout -k 5 240 "$LL_NET" --tap tap0 --ip "$LL_STACK_IP/24" --timeout 200 "$@" \
+		ll_ns timeout -k 5 440 "$LL_NET" --tap tap0 --ip "$LL_STACK_IP/24" --timeout 400 "$@" \
 			recv "$LL_HOST_IP" "$port" >"$slog" 2>&1
 	fi
 	ll_wait_pid "$ppid" 40 >/dev/null
