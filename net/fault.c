@@ -25,6 +25,14 @@ static int fault_roll(struct fault_dev *f, uint16_t permille)
 	return (fault_rand(&f->prng) >> 11) % 1000 < permille;
 }
 
+/* Corruption models damage that got past the link's FCS, which the IPv4,
+ * TCP and UDP checksums must catch; ARP carries no checksum (a real link
+ * would have dropped the frame), so only IPv4 frames are corrupted. */
+static int fault_corruptible(const uint8_t *frame, size_t len)
+{
+	return len > 14 && frame[12] == 0x08 && frame[13] == 0x00;
+}
+
 /* Copy frame into scratch and flip one byte (never to the same value). */
 static const uint8_t *fault_corrupt(struct fault_dev *f, const uint8_t *frame,
 				    size_t len)
@@ -59,7 +67,7 @@ static const uint8_t *fault_decide(struct fault_dev *f, const struct fault_rates
 		cnt->dropped++;
 		return NULL;
 	}
-	if (fault_roll(f, r->corrupt)) {
+	if (fault_corruptible(frame, len) && fault_roll(f, r->corrupt)) {
 		cnt->corrupted++;
 		frame = fault_corrupt(f, frame, len);
 	}

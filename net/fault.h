@@ -1,6 +1,7 @@
 /* net/fault.h - a netdev that wraps another and injects faults (drop,
  * duplicate, reorder, corrupt) on receive and transmit at seeded per-mille
- * rates, so tests exercise recovery paths over a real link. */
+ * rates, so tests exercise recovery paths over a real link. Only IPv4
+ * frames are corrupted (what checksums catch; ARP has none). */
 #ifndef NET_FAULT_H
 #define NET_FAULT_H
 #include <stddef.h>

@@ -9,12 +9,15 @@
 #define NFRAMES 10000
 #define FLEN 64
 
-/* Frame i: 4-byte sequence number then a filler derived from it. */
+/* Frame i: 4-byte sequence number, filler derived from it, and the IPv4
+ * ethertype at 12 (only IPv4 frames may be corrupted). */
 static void make_frame(uint8_t *f, uint32_t i)
 {
 	memcpy(f, &i, 4);
 	for (int k = 4; k < FLEN; k++)
 		f[k] = (uint8_t)(i * 7 + k);
+	f[12] = 0x08;
+	f[13] = 0x00;
 }
 
 /* Seen at the far side: how frames arrived. */
@@ -212,6 +215,26 @@ static void test_reorder_swaps_neighbours(void)
 	CHECK_EQ(fake.tx_n, 5);
 }
 
+/* ARP has no checksum: even at rate 1000 an ARP frame passes intact, while
+ * every IPv4 frame is altered. */
+static void test_corrupt_spares_arp(void)
+{
+	struct netdev nd;
+	struct fault_cfg cfg = { .seed = 5, .tx = { 0, 0, 0, 1000 } };
+	uint8_t arp[FLEN], ip[FLEN];
+
+	setup(&nd, &fdev, &cfg);
+	make_frame(arp, 1);
+	arp[13] = 0x06;
+	make_frame(ip, 2);
+	CHECK_EQ(nd.ops->transmit(&nd, arp, FLEN), 0);
+	CHECK_EQ(nd.ops->transmit(&nd, ip, FLEN), 0);
+	CHECK_EQ(fake.tx_n, 2);
+	CHECK(memcmp(fake.tx[0].data, arp, FLEN) == 0);
+	CHECK(memcmp(fake.tx[1].data, ip, FLEN) != 0);
+	CHECK_EQ(fdev.tx_cnt.corrupted, 1);
+}
+
 static void test_bad_rates_rejected(void)
 {
 	struct netdev nd;
@@ -230,6 +253,7 @@ int main(void)
 	RUN(test_rx_rates);
 	RUN(test_same_seed_same_faults);
 	RUN(test_reorder_swaps_neighbours);
+	RUN(test_corrupt_spares_arp);
 	RUN(test_bad_rates_rejected);
 	return CHECK_DONE();
 }
