@@ -235,8 +235,8 @@ int iscsi_poll(struct iscsi_session *s)
 		run_timers(s);
 	if (s->connected)
 		sess_tx_step(s);
-	if (!s->connected && !s->fatal)
-		sess_reconnect(s);
+	if (!s->connected && !s->fatal && sess_reconnect(s) == 0)
+		sess_tx_step(s);              /* reissue at once */
 	return s->fatal;
 }
 

@@ -76,6 +76,8 @@ static uint32_t seg_max(const struct iscsi_session *s)
 
 static uint32_t min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
+static int send_data_out(struct iscsi_session *s, int slot);
+
 /* The SCSI Command PDU, with immediate data when negotiated. */
 static int send_cmd(struct iscsi_session *s, struct iscsi_task *t)
 {
@@ -109,8 +111,13 @@ static int send_cmd(struct iscsi_session *s, struct iscsi_task *t)
 	t->deadline = s->xo->now(s) + s->cfg.io_timeout_us;
 	s->st.cmds++;
 	s->st.bytes_out += imm;
-	if (unsol)
+	if (unsol) {
+		/* the unsolicited burst follows the command at once */
 		s->r2t[slot][0] = (struct sess_r2t){ imm, unsol, ISCSI_RESERVED_TAG, 0, true };
+		rc = send_data_out(s, slot);
+		if (rc && rc != LL_EAGAIN)
+			return rc;
+	}
 	return 0;
 }
 
