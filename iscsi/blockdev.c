@@ -110,7 +110,7 @@ static int inquiry(struct blockdev *b, uint64_t deadline)
 	rc = run_cmd(b, &t, deadline);
 	if (rc)
 		return rc;
-	if (t.residual > sizeof(data) - 36)
+	if (t.data_done < 36)
 		return LL_EIO;                /* shorter than standard data */
 	b->peripheral_type = data[0] & 0x1f;
 	copy_trim(b->vendor, data + 8, 8);
@@ -131,7 +131,7 @@ static int read_capacity16(struct blockdev *b, uint64_t *last, uint32_t *bs,
 	rc = run_cmd(b, &t, deadline);
 	if (rc)
 		return rc;
-	if (t.residual > sizeof(data) - 12)
+	if (t.data_done < 12)
 		return LL_EIO;
 	*last = get_be64(data);
 	*bs = get_be32(data + 8);
@@ -150,7 +150,7 @@ static int read_capacity(struct blockdev *b, uint64_t deadline)
 	rc = run_cmd(b, &t, deadline);
 	if (rc)
 		return rc;
-	if (t.residual)
+	if (t.data_done < sizeof(data))
 		return LL_EIO;
 	last = get_be32(data);
 	bs = get_be32(data + 4);
@@ -375,7 +375,7 @@ int blk_report_luns(struct blockdev *b, uint8_t (*luns)[8], unsigned *n, uint64_
 	rc = run_cmd(b, &t, deadline);
 	if (rc)
 		return rc;
-	got = sizeof(data) - (t.residual < sizeof(data) ? t.residual : sizeof(data));
+	got = t.data_done < sizeof(data) ? t.data_done : (uint32_t)sizeof(data);
 	if (got < 8)
 		return LL_EIO;
 	list = get_be32(data) / 8;

@@ -45,6 +45,7 @@ struct fake {
 	uint64_t cap_last;              /* reported last LBA */
 	int ua_pending;
 	unsigned max_outstanding, outstanding;
+	unsigned max_batch;             /* commands sent before reading a reply */
 	struct { uint32_t itt, off, len, got; uint64_t lba; int live; } w[64];
 };
 
@@ -136,6 +137,8 @@ static void fk_disk_data_out(const struct fk_pdu *e);
 /* Parse what the session wrote; log each PDU; answer logins. */
 static void fk_parse(void)
 {
+	unsigned batch = 0;
+
 	for (;;) {
 		size_t left = fk.tx_len - fk.tx_parsed;
 		uint8_t *b = fk.tx + fk.tx_parsed;
@@ -144,13 +147,13 @@ static void fk_parse(void)
 		size_t need;
 
 		if (left < 48)
-			return;
+			break;
 		memset(&e, 0, sizeof(e));
 		if (iscsi_pdu_decode(b, 48, 1u << 24, 0, &e.p))
 			abort();                /* the session wrote garbage */
 		need = iscsi_pdu_wire_len(0, e.p.data_len, hd, dd);
 		if (left < need)
-			return;
+			break;
 		e.data_off = (uint32_t)(fk.tx_parsed + 48 + (hd ? 4 : 0));
 		e.conn = fk.connects;
 		e.digest_ok = 1;
@@ -163,6 +166,7 @@ static void fk_parse(void)
 		fk.tx_parsed += need;
 		if (fk.nlog < FK_LOG_MAX)
 			fk.log[fk.nlog++] = e;
+		batch += e.p.opcode == ISCSI_OP_SCSI_CMD;
 		if (e.p.opcode == ISCSI_OP_LOGIN_REQ)
 			fk_login_rsp(&e.p);
 		else if (fk.disk && e.p.opcode == ISCSI_OP_SCSI_CMD)
@@ -170,6 +174,8 @@ static void fk_parse(void)
 		else if (fk.disk && e.p.opcode == ISCSI_OP_DATA_OUT)
 			fk_disk_data_out(&e);
 	}
+	if (batch > fk.max_batch)
+		fk.max_batch = batch;
 }
 
 /* ---- the transport ops ---- */
@@ -353,6 +359,12 @@ static void fk_disk_cmd(const struct fk_pdu *e)
 		put_be32(d + 8, fk.bsize);
 		fk.outstanding--;
 		fk_data_in(e->p.itt, d, 32, e->p.xfer_len);
+	} else if (c[0] == 0xa0) {
+		put_be32(d, 16);
+		d[8 + 1] = 0;                   /* LUN 0 and LUN 1 */
+		d[16 + 1] = 1;
+		fk.outstanding--;
+		fk_data_in(e->p.itt, d, 24, e->p.xfer_len);
 	} else if (c[0] == 0x28 || c[0] == 0x88) {
 		uint32_t n;
 		uint64_t lba = fk_cdb_lba(c, &n) % fk.nblocks;

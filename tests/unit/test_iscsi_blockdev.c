@@ -1,0 +1,161 @@
+/* tests/unit/test_iscsi_blockdev.c - the SCSI block device over the session
+ * against the fake target's in-memory disk: open (unit attention retry,
+ * INQUIRY, READ CAPACITY 10 -> 16), splitting, 10 vs 16-byte CDBs, many
+ * commands in flight, write/read round trip, REPORT LUNS, errors. */
+#include "tests/unit/check.h"
+#include "tests/unit/iscsi_fake.h"
+#include "iscsi/blockdev.h"
+
+#define NBLK 4096
+static struct iscsi_session *S;
+static struct blockdev B;
+static uint8_t wbuf[NBLK * 512], rbuf[NBLK * 512];
+
+static void disk(uint64_t cap_last)
+{
+	static uint8_t store[NBLK * 512];
+
+	fk_reset();
+	fk.op_text = "InitialR2T=Yes\0MaxBurstLength=262144\0";
+	fk.disk = 1;
+	fk.blocks = store;
+	fk.nblocks = NBLK;
+	fk.bsize = 512;
+	fk.cap_last = cap_last;
+	memset(store, 0, sizeof(store));
+	S = fk_open(ISCSI_DIGEST_NONE);
+}
+
+static uint64_t far(void) { return fk.now + 100000000; }
+
+static void test_open(void)
+{
+	disk(NBLK - 1);
+	fk.ua_pending = 2;
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	CHECK_EQ(fk.ua_pending, 0);
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD), 5);     /* TUR x3, INQUIRY, RC10 */
+	CHECK(strcmp(B.vendor, "LIFETEST") == 0);
+	CHECK(strcmp(B.product, "FAKEDISK") == 0);
+	CHECK(strcmp(B.revision, "0001") == 0);
+	CHECK_EQ(B.peripheral_type, 0);
+	CHECK_EQ(B.blocks, NBLK);
+	CHECK_EQ(B.block_size, 512);
+	CHECK_EQ(B.max_blocks_per_cmd, 512);          /* 256 KiB */
+}
+
+static void test_open_ua_forever(void)
+{
+	disk(NBLK - 1);
+	fk.ua_pending = 100;
+	CHECK_EQ(blk_open(&B, S, far()), LL_ESCSI);
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD), 8);     /* bounded retries */
+}
+
+static void test_capacity16(void)
+{
+	disk(0x123456789ull);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	CHECK_EQ(B.blocks, 0x12345678aull);
+	struct fk_pdu *c = fk_find(ISCSI_OP_SCSI_CMD, 3);
+	CHECK_EQ(c->p.cdb[0], 0x9e);
+	CHECK_EQ(c->p.cdb[1], 0x10);
+	/* an LBA past 2^32 takes READ 16 */
+	int n = fk_count(ISCSI_OP_SCSI_CMD);
+	CHECK_EQ(blk_read(&B, 0x100000000ull, 8, rbuf, far()), 0);
+	c = fk_find(ISCSI_OP_SCSI_CMD, n);
+	CHECK_EQ(c->p.cdb[0], 0x88);
+	CHECK_EQ(get_be64(c->p.cdb + 2), 0x100000000ull);
+	CHECK_EQ(get_be32(c->p.cdb + 10), 8);
+	CHECK_EQ(c->p.xfer_len, 4096);
+	/* one ending exactly at 2^32 still fits READ 10 */
+	CHECK_EQ(blk_read(&B, 0xfffffff8ull, 8, rbuf, far()), 0);
+	c = fk_find(ISCSI_OP_SCSI_CMD, n + 1);
+	CHECK_EQ(c->p.cdb[0], 0x28);
+	CHECK_EQ(get_be32(c->p.cdb + 2), 0xfffffff8u);
+	CHECK_EQ(get_be16(c->p.cdb + 7), 8);
+	/* past the end: refused before anything is sent */
+	CHECK_EQ(blk_read(&B, 0x12345678aull, 1, rbuf, far()), LL_EINVAL);
+}
+
+static void test_roundtrip_in_flight(void)
+{
+	disk(NBLK - 1);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	B.max_blocks_per_cmd = 16;                    /* 8 KiB commands: 256 of them */
+	for (unsigned i = 0; i < sizeof(wbuf); i++)
+		wbuf[i] = (uint8_t)(i * 31 + (i >> 9));
+	int n0 = fk_count(ISCSI_OP_SCSI_CMD);
+	fk.max_batch = 0;
+	CHECK_EQ(blk_write(&B, 0, NBLK, wbuf, far()), 0);
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - n0, NBLK / 16);
+	CHECK_EQ(fk.max_batch, 32);                   /* 32 sent before any reply */
+	CHECK_EQ(memcmp(fk.blocks, wbuf, sizeof(wbuf)), 0);
+	memset(rbuf, 0, sizeof(rbuf));
+	fk.max_batch = 0;
+	CHECK_EQ(blk_read(&B, 0, NBLK, rbuf, far()), 0);
+	CHECK_EQ(memcmp(rbuf, wbuf, sizeof(rbuf)), 0);
+	CHECK_EQ(fk.max_batch, 32);
+	CHECK_EQ(blk_sync(&B, far()), 0);
+	CHECK_EQ(fk.log[fk.nlog - 1].p.cdb[0], 0x35);
+	CHECK_EQ(iscsi_inflight(S), 0);
+	/* an unaligned tail: 100 blocks at 7 in 16-block commands */
+	memset(rbuf, 0, sizeof(rbuf));
+	CHECK_EQ(blk_read(&B, 7, 100, rbuf, far()), 0);
+	CHECK_EQ(memcmp(rbuf, wbuf + 7 * 512, 100 * 512), 0);
+}
+
+static void test_big_write_r2t(void)
+{
+	disk(NBLK - 1);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	for (unsigned i = 0; i < sizeof(wbuf); i++)
+		wbuf[i] = (uint8_t)(i * 13 + 1);
+	/* 256 KiB commands: immediate 8 KiB + four 64 KiB R2Ts each */
+	CHECK_EQ(blk_write(&B, 0, 2048, wbuf, far()), 0);
+	CHECK_EQ(memcmp(fk.blocks, wbuf, 2048 * 512), 0);
+	CHECK(fk_count(ISCSI_OP_DATA_OUT) >= 4 * (256 - 8) / 8);
+}
+
+static void test_report_luns(void)
+{
+	uint8_t luns[4][8];
+	unsigned n = 4;
+
+	disk(NBLK - 1);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	memset(luns, 0xff, sizeof(luns));
+	CHECK_EQ(blk_report_luns(&B, luns, &n, far()), 0);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(luns[0][1], 0);
+	CHECK_EQ(luns[1][1], 1);
+	CHECK_EQ(luns[1][0], 0);
+	n = 1;                                        /* capacity bounds the copy */
+	CHECK_EQ(blk_report_luns(&B, luns, &n, far()), 0);
+	CHECK_EQ(n, 1);
+	struct fk_pdu *c = &fk.log[fk.nlog - 1];
+	CHECK_EQ(c->p.cdb[0], 0xa0);
+	CHECK_EQ(get_be32(c->p.cdb + 6), c->p.xfer_len);
+}
+
+static void test_timeout_cancels(void)
+{
+	disk(NBLK - 1);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	fk.disk = 0;                                  /* the target goes silent */
+	CHECK_EQ(blk_read(&B, 0, 64, rbuf, fk.now + 500000), LL_ETIMEDOUT);
+	CHECK_EQ(iscsi_inflight(S), 0);               /* nothing left on our stack */
+}
+
+int main(void)
+{
+	check_suite = "iscsi_blockdev";
+	RUN(test_open);
+	RUN(test_open_ua_forever);
+	RUN(test_capacity16);
+	RUN(test_roundtrip_in_flight);
+	RUN(test_big_write_r2t);
+	RUN(test_report_luns);
+	RUN(test_timeout_cancels);
+	return CHECK_DONE();
+}
