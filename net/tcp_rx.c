@@ -104,6 +104,7 @@ static void tcp_rx_fin(struct tcp_conn *c)
 {
 	c->rcv_nxt++;
 	c->fin_rcvd = 1;
+	c->ooo_n = 0;                   /* nothing lies past a FIN */
 	c->ack_now = 1;
 	if (c->state == TCP_ESTABLISHED)
 		c->state = TCP_CLOSE_WAIT;
