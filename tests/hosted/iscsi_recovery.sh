@@ -15,6 +15,10 @@ CTL=$(( $(tgt_ctl_base) + 2 ))
 DISK=$LL_TMP/disk.img
 BIG=$LL_TMP/big.img
 BIG_MIB=${LL_ISCSI_BIG_MIB:-512}
+# tgtd B listens on a second address: tgtd does not redirect to the address
+# the login arrived on
+PORTAL_B_IP=10.77.0.3
+ip -n "$LL_NS" addr add "$PORTAL_B_IP/24" dev tap0
 tgt_backing "$DISK" 64
 tgt_backing "$BIG" "$BIG_MIB"
 tgt_backing "$LL_TMP/redir-a.img" 4
@@ -25,7 +29,7 @@ target_a() {
 	tgt_target "$CTL" 1 "$IQN:disk" "$DISK" &&
 	tgt_target "$CTL" 2 "$IQN:big" "$BIG" &&
 	tgt_target "$CTL" 3 "$IQN:redir" "$LL_TMP/redir-a.img" &&
-	tgt_param "$CTL" 3 RedirectAddress "$LL_HOST_IP" &&
+	tgt_param "$CTL" 3 RedirectAddress "$PORTAL_B_IP" &&
 	tgt_param "$CTL" 3 RedirectPort 3261
 }
 if ! tgt_start "$CTL" "$ISCSI_PORTAL" "$LL_TMP/tgtd.log" || ! target_a ||
@@ -45,14 +49,14 @@ else
 fi
 
 # 2. redirect: target 3 on A sends the login to tgtd B on port 3261.
-if tgt_start "$((CTL + 1))" "$LL_HOST_IP:3261" "$LL_TMP/tgtd-b.log" &&
+if tgt_start "$((CTL + 1))" "$PORTAL_B_IP:3261" "$LL_TMP/tgtd-b.log" &&
    tgt_target "$((CTL + 1))" 1 "$IQN:redir" "$LL_TMP/redir-b.img"; then
 	PID_B=$TGT_LAST_PID
 	log=$LL_TMP/redirect.log
 	if lli "$log" 60 --root-path "$(rootpath "$IQN:redir")" show &&
 	   grep -q '^capacity: blocks=32768 ' "$log" &&
 	   [ "$(ll_field "$log" stats: redirects)" = 1 ]; then
-		pass iscsi-redirect "login on :3260 redirected to :3261 (16 MiB LUN seen)"
+		pass iscsi-redirect "login on $LL_HOST_IP:3260 redirected to $PORTAL_B_IP:3261 (16 MiB LUN seen)"
 	else
 		fail iscsi-redirect "not redirected to the 16 MiB LUN of tgtd B" "$log"
 	fi
