@@ -15,8 +15,8 @@ CTL=$(( $(tgt_ctl_base) + 2 ))
 DISK=$LL_TMP/disk.img
 BIG=$LL_TMP/big.img
 BIG_MIB=${LL_ISCSI_BIG_MIB:-512}
-# tgtd B listens on a second address: tgtd does not redirect to the address
-# the login arrived on
+# tgtd B listens on a second address (tgtd does not redirect a login to
+# the address it arrived on)
 PORTAL_B_IP=10.77.0.3
 ip -n "$LL_NS" addr add "$PORTAL_B_IP/24" dev tap0
 tgt_backing "$DISK" 64
@@ -30,7 +30,8 @@ target_a() {
 	tgt_target "$CTL" 2 "$IQN:big" "$BIG" &&
 	tgt_target "$CTL" 3 "$IQN:redir" "$LL_TMP/redir-a.img" &&
 	tgt_param "$CTL" 3 RedirectAddress "$PORTAL_B_IP" &&
-	tgt_param "$CTL" 3 RedirectPort 3261
+	tgt_param "$CTL" 3 RedirectPort 3261 &&
+	tgt_param "$CTL" 3 RedirectReason Temporary   # no redirect without it
 }
 if ! tgt_start "$CTL" "$ISCSI_PORTAL" "$LL_TMP/tgtd.log" || ! target_a ||
    ! tgt_param "$CTL" 1 nop_interval 1 || ! tgt_param "$CTL" 1 nop_count 3; then
