@@ -40,6 +40,10 @@ static size_t tt_build(uint8_t *f, uint32_t seq, uint32_t ack, uint8_t flags,
 	size_t tl = 20 + optlen + len;
 	uint16_t c;
 
+	if (optlen > 40 || len > 1500) {
+		fprintf(stderr, "tt_build: segment too large\n");
+		exit(2);
+	}
 	memcpy(f, us_mac, 6);
 	memcpy(f + 6, peer_mac, 6);
 	put_be16(f + 12, 0x0800);

@@ -145,7 +145,10 @@ static void test_ooo_table_full(void)
 	tt_rx(5001 + 50, 1001, F_ACK, 65535, pat + 50, 20);
 	CHECK_EQ(conn.ooo_n, 16);
 	CHECK_EQ(conn.st.ooo_dropped, 2);
-	tt_rx(5001, 1001, F_ACK, 65535, pat, 3300);
+	tt_rx(5001, 1001, F_ACK, 65535, pat, 1460);
+	tt_rx(5001 + 1460, 1001, F_ACK, 65535, pat + 1460, 1460);
+	CHECK_EQ(conn.rcv_nxt, 5001 + 3000);       /* reached into k = 14 */
+	tt_rx(5001 + 2920, 1001, F_ACK, 65535, pat + 2920, 380);
 	CHECK_EQ(conn.ooo_n, 0);                   /* k = 16 was evicted */
 	CHECK_EQ(tcp_rx_avail(&conn), 3300);
 	CHECK_EQ(tt_last().ack, 5001 + 3300);
