@@ -86,7 +86,8 @@ int iscsi_session_open(struct iscsi_session **out, struct net_stack *ns,
 int iscsi_submit(struct iscsi_session *s, struct iscsi_task *t);
 /* One step: poll the network, parse PDUs, send what is queued, run
  * timers (NOP, per-task deadlines, reconnect). Returns 0 or the session's
- * fatal error (after reconnecting failed). */
+ * fatal error (after reconnecting failed). A reconnect runs inside this
+ * call (Time2Wait, then login; bounded by cfg->reconnect_limit_us). */
 int iscsi_poll(struct iscsi_session *s);
 /* Poll until t is done or deadline; returns t->result or LL_ETIMEDOUT. */
 int iscsi_wait(struct iscsi_session *s, struct iscsi_task *t, uint64_t deadline);
