@@ -47,6 +47,25 @@ show iscsi-login-none 131072 --root-path "$(rootpath "$IQN:disk")"
 show iscsi-login-chap 8192 --root-path "$(rootpath "$IQN:chap")" "${CHAP[@]}"
 show iscsi-login-mutual-chap 8192 --root-path "$(rootpath "$IQN:mutual")" "${MUTUAL[@]}"
 
+# DHCP: the root path from option 17, the initiator name from option 203.
+dlog=$LL_TMP/dnsmasq.log
+ll_bg "$dlog" dnsmasq --no-daemon --conf-file=/dev/null --interface=tap0 \
+	--bind-interfaces --except-interface=lo --dhcp-range=10.77.0.100,10.77.0.150,1h \
+	--dhcp-option=17,"$(rootpath "$IQN:disk")" \
+	--dhcp-option=203,iqn.2026-01.org.lifeline:dhcp-client --pid-file= \
+	--leasefile-ro --port=0 --log-dhcp --log-facility=-
+dpid=$LL_LAST_PID
+log=$LL_TMP/dhcp.log
+if ll_wait_line "$dlog" 'DHCP, IP range' 10 &&
+   ll_ns timeout -k 5 90 "$LL_ISCSI" --tap tap0 --mac "$ISCSI_MAC" --dhcp show >"$log" 2>&1 &&
+   grep -q "^lease: ip=10.77.0.1[0-5][0-9] root-path=$(rootpath "$IQN:disk") initiator=iqn.2026-01.org.lifeline:dhcp-client" "$log" &&
+   grep -q '^capacity: blocks=131072 ' "$log"; then
+	pass iscsi-dhcp-root-path "$(grep '^lease:' "$log")"
+else
+	fail iscsi-dhcp-root-path "no lease, or the LUN of option 17 not reached" "$log"
+fi
+kill "$dpid" 2>/dev/null
+
 log=$LL_TMP/wrong-secret.log
 lli "$log" 60 --root-path "$(rootpath "$IQN:chap")" --username lluser \
 	--password wrong-secret-000 show
