@@ -1,0 +1,50 @@
+/* boot/int13.h - the INT 13h disk service for the iSCSI drive: which
+ * number it takes, how other drives are renumbered and passed through. */
+#ifndef BOOT_INT13_H
+#define BOOT_INT13_H
+#include <stdint.h>
+#include "arch/x86/realmode.h"
+#include "boot/disk.h"
+#include "boot/rmmem.h"
+
+/* Synthesized geometry for CHS calls. */
+struct int13_geom {
+	uint32_t cylinders;       /* clamped to 1024 */
+	uint32_t heads;           /* 255 */
+	uint32_t spt;             /* 63 */
+};
+#define INT13_HEADS     255
+#define INT13_SPT       63
+#define INT13_MAX_CYL   1024
+
+struct int13_stats {
+	uint32_t calls, chained, errors;
+};
+
+/* The INT 13h layer's one context. */
+struct int13_ctx {
+	struct disk *disk;
+	struct rm_mem mem;        /* seg:off -> pointer seam */
+	uint8_t drive;            /* our number (0x80..) */
+	uint8_t shift;            /* 1: drives >= drive were renumbered up */
+	uint8_t hd_count;         /* hard disks, us included (BDA 40:75) */
+	uint8_t last_status;      /* for AH=01h */
+	struct int13_geom geom;
+	uint32_t old_vector;      /* previous INT 13h, for pass-through */
+	void (*chain)(uint32_t old_vector, struct rm_regs *r); /* rm_chain */
+	struct int13_stats st;
+};
+
+/* want_drive: 0x80.. to take that number (drives at and above it shift up
+ * by one), or 0 for the next free number. Reads and increments the BDA
+ * hard disk count at 40:75 through c->mem (set mem first). 0, or
+ * LL_EINVAL when want_drive lies past the next free number, or
+ * LL_ERANGE when 40:75 is not addressable or full. */
+int int13_setup(struct int13_ctx *c, struct disk *d, uint8_t want_drive);
+/* Serve one INT 13h call (the testable core of the hook). */
+void int13_dispatch(struct int13_ctx *c, struct rm_regs *r);
+/* The hook itself (rm_hook_fn): dispatches to the active context. */
+void int13_activate(struct int13_ctx *c);
+void int13_handler(struct rm_regs *r);
+
+#endif
