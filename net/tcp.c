@@ -34,6 +34,7 @@ void tcp_release(struct tcp_conn *c)
 
 	c->state = TCP_CLOSED;
 	c->rto_deadline = 0;
+	c->tlp_deadline = 0;
 	c->persist_deadline = 0;
 	c->delack_deadline = 0;
 	c->timewait_deadline = 0;

@@ -61,13 +61,18 @@ struct tcp_conn {
 	int in_recovery;
 	/* the peer's SACK blocks (RFC 2018), pruned below snd_una; dropped at
 	 * an RTO. In recovery, holes below the highest SACKed byte are resent
-	 * from rexmit_nxt on, one per incoming ACK (RFC 6675-like). */
+	 * from rexmit_nxt on while the pipe (unSACKed bytes out) is below
+	 * cwnd (RFC 6675, simplified). */
 	struct tcp_range sacked[TCP_OOO_MAX];
 	int sacked_n;
+	int sack_seen;             /* the peer sends SACK blocks: RFC 6675 mode */
 	uint32_t rexmit_nxt;
+	uint32_t rexmit_mark;      /* snd_max when we last resent a hole */
 	uint32_t srtt, rttvar, rto; /* us; srtt scaled x8, rttvar x4 */
 	uint32_t rtt_seq; uint64_t rtt_start; int rtt_timing;
 	uint64_t rto_deadline;      /* 0: not armed */
+	uint64_t tlp_deadline;      /* tail loss probe (RFC 8985 7), 0: off */
+	int tlp_done;               /* one probe until new data is acked */
 	int backoff;
 	uint64_t delack_deadline;   /* 0: no ACK owed */
 	uint32_t segs_unacked;      /* in-order segments since our last ACK */
@@ -81,7 +86,7 @@ struct tcp_conn {
 		uint32_t segs_out, segs_in, retrans, fast_retrans, timeouts,
 			 dup_acks, ooo_segs, bad_csum, bad_seg, probes,
 			 bad_ack, ooo_dropped, challenge_acks,
-			 sack_rexmits;
+			 sack_rexmits, tlp_probes;
 	} st;
 };
 

@@ -175,17 +175,6 @@ static int tcp_seq_ok(const struct tcp_conn *c, const struct tcp_seg *s)
 	       tcp_in_rcv_wnd(c, s->seq + seglen - 1, wnd);
 }
 
-/* In recovery, each ACK may resend the next hole the peer's SACKs show. */
-static void tcp_sack_resend(struct tcp_conn *c)
-{
-	uint32_t seq, len;
-
-	if (tcp_sack_next_hole(c, c->rexmit_nxt, &seq, &len)) {
-		tcp_resend_range(c, seq, len);
-		c->rexmit_nxt = seq + len;
-	}
-}
-
 static void tcp_enter_recovery(struct tcp_conn *c)
 {
 	uint32_t flight = c->snd_max - c->snd_una;
@@ -195,20 +184,28 @@ static void tcp_enter_recovery(struct tcp_conn *c)
 	c->in_recovery = 1;
 	c->st.fast_retrans++;
 	c->rexmit_nxt = tcp_retransmit_head(c);
-	c->cwnd = c->ssthresh + 3u * c->mss;
+	c->rexmit_mark = c->snd_max;
+	/* with SACK the pipe governs (RFC 6675); else NewReno inflation */
+	c->cwnd = c->sack_seen ? c->ssthresh : c->ssthresh + 3u * c->mss;
 }
 
-/* RFC 5681 3.2 / RFC 6582: a duplicate ACK. */
+/* RFC 5681 3.2 / RFC 6582: a duplicate ACK. With SACK, recovery also
+ * starts once 3 segments' worth lies SACKed above snd_una (RFC 6675 IsLost:
+ * a receiver that coalesces may send fewer duplicate ACKs). */
 static void tcp_dupack(struct tcp_conn *c)
 {
+	int lost;
+
 	c->st.dup_acks++;
 	c->dupacks++;
 	if (c->in_recovery) {
-		c->cwnd = tcp_min32(c->cwnd + c->mss, TCP_CWND_MAX);
-		tcp_sack_resend(c);
+		if (!c->sack_seen)
+			c->cwnd = tcp_min32(c->cwnd + c->mss, TCP_CWND_MAX);
 		return;
 	}
-	if (c->dupacks == 3 && SEQ_GEQ(c->snd_una, c->recover))
+	lost = c->dupacks >= 3 ||
+	       (c->sack_seen && tcp_sack_bytes(c) >= 3u * c->mss);
+	if (lost && SEQ_GEQ(c->snd_una, c->recover))
 		tcp_enter_recovery(c);
 }
 
@@ -223,14 +220,16 @@ static void tcp_cc_ack(struct tcp_conn *c, uint32_t ack, uint32_t acked)
 					    tcp_max32(flight, c->mss) + c->mss);
 			c->in_recovery = 0;
 		} else {
-			if (SEQ_GEQ(ack, c->rexmit_nxt))
+			if (SEQ_GEQ(ack, c->rexmit_nxt)) {
 				c->rexmit_nxt = tcp_retransmit_head(c);
-			else
-				tcp_sack_resend(c);
-			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
-			if (acked >= c->mss)
-				c->cwnd += c->mss;
-			c->cwnd = tcp_max32(c->cwnd, c->mss);
+				c->rexmit_mark = c->snd_max;
+			}
+			if (!c->sack_seen) {     /* NewReno deflation */
+				c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+				if (acked >= c->mss)
+					c->cwnd += c->mss;
+				c->cwnd = tcp_max32(c->cwnd, c->mss);
+			}
 		}
 	} else if (c->cwnd < c->ssthresh) {
 		c->cwnd += tcp_min32(acked, 2u * c->mss);   /* RFC 3465 L=2 */
@@ -276,6 +275,7 @@ static void tcp_ack_new(struct tcp_conn *c, uint32_t ack)
 	}
 	c->backoff = 0;
 	c->dupacks = 0;
+	c->tlp_done = 0;
 	tcp_cc_ack(c, ack, acked);
 	tcp_rto_restart(c);
 	if (c->fin_queued && ack == end + 1)
@@ -321,8 +321,10 @@ static int tcp_ack_in(struct tcp_conn *c, const struct tcp_seg *s)
 		tcp_ack_new(c, ack);
 	else if (dup)
 		tcp_dupack(c);
-	if (c->state != TCP_CLOSED)
+	if (c->state != TCP_CLOSED) {
 		tcp_wnd_update(c, s);
+		tcp_arm_tlp(c);
+	}
 	return 0;
 }
 

@@ -37,6 +37,7 @@
 #define TCP_RTO_MAX      60000000u
 #define TCP_DELACK_US       40000u
 #define TCP_PERSIST_MIN    200000u
+#define TCP_PTO_MIN         10000u   /* floor of the tail loss probe timer */
 #define TCP_SYN_RETRIES   6
 #define TCP_DATA_RETRIES  12
 #define TCP_MSS_DEFAULT   536        /* RFC 9293 when the peer sends none */
@@ -87,6 +88,7 @@ int tcp_send_syn(struct tcp_conn *c);
 void tcp_output(struct tcp_conn *c, int flush);
 void tcp_send_ack(struct tcp_conn *c);
 void tcp_send_probe(struct tcp_conn *c);
+void tcp_send_tlp(struct tcp_conn *c);
 void tcp_send_rst_conn(struct tcp_conn *c);
 uint32_t tcp_retransmit_head(struct tcp_conn *c);
 void tcp_resend_range(struct tcp_conn *c, uint32_t seq, uint32_t len);
@@ -101,6 +103,8 @@ int tcp_range_add(struct tcp_range *r, int *n, int max, uint32_t start,
 		  uint32_t end);
 uint32_t tcp_range_cut(struct tcp_range *r, int *n, uint32_t seq);
 void tcp_sack_update(struct tcp_conn *c, const struct tcp_seg *s);
+uint32_t tcp_sack_high(const struct tcp_conn *c);
+uint32_t tcp_sack_bytes(const struct tcp_conn *c);
 int tcp_sack_next_hole(const struct tcp_conn *c, uint32_t from,
 		       uint32_t *seq, uint32_t *len);
 
@@ -108,5 +112,6 @@ int tcp_sack_next_hole(const struct tcp_conn *c, uint32_t from,
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_us);
 void tcp_rto_restart(struct tcp_conn *c);
 void tcp_arm_persist(struct tcp_conn *c);
+void tcp_arm_tlp(struct tcp_conn *c);
 
 #endif

@@ -130,6 +130,8 @@ static void tcp_send_at(struct tcp_conn *c, uint32_t seq, uint32_t len,
 		c->snd_max = next;
 	if (!c->rto_deadline)
 		c->rto_deadline = now + c->rto;
+	if (!c->tlp_deadline)
+		tcp_arm_tlp(c);
 }
 
 /* Sender silly-window avoidance (RFC 9293 3.8.6.2.1): full segments go at
@@ -153,16 +155,49 @@ static int tcp_state_sends(enum tcp_st st)
 	       st == TCP_FIN_WAIT_1 || st == TCP_CLOSING || st == TCP_LAST_ACK;
 }
 
-/* Pick the next segment at snd_nxt: its length and flags, 0 if none. */
-static int tcp_next_seg(struct tcp_conn *c, int flush, uint32_t *len,
-			uint8_t *flags)
+/* Bytes in the network: sent and neither acked nor, during a SACK
+ * recovery, SACKed (the pipe of RFC 6675, holes counted as out). */
+static uint32_t tcp_pipe(const struct tcp_conn *c)
+{
+	uint32_t out = c->snd_nxt - c->snd_una, sacked;
+
+	if (!c->in_recovery || !c->sack_seen)
+		return out;
+	sacked = tcp_sack_bytes(c);
+	return out > sacked ? out - sacked : 0;
+}
+
+/* SACK recovery: resend the holes first, within cwnd. Once data sent
+ * after our latest resend is SACKed, holes still open lost their resend
+ * too: scan again from snd_una. Returns the bytes resent. */
+static uint32_t tcp_resend_holes(struct tcp_conn *c)
+{
+	uint32_t seq, len, used = 0;
+
+	if (!c->in_recovery || !c->sack_seen)
+		return 0;
+	if (SEQ_GT(tcp_sack_high(c), c->rexmit_mark))
+		c->rexmit_nxt = c->snd_una;
+	while (tcp_pipe(c) + used < c->cwnd &&
+	       tcp_sack_next_hole(c, c->rexmit_nxt, &seq, &len)) {
+		tcp_resend_range(c, seq, len);
+		c->rexmit_nxt = seq + len;
+		used += len;
+	}
+	return used;
+}
+
+/* Pick the next segment at snd_nxt: its length and flags, 0 if none.
+ * extra: bytes already resent in this round, counted as in flight. */
+static int tcp_next_seg(struct tcp_conn *c, int flush, uint32_t extra,
+			uint32_t *len, uint8_t *flags)
 {
 	uint32_t end = tcp_data_end(c);
 	/* RFC 3042 limited transmit: a new segment for each of the first
 	 * two duplicate ACKs */
 	uint32_t lt = !c->in_recovery && c->dupacks < 3 ? c->dupacks * c->mss : 0;
 	uint32_t wnd = tcp_min32(c->cwnd + lt, c->snd_wnd);
-	uint32_t flight = c->snd_nxt - c->snd_una;
+	uint32_t flight = tcp_pipe(c) + extra;
 	uint32_t room = wnd > flight ? wnd - flight : 0;
 	uint32_t queued = SEQ_LT(c->snd_nxt, end) ? end - c->snd_nxt : 0;
 
@@ -188,12 +223,13 @@ static int tcp_next_seg(struct tcp_conn *c, int flush, uint32_t *len,
 
 void tcp_output(struct tcp_conn *c, int flush)
 {
-	uint32_t len;
+	uint32_t len, extra;
 	uint8_t flags;
 
 	if (!tcp_state_sends(c->state))
 		return;
-	while (tcp_next_seg(c, flush, &len, &flags))
+	extra = tcp_resend_holes(c);
+	while (tcp_next_seg(c, flush, extra, &len, &flags))
 		tcp_send_at(c, c->snd_nxt, len, flags);
 	if (c->snd_wnd == 0 && SEQ_LT(c->snd_nxt, tcp_data_end(c)) &&
 	    c->snd_una == c->snd_max && !c->persist_deadline)
@@ -205,6 +241,7 @@ void tcp_resend_range(struct tcp_conn *c, uint32_t seq, uint32_t len)
 {
 	c->st.sack_rexmits++;
 	tcp_send_at(c, seq, len, TCP_ACK);
+	c->rexmit_mark = c->snd_max;
 }
 
 /* Resend the oldest unacknowledged segment; returns the sequence number
@@ -262,6 +299,32 @@ static uint8_t tcp_sack_opts(struct tcp_conn *c)
 		b += 8;
 	}
 	return len;
+}
+
+/* Tail loss probe (RFC 8985 7.3): one new segment if the peer's window
+ * allows (cwnd does not bind a probe), else the last segment again, so
+ * the peer's answer shows (with SACK) what is missing. */
+void tcp_send_tlp(struct tcp_conn *c)
+{
+	uint32_t end = tcp_data_end(c), room, len;
+	int fin_sent = c->fin_queued && SEQ_GT(c->snd_max, end);
+
+	room = c->snd_wnd > c->snd_nxt - c->snd_una ?
+	       c->snd_wnd - (c->snd_nxt - c->snd_una) : 0;
+	c->st.tlp_probes++;
+	if (c->snd_nxt == c->snd_max && SEQ_LT(c->snd_nxt, end) && room) {
+		len = tcp_min32(tcp_min32(end - c->snd_nxt, c->mss), room);
+		tcp_send_at(c, c->snd_nxt, len, TCP_ACK |
+			    (c->snd_nxt + len == end ? TCP_PSH : 0));
+		return;
+	}
+	if (SEQ_LT(c->snd_una, end)) {
+		len = tcp_min32(end - c->snd_una, c->mss);
+		tcp_send_at(c, end - len, len, TCP_ACK | TCP_PSH |
+			    (fin_sent ? TCP_FIN : 0));
+		return;
+	}
+	tcp_retransmit_head(c);          /* only the FIN is out */
 }
 
 /* A pure ACK, with SACK blocks when data is held out of order. */

@@ -16,67 +16,22 @@ static void tcp_rx_place(struct tcp_conn *c, uint32_t seq, const uint8_t *d,
 	memcpy(c->rx_buf, d + first, len - first);
 }
 
-static void tcp_ooo_remove(struct tcp_conn *c, int i)
-{
-	c->ooo[i] = c->ooo[c->ooo_n - 1];
-	c->ooo_n--;
-}
-
-static int tcp_ooo_highest(const struct tcp_conn *c)
-{
-	int i, hi = 0;
-
-	for (i = 1; i < c->ooo_n; i++)
-		if (SEQ_GT(c->ooo[i].start, c->ooo[hi].start))
-			hi = i;
-	return hi;
-}
-
-/* Record [start, end) as held out of order, merging with neighbours. */
+/* Record [start, end) as held out of order (merged with neighbours). */
 static void tcp_ooo_add(struct tcp_conn *c, uint32_t start, uint32_t end)
 {
-	int i;
-
-	for (i = 0; i < c->ooo_n; i++) {
-		if (SEQ_LEQ(start, c->ooo[i].end) && SEQ_GEQ(end, c->ooo[i].start)) {
-			if (SEQ_GT(start, c->ooo[i].start))
-				start = c->ooo[i].start;
-			if (SEQ_LT(end, c->ooo[i].end))
-				end = c->ooo[i].end;
-			tcp_ooo_remove(c, i);
-			i = -1;                 /* merged range may touch others */
-		}
-	}
-	i = c->ooo_n;
-	if (i >= TCP_OOO_MAX) {
-		/* full: keep the ranges nearest rcv_nxt, the peer resends */
-		i = tcp_ooo_highest(c);
-		c->st.ooo_dropped++;
-		if (SEQ_GT(start, c->ooo[i].start))
-			return;
-	} else {
-		c->ooo_n++;
-	}
-	c->ooo[i].start = start;
-	c->ooo[i].end = end;
+	if (tcp_range_add(c->ooo, &c->ooo_n, TCP_OOO_MAX, start, end) < 0)
+		c->st.ooo_dropped++;            /* the peer will resend it */
 }
 
-/* After rcv_nxt advanced: absorb held intervals it reached. */
+/* After rcv_nxt advanced: absorb held ranges it reached. */
 static void tcp_ooo_drain(struct tcp_conn *c)
 {
-	int i;
+	uint32_t top;
 
-	for (i = 0; i < c->ooo_n; i++) {
-		if (SEQ_LEQ(c->ooo[i].start, c->rcv_nxt)) {
-			if (SEQ_GT(c->ooo[i].end, c->rcv_nxt)) {
-				uint32_t n = c->ooo[i].end - c->rcv_nxt;
-
-				c->rcv_nxt += n;
-				c->rx_len += n;
-			}
-			tcp_ooo_remove(c, i);
-			i = -1;
-		}
+	while (SEQ_GT(top = tcp_range_cut(c->ooo, &c->ooo_n, c->rcv_nxt),
+		      c->rcv_nxt)) {
+		c->rx_len += top - c->rcv_nxt;
+		c->rcv_nxt = top;
 	}
 }
 

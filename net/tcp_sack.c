@@ -83,11 +83,22 @@ void tcp_sack_update(struct tcp_conn *c, const struct tcp_seg *s)
 		    SEQ_GT(end, c->snd_max))
 			continue;
 		tcp_range_add(c->sacked, &c->sacked_n, TCP_OOO_MAX, start, end);
+		c->sack_seen = 1;
 	}
 	tcp_range_cut(c->sacked, &c->sacked_n, c->snd_una);
 }
 
-static uint32_t tcp_sack_high(const struct tcp_conn *c)
+uint32_t tcp_sack_bytes(const struct tcp_conn *c)
+{
+	uint32_t n = 0;
+	int i;
+
+	for (i = 0; i < c->sacked_n; i++)
+		n += c->sacked[i].end - c->sacked[i].start;
+	return n;
+}
+
+uint32_t tcp_sack_high(const struct tcp_conn *c)
 {
 	uint32_t hi = c->snd_una;
 	int i;

@@ -57,6 +57,31 @@ void tcp_arm_persist(struct tcp_conn *c)
 	c->persist_deadline = net_now(c->ns) + tcp_persist_interval(c);
 }
 
+/* RFC 8985 7.2: probe after 2 SRTT of silence (not below TCP_PTO_MIN),
+ * once per episode, and only when that comes before the RTO and more than
+ * one segment is out (a lone one may be sitting in a delayed ACK). */
+void tcp_arm_tlp(struct tcp_conn *c)
+{
+	uint64_t t;
+
+	c->tlp_deadline = 0;
+	if (!c->srtt || c->tlp_done || c->state == TCP_SYN_SENT ||
+	    c->snd_max - c->snd_una <= c->mss)
+		return;
+	t = net_now(c->ns) + tcp_max32(c->srtt >> 2, TCP_PTO_MIN);
+	if (!c->rto_deadline || t < c->rto_deadline)
+		c->tlp_deadline = t;
+}
+
+static void tcp_tlp_fire(struct tcp_conn *c)
+{
+	c->tlp_deadline = 0;
+	if (c->snd_una == c->snd_max || c->snd_wnd == 0)
+		return;
+	c->tlp_done = 1;
+	tcp_send_tlp(c);
+}
+
 static void tcp_persist_fire(struct tcp_conn *c)
 {
 	tcp_send_probe(c);
@@ -73,6 +98,7 @@ static void tcp_rto_fire(struct tcp_conn *c, uint64_t now)
 	int limit = c->state == TCP_SYN_SENT ? TCP_SYN_RETRIES : TCP_DATA_RETRIES;
 
 	c->rto_deadline = 0;
+	c->tlp_deadline = 0;
 	if (c->snd_una == c->snd_max)
 		return;
 	c->st.timeouts++;
@@ -115,6 +141,8 @@ static void tcp_conn_timers(struct tcp_conn *c, uint64_t now)
 		tcp_rto_fire(c, now);
 	if (c->state == TCP_CLOSED)
 		return;
+	if (c->tlp_deadline && now >= c->tlp_deadline)
+		tcp_tlp_fire(c);
 	if (c->persist_deadline && now >= c->persist_deadline) {
 		if (c->snd_wnd == 0 && SEQ_LT(c->snd_nxt, tcp_data_end(c)))
 			tcp_persist_fire(c);
@@ -162,6 +190,7 @@ uint64_t tcp_next_timer(const struct net_stack *ns)
 		if (!c)
 			continue;
 		t = tcp_earliest(t, c->rto_deadline);
+		t = tcp_earliest(t, c->tlp_deadline);
 		t = tcp_earliest(t, c->persist_deadline);
 		t = tcp_earliest(t, c->delack_deadline);
 		t = tcp_earliest(t, c->timewait_deadline);

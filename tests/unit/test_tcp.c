@@ -184,28 +184,39 @@ static void test_rto_backoff(void)
 	tcp_write(&conn, wbuf, 5000);
 	tcp_flush(&conn);
 	CHECK_EQ(fk.tx_n, 4);
-	tt_tick(199999);
+	/* first the tail loss probe after 2 SRTT: the tail again */
+	tt_tick(19999);
 	CHECK_EQ(fk.tx_n, 4);
 	tt_tick(1);
-	CHECK_EQ(fk.tx_n, 5);                      /* only snd_una resent */
+	CHECK_EQ(fk.tx_n, 5);
+	s = tt_last();
+	CHECK_EQ(s.seq, 1001 + 5000 - 1460);       /* the last MSS of data */
+	CHECK_EQ(s.len, 1460);
+	CHECK_EQ(conn.st.tlp_probes, 1);
+	/* then the RTO, 200 ms after the first send, and only once a probe */
+	tt_tick(179999);
+	CHECK_EQ(fk.tx_n, 5);
+	tt_tick(1);
+	CHECK_EQ(fk.tx_n, 6);                      /* only snd_una resent */
 	s = tt_last();
 	CHECK_EQ(s.seq, 1001);
 	CHECK_EQ(s.len, 1460);
 	CHECK_EQ(conn.cwnd, 1460);
 	tt_tick(399999);
-	CHECK_EQ(fk.tx_n, 5);
+	CHECK_EQ(fk.tx_n, 6);
 	tt_tick(1);                                /* doubled: 400 ms */
-	CHECK_EQ(fk.tx_n, 6);
-	tt_tick(799999);
-	CHECK_EQ(fk.tx_n, 6);
-	tt_tick(1);                                /* 800 ms */
 	CHECK_EQ(fk.tx_n, 7);
+	tt_tick(799999);
+	CHECK_EQ(fk.tx_n, 7);
+	tt_tick(1);                                /* 800 ms */
+	CHECK_EQ(fk.tx_n, 8);
 	CHECK_EQ(tt_last().seq, 1001);
 	CHECK_EQ(conn.st.timeouts, 3);
+	CHECK_EQ(conn.st.tlp_probes, 1);
 	/* first segment acked: slow start resends the rest, timer restarts */
 	tt_rx(5001, 1001 + 1460, F_ACK, 65535, 0, 0);
 	CHECK_EQ(conn.backoff, 0);
-	CHECK_EQ(fk.tx_n, 9);                      /* cwnd 2 MSS */
+	CHECK_EQ(fk.tx_n, 10);                     /* cwnd 2 MSS */
 	CHECK_EQ(tt_last().seq, 1001 + 2 * 1460);
 	tt_rx(5001, 1001 + 5000, F_ACK, 65535, 0, 0);
 	net_poll(&ns);
@@ -334,14 +345,18 @@ static void test_limited_transmit_and_sack_recovery(void)
 	CHECK_EQ(conn.st.fast_retrans, 1);
 	CHECK_EQ(fk.tx_n, 15);
 	CHECK_EQ(tt_last().seq, SEG(1));
+	CHECK_EQ(conn.cwnd, conn.ssthresh);        /* RFC 6675: the pipe rules */
 	before = fk.tx_n;
 	tt_dup_sack(SEG(1), SEG(5), SEG(7), SEG(2), SEG(4));
-	CHECK(fk.tx_n > before);
+	CHECK_EQ(fk.tx_n, before);                 /* pipe 9 MSS > cwnd 6.5 */
+	tt_dup_sack(SEG(1), SEG(5), SEG(10), SEG(2), SEG(4));
+	CHECK_EQ(fk.tx_n, before + 1);
 	CHECK_EQ(tt_parse(before, &s), 0);
 	CHECK_EQ(s.seq, SEG(4));                   /* the hole the SACKs show */
 	CHECK_EQ(s.len, 1460);
 	CHECK_EQ(conn.st.sack_rexmits, 1);
-	tt_dup_sack(SEG(1), SEG(5), SEG(8), SEG(2), SEG(4));
+	tt_dup_sack(SEG(1), SEG(5), SEG(11), SEG(2), SEG(4));
+	CHECK_EQ(tt_last().seq, SEG(14));          /* pipe fell: new data */
 	tt_rx(5001, SEG(4), F_ACK, 65535, 0, 0);   /* partial: S1 arrived */
 	for (i = 14; i < fk.tx_n; i++)
 		if (tt_parse(i, &s) == 0 && s.seq == SEG(4))
@@ -352,6 +367,62 @@ static void test_limited_transmit_and_sack_recovery(void)
 	tt_rx(5001, SEG(14), F_ACK, 65535, 0, 0);
 	CHECK(!conn.in_recovery);
 	CHECK_EQ(conn.sacked_n, 0);
+}
+
+/* The fast retransmission of S1 is lost too: once data sent after it is
+ * SACKed, S1 goes out again without waiting for the RTO. */
+static void test_lost_retransmission_resent(void)
+{
+	unsigned i, s1 = 0, newdata = 0;
+	struct tt_seg s;
+
+	tt_connect(1000, 5000, 65535, 7, 1460, 1u << 20, 10000);
+	tcp_write(&conn, wbuf, 29200);
+	tt_rx(5001, SEG(1), F_ACK, 65535, 0, 0);
+	tt_dup_sack(SEG(1), SEG(2), SEG(3), 0, 0);
+	tt_dup_sack(SEG(1), SEG(2), SEG(4), 0, 0);
+	tt_dup_sack(SEG(1), SEG(2), SEG(5), 0, 0);
+	CHECK_EQ(conn.st.fast_retrans, 1);
+	CHECK_EQ(tt_last().seq, SEG(1));
+	tt_dup_sack(SEG(1), SEG(2), SEG(14), 0, 0); /* pipe 1 MSS: new data */
+	for (i = 0; i < fk.tx_n; i++)
+		if (tt_parse(i, &s) == 0 && s.seq == SEG(14))
+			newdata++;
+	CHECK_EQ(newdata, 1);
+	CHECK_EQ(conn.st.sack_rexmits, 0);         /* no hole to fill yet */
+	CHECK_EQ(conn.snd_max, SEG(19));
+	tt_dup_sack(SEG(1), SEG(14), SEG(15), SEG(2), SEG(14));
+	for (i = 0; i < fk.tx_n; i++)
+		if (tt_parse(i, &s) == 0 && s.seq == SEG(1))
+			s1++;
+	CHECK_EQ(s1, 3);                           /* first, fast, again */
+	CHECK_EQ(conn.st.sack_rexmits, 1);
+	CHECK_EQ(conn.st.timeouts, 0);
+}
+
+/* Silence after a flight: one probe with new data after 2 SRTT, not
+ * bound by cwnd; no second probe until new data is acked. */
+static void test_tail_loss_probe_new_data(void)
+{
+	struct tt_seg s;
+
+	tt_connect(1000, 5000, 65535, 7, 1460, 1u << 20, 10000);
+	tcp_write(&conn, wbuf, 20000);
+	CHECK_EQ(fk.tx_n, 10);
+	tt_tick(20000);
+	CHECK_EQ(fk.tx_n, 11);
+	s = tt_last();
+	CHECK_EQ(s.seq, SEG(10));
+	CHECK_EQ(s.len, 1460);
+	tt_tick(20000);
+	tt_tick(20000);
+	CHECK_EQ(fk.tx_n, 11);
+	CHECK_EQ(conn.st.tlp_probes, 1);
+	CHECK_EQ(conn.st.timeouts, 0);
+	/* an ACK of new data re-arms it */
+	tt_rx(5001, SEG(11), F_ACK, 65535, 0, 0);
+	CHECK(conn.tlp_deadline != 0);
+	CHECK_EQ(conn.tlp_done, 0);
 }
 
 static void test_zero_window_probes(void)
@@ -528,6 +599,8 @@ int main(void)
 	RUN(test_rto_user_deadline);
 	RUN(test_fast_retransmit_newreno);
 	RUN(test_limited_transmit_and_sack_recovery);
+	RUN(test_lost_retransmission_resent);
+	RUN(test_tail_loss_probe_new_data);
 	RUN(test_zero_window_probes);
 	RUN(test_window_closes_in_flight);
 	RUN(test_passive_close);
