@@ -1,0 +1,893 @@
+/* tests/unit/test_undi.c - net/undi over a fake PXE ROM written here: the
+ * real-mode door (rm_pxe_call, rm_bounce_seg/size) is implemented on a
+ * host array standing in for the first MiB; tests check API discovery,
+ * the cached DHCPACK, open, the TBD of a transmit and ISR polling. */
+#include <stdint.h>
+#include <string.h>
+#include "tests/unit/check.h"
+#include "arch/x86/realmode.h"
+#include "net/undi.h"
+#include "net/pxe_api.h"
+#include "net/dhcp.h"
+#include "lib/byteorder.h"
+#include "lib/err.h"
+#include "lib/print.h"
+
+/* ---- fake base memory and ROM ---- */
+
+static uint8_t mem[0x110000];
+
+static void *fake_ptr(uint16_t seg, uint16_t off)
+{
+	return mem + rm_linear(seg, off);
+}
+
+#define BOUNCE_SEG   0x7000
+#define BANG_LIN     0x9F000u   /* !PXE */
+#define PXENV_LIN    0x9F060u   /* PXENV+ */
+#define BANG_ENTRY_SEG 0x9F10
+#define BANG_ENTRY_OFF 0x0100
+#define RM_ENTRY_SEG   0x9F10
+#define RM_ENTRY_OFF   0x0200
+#define ROMBUF_SEG   0x9000     /* where the fake ROM keeps frames */
+#define ACK_SEG      0x9800
+
+enum ev_kind { EV_TX = PXENV_UNDI_ISR_OUT_TRANSMIT,
+	       EV_RX = PXENV_UNDI_ISR_OUT_RECEIVE,
+	       EV_BUSY = PXENV_UNDI_ISR_OUT_BUSY };
+
+struct ev {
+	uint16_t kind, buflen, framelen, off; /* data at ROMBUF_SEG:off */
+};
+
+struct tx_rec {
+	uint8_t proto, flag;
+	uint8_t dest[6];
+	struct pxenv_undi_tbd tbd;
+	uint8_t data[1600];
+	uint16_t len;
+	uint32_t tbd_lin, data_lin;
+};
+
+static struct fake_rom {
+	uint32_t bounce_size;
+	unsigned calls_bang, calls_rm, calls_bad_entry, param_outside;
+	uint16_t log[512];
+	unsigned nlog;
+	uint16_t fail_opcode, fail_status;
+	uint16_t fail_opcode2;
+	int fail_ax_only;             /* failing call: AX 1 but Status 0 */
+	int fail_status_only;         /* failing call: AX 0 but Status set */
+	int opened;
+	uint16_t filter;
+	uint8_t mac[6];
+	uint16_t mtu, hwaddrlen;
+	uint16_t ack_len[4];          /* per packet type; 0: none */
+	int no_pointer_mode;
+	uint32_t copy_buf_lin;        /* where a copy-mode request pointed */
+	struct tx_rec tx[16];
+	unsigned ntx;
+	int tx_auto_complete;
+	struct ev ev[128];
+	unsigned ev_head, ev_n;
+	int start_not_ours;
+	unsigned isr_start, isr_process, isr_getnext;
+	int endless_tx_events;
+} rom;
+
+uint16_t rm_bounce_seg(void) { return BOUNCE_SEG; }
+uint32_t rm_bounce_size(void) { return rom.bounce_size; }
+
+static void push_ev(uint16_t kind, uint16_t buflen, uint16_t framelen,
+		    uint16_t off)
+{
+	rom.ev[(rom.ev_head + rom.ev_n) % 128] =
+		(struct ev){kind, buflen, framelen, off};
+	rom.ev_n++;
+}
+
+static void rom_transmit(struct pxenv_undi_transmit *t)
+{
+	struct tx_rec *r = &rom.tx[rom.ntx++ % 16];
+	r->proto = t->Protocol;
+	r->flag = t->XmitFlag;
+	memcpy(r->dest, fake_ptr(t->DestAddr.segment, t->DestAddr.offset), 6);
+	r->tbd_lin = rm_linear(t->TBD.segment, t->TBD.offset);
+	memcpy(&r->tbd, mem + r->tbd_lin, sizeof(r->tbd));
+	r->data_lin = rm_linear(r->tbd.Xmit.segment, r->tbd.Xmit.offset);
+	r->len = r->tbd.ImmedLength;
+	memcpy(r->data, mem + r->data_lin, r->len);
+	if (rom.tx_auto_complete)
+		push_ev(EV_TX, 0, 0, 0);
+}
+
+static void rom_isr(struct pxenv_undi_isr *isr)
+{
+	uint16_t in = isr->FuncFlag;
+	if (in == PXENV_UNDI_ISR_IN_START) {
+		rom.isr_start++;
+		isr->FuncFlag = rom.start_not_ours ? PXENV_UNDI_ISR_OUT_NOT_OURS
+						   : PXENV_UNDI_ISR_OUT_OURS;
+		return;
+	}
+	if (in == PXENV_UNDI_ISR_IN_PROCESS)
+		rom.isr_process++;
+	else
+		rom.isr_getnext++;
+	if (rom.endless_tx_events) {
+		isr->FuncFlag = PXENV_UNDI_ISR_OUT_TRANSMIT;
+		return;
+	}
+	if (rom.ev_n == 0) {
+		isr->FuncFlag = PXENV_UNDI_ISR_OUT_DONE;
+		return;
+	}
+	struct ev e = rom.ev[rom.ev_head];
+	rom.ev_head = (rom.ev_head + 1) % 128;
+	rom.ev_n--;
+	isr->FuncFlag = e.kind;
+	isr->BufferLength = e.buflen;
+	isr->FrameLength = e.framelen;
+	isr->FrameHeaderLength = 14;
+	isr->Frame.segment = ROMBUF_SEG;
+	isr->Frame.offset = e.off;
+}
+
+static void rom_cached(struct pxenv_get_cached_info *gc)
+{
+	uint16_t t = gc->PacketType;
+	if (t > 3 || rom.ack_len[t] == 0) {
+		gc->Status = PXENV_STATUS_FAILURE;
+		return;
+	}
+	uint16_t off = (uint16_t)(t * 0x800);
+	if (gc->BufferSize == 0 && gc->Buffer.segment == 0) {
+		if (rom.no_pointer_mode)
+			return;   /* says success, gives nothing */
+		gc->Buffer.segment = ACK_SEG;
+		gc->Buffer.offset = off;
+		gc->BufferSize = rom.ack_len[t];
+		return;
+	}
+	rom.copy_buf_lin = rm_linear(gc->Buffer.segment, gc->Buffer.offset);
+	uint16_t n = rom.ack_len[t] < gc->BufferSize ? rom.ack_len[t] : gc->BufferSize;
+	memcpy(mem + rom.copy_buf_lin, fake_ptr(ACK_SEG, off), n);
+	gc->BufferSize = n;
+}
+
+static void rom_info(struct pxenv_undi_get_information *gi)
+{
+	gi->BaseIo = 0xc000;
+	gi->IntNumber = 11;
+	gi->MaxTranUnit = rom.mtu;
+	gi->HwType = PXE_HWTYPE_ETHER;
+	gi->HwAddrLen = rom.hwaddrlen;
+	memcpy(gi->CurrentNodeAddress, rom.mac, 6);
+	memcpy(gi->PermNodeAddress, rom.mac, 6);
+}
+
+static void rom_dispatch(uint16_t opcode, void *p)
+{
+	switch (opcode) {
+	case PXENV_GET_CACHED_INFO: rom_cached(p); break;
+	case PXENV_UNDI_GET_INFORMATION: rom_info(p); break;
+	case PXENV_UNDI_OPEN:
+		rom.opened = 1;
+		rom.filter = ((struct pxenv_undi_open *)p)->PktFilter;
+		break;
+	case PXENV_UNDI_CLOSE: rom.opened = 0; break;
+	case PXENV_UNDI_TRANSMIT: rom_transmit(p); break;
+	case PXENV_UNDI_ISR: rom_isr(p); break;
+	default: break;
+	}
+}
+
+uint16_t rm_pxe_call(uint16_t seg, uint16_t off, uint16_t opcode,
+		     uint16_t param_seg, uint16_t param_off)
+{
+	if (seg == BANG_ENTRY_SEG && off == BANG_ENTRY_OFF)
+		rom.calls_bang++;
+	else if (seg == RM_ENTRY_SEG && off == RM_ENTRY_OFF)
+		rom.calls_rm++;
+	else {
+		rom.calls_bad_entry++;
+		return PXENV_EXIT_FAILURE;
+	}
+	uint32_t lin = rm_linear(param_seg, param_off);
+	uint32_t b = (uint32_t)BOUNCE_SEG << 4;
+	if (lin < b || lin + 16 > b + rom.bounce_size)
+		rom.param_outside++;
+	if (rom.nlog < 512)
+		rom.log[rom.nlog++] = opcode;
+	uint16_t *status = (uint16_t *)(mem + lin);
+	if ((opcode == rom.fail_opcode || opcode == rom.fail_opcode2) &&
+	    rom.fail_status) {
+		*status = rom.fail_ax_only ? 0 : rom.fail_status;
+		return rom.fail_status_only ? PXENV_EXIT_SUCCESS
+					    : PXENV_EXIT_FAILURE;
+	}
+	*status = PXENV_STATUS_SUCCESS;
+	rom_dispatch(opcode, mem + lin);
+	return *status ? PXENV_EXIT_FAILURE : PXENV_EXIT_SUCCESS;
+}
+
+/* ---- building the ROM's structures ---- */
+
+static uint8_t sum8(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint8_t s = 0;
+	while (n--)
+		s = (uint8_t)(s + *b++);
+	return s;
+}
+
+static void put_bang_entry(uint32_t lin, uint16_t seg, uint16_t off)
+{
+	struct pxe_bang_pxe *b = (void *)(mem + lin);
+	memset(b, 0, sizeof(*b));
+	memcpy(b->Signature, "!PXE", 4);
+	b->StructLength = sizeof(*b);
+	b->EntryPointSP.segment = seg;
+	b->EntryPointSP.offset = off;
+	b->StructCksum = (uint8_t)-sum8(b, sizeof(*b));
+}
+
+static void put_bang(uint32_t lin)
+{
+	put_bang_entry(lin, BANG_ENTRY_SEG, BANG_ENTRY_OFF);
+}
+
+static void put_pxenv(uint32_t lin, uint16_t version, uint8_t length,
+		      uint32_t bang_lin)
+{
+	struct pxe_pxenv *v = (void *)(mem + lin);
+	memset(v, 0, sizeof(*v));
+	memcpy(v->Signature, "PXENV+", 6);
+	v->Version = version;
+	v->Length = length;
+	v->RMEntry.segment = RM_ENTRY_SEG;
+	v->RMEntry.offset = RM_ENTRY_OFF;
+	v->PXEPtr.segment = (uint16_t)(bang_lin >> 4);
+	v->PXEPtr.offset = (uint16_t)(bang_lin & 15);
+	v->Checksum = (uint8_t)-sum8(v, length);
+}
+
+static int console_lines;
+static char console_last[256];
+static void console_sink(void *ctx, const char *s, size_t len)
+{
+	(void)ctx;
+	if (len && s[len - 1] == '\n')
+		console_lines++;
+	size_t n = len < sizeof(console_last) - 1 ? len : sizeof(console_last) - 1;
+	memcpy(console_last, s, n);
+	console_last[n] = 0;
+}
+
+static void reset(void)
+{
+	memset(mem, 0, sizeof(mem));
+	memset(&rom, 0, sizeof(rom));
+	rom.bounce_size = 0x4000;
+	rom.mtu = 1500;
+	rom.hwaddrlen = 6;
+	memcpy(rom.mac, "\x52\x54\x00\x12\x34\x56", 6);
+	rom.tx_auto_complete = 1;
+	mem[0x413] = 0x7c;    /* 40:13 = 636 KiB = 0x9F000 */
+	mem[0x414] = 0x02;
+	put_bang(BANG_LIN);
+	put_pxenv(PXENV_LIN, PXENV_VERSION_2_1, sizeof(struct pxe_pxenv), BANG_LIN);
+	console_lines = 0;
+	ll_console_set(console_sink, NULL);
+}
+
+static int find_default(struct pxe_api *api)
+{
+	return pxe_find_api(api, (uint16_t)(PXENV_LIN >> 4), PXENV_LIN & 15,
+			    (uint16_t)(BANG_LIN >> 4), 0, fake_ptr);
+}
+
+/* ---- discovery ---- */
+
+static void test_checksum_vectors(void)
+{
+	CHECK(pxe_checksum_ok((const uint8_t[]){0x01, 0x02, 0xfd}, 3));
+	CHECK(!pxe_checksum_ok((const uint8_t[]){0x01, 0x02, 0x03}, 3));
+	CHECK(pxe_checksum_ok("", 0));
+}
+
+static void test_find_bang_from_stack(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(find_default(&api), 0);
+	CHECK_EQ(api.via_bang_pxe, 1);
+	CHECK_EQ(api.entry_seg, BANG_ENTRY_SEG);
+	CHECK_EQ(api.entry_off, BANG_ENTRY_OFF);
+	CHECK_EQ(api.pxenv_version, 0x0201);
+	CHECK_EQ(api.area_seg, BOUNCE_SEG);
+	CHECK_EQ(api.area_size, 0x4000);
+	/* a call goes to EntryPointSP */
+	CHECK_EQ(pxe_call(&api, PXENV_UNDI_CLOSE, BOUNCE_SEG, 0), 0);
+	CHECK_EQ(rom.calls_bang, 1);
+	CHECK_EQ(rom.calls_rm, 0);
+}
+
+static void test_call_needs_ax_and_status(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(find_default(&api), 0);
+	rom.fail_opcode = PXENV_UNDI_CLOSE;
+	rom.fail_status = PXENV_STATUS_UNDI_INVALID_STATE;
+	rom.fail_status_only = 1;               /* AX says fine, Status not */
+	CHECK_EQ(pxe_call(&api, PXENV_UNDI_CLOSE, BOUNCE_SEG, 0), LL_EIO);
+	CHECK_EQ(api.last_status, 0x6A);
+	rom.fail_status_only = 0;
+	rom.fail_ax_only = 1;                   /* AX failure, Status 0 */
+	CHECK_EQ(pxe_call(&api, PXENV_UNDI_CLOSE, BOUNCE_SEG, 0), LL_EIO);
+	CHECK_EQ(api.failures, 2);
+	CHECK_EQ(console_lines, 1);             /* one line per opcode */
+	CHECK_EQ(pxe_call(&api, PXENV_UNDI_OPEN, BOUNCE_SEG, 0), 0);
+	CHECK_EQ(api.calls, 3);
+}
+
+static void test_find_bad_bang_uses_pxeptr(void)
+{
+	struct pxe_api api;
+	reset();
+	/* stack points to a second !PXE with a broken checksum */
+	put_bang(0x9E000);
+	mem[0x9E000 + 30] ^= 0x55;
+	CHECK_EQ(pxe_find_api(&api, (uint16_t)(PXENV_LIN >> 4), PXENV_LIN & 15,
+			      0x9E00, 0, fake_ptr), 0);
+	CHECK_EQ(api.via_bang_pxe, 1);          /* via PXENV+.PXEPtr */
+	CHECK_EQ(api.found_by_scan, 0);
+	CHECK_EQ(api.entry_seg, BANG_ENTRY_SEG);
+}
+
+static void test_find_pxenv_fallback(void)
+{
+	struct pxe_api api;
+	reset();
+	/* pre-2.1 PXENV+ (no PXEPtr) and no !PXE pointer: RMEntry */
+	put_pxenv(PXENV_LIN, 0x0200, PXENV_LEN_NO_PXEPTR, 0);
+	CHECK_EQ(pxe_find_api(&api, (uint16_t)(PXENV_LIN >> 4), PXENV_LIN & 15,
+			      0, 0, fake_ptr), 0);
+	CHECK_EQ(api.via_bang_pxe, 0);
+	CHECK_EQ(api.entry_seg, RM_ENTRY_SEG);
+	CHECK_EQ(api.entry_off, RM_ENTRY_OFF);
+	CHECK_EQ(pxe_call(&api, PXENV_UNDI_CLOSE, BOUNCE_SEG, 0), 0);
+	CHECK_EQ(rom.calls_rm, 1);
+	/* 2.1 PXENV+ whose PXEPtr points at a bad !PXE: still RMEntry */
+	reset();
+	mem[BANG_LIN + 10] ^= 1;
+	CHECK_EQ(find_default(&api), 0);
+	CHECK_EQ(api.via_bang_pxe, 0);
+	CHECK_EQ(api.entry_seg, RM_ENTRY_SEG);
+}
+
+static void test_find_by_scan(void)
+{
+	struct pxe_api api;
+	reset();
+	memset(mem + BANG_LIN, 0, 0x100);          /* drop both */
+	mem[0x413] = 0x7a;                          /* 634 KiB = 0x9E800 */
+	put_bang(0x9E900);
+	mem[0x9E900 + 20] ^= 0xff;                  /* decoy: bad checksum */
+	put_bang(0x9EA00);
+	put_bang_entry(0x9E000, 0x1111, 0x2222);    /* below 40:13: not scanned */
+	CHECK_EQ(pxe_find_api(&api, 0x1234, 0, 0x2345, 0, fake_ptr), 0);
+	CHECK_EQ(api.found_by_scan, 1);
+	CHECK_EQ(api.via_bang_pxe, 1);
+	CHECK_EQ(api.pxenv_version, 0);
+	CHECK_EQ(pxe_call(&api, PXENV_UNDI_CLOSE, BOUNCE_SEG, 0), 0);
+	CHECK_EQ(rom.calls_bang, 1);       /* the one at 0x9EA00 */
+	CHECK_EQ(rom.calls_bad_entry, 0);
+	/* with 40:13 unusable, the scan starts at 64 KiB and finds 0x9E000 */
+	mem[0x413] = 0; mem[0x414] = 0;
+	CHECK_EQ(pxe_find_api(&api, 0, 0, 0, 0, fake_ptr), 0);
+	CHECK_EQ(api.entry_seg, 0x1111);
+	CHECK_EQ(api.entry_off, 0x2222);
+}
+
+static void test_find_none(void)
+{
+	struct pxe_api api;
+	reset();
+	memset(mem + 0x90000, 0, 0x10000);
+	CHECK_EQ(pxe_find_api(&api, 0, 0, 0, 0, fake_ptr), LL_ENODEV);
+	/* a PXENV+ with a bad checksum is not used */
+	put_pxenv(PXENV_LIN, 0x0200, PXENV_LEN_NO_PXEPTR, 0);
+	mem[PXENV_LIN + 9] ^= 0x40;
+	CHECK_EQ(pxe_find_api(&api, (uint16_t)(PXENV_LIN >> 4), PXENV_LIN & 15,
+			      0, 0, fake_ptr), LL_ENODEV);
+}
+
+static void test_find_small_bounce(void)
+{
+	struct pxe_api api;
+	reset();
+	rom.bounce_size = UNDI_AREA_MIN - 1;
+	CHECK_EQ(find_default(&api), LL_ENOMEM);
+	CHECK_EQ(pxe_set_area(&api, 0x6000, 0xff00, 0x1000), LL_EINVAL);
+	CHECK_EQ(pxe_set_area(&api, 0x6000, 0x1000, 0x1000), 0);
+	CHECK_EQ(api.area_size, 0x1000);
+}
+
+/* ---- cached DHCPACK ---- */
+
+static uint16_t put_ack(uint16_t type, uint16_t len, uint8_t tag)
+{
+	uint8_t *p = mem + rm_linear(ACK_SEG, (uint16_t)(type * 0x800));
+	memset(p, 0, len);
+	p[0] = BOOTREPLY;
+	p[1] = 1;
+	p[2] = 6;
+	p[16] = 10; p[17] = 0; p[18] = 2; p[19] = tag;   /* yiaddr */
+	put_be32(p + DHCP_OFF_COOKIE, DHCP_COOKIE);
+	p[240] = DHCP_OPT_MSG_TYPE; p[241] = 1; p[242] = DHCPACK;
+	p[243] = DHCP_OPT_END;
+	rom.ack_len[type] = len;
+	return len;
+}
+
+static void test_cached_pointer_mode(void)
+{
+	struct pxe_api api;
+	uint8_t buf[1500];
+	reset();
+	put_ack(2, 300, 15);
+	CHECK_EQ(find_default(&api), 0);
+	CHECK_EQ(pxe_get_cached_dhcpack(&api, buf, sizeof(buf)), 300);
+	CHECK_EQ(buf[19], 15);
+	CHECK_EQ(get_be32(buf + DHCP_OFF_COOKIE), DHCP_COOKIE);
+	CHECK_EQ(buf[242], DHCPACK);
+	CHECK_EQ(rom.nlog, 1);
+	CHECK_EQ(rom.log[0], PXENV_GET_CACHED_INFO);
+	/* capped at the caller's buffer */
+	CHECK_EQ(pxe_get_cached_dhcpack(&api, buf, 260), 260);
+	CHECK_EQ(pxe_get_cached_dhcpack(&api, buf, 100), LL_EINVAL);
+	CHECK_EQ(rom.param_outside, 0);
+}
+
+static void test_cached_copy_mode(void)
+{
+	struct pxe_api api;
+	uint8_t buf[1500];
+	reset();
+	rom.no_pointer_mode = 1;
+	put_ack(2, 548, 21);
+	CHECK_EQ(find_default(&api), 0);
+	CHECK_EQ(pxe_get_cached_dhcpack(&api, buf, sizeof(buf)), 548);
+	CHECK_EQ(buf[19], 21);
+	CHECK_EQ(rom.nlog, 2);
+	/* the ROM was asked to copy into the bounce area */
+	CHECK_EQ(rom.copy_buf_lin, (BOUNCE_SEG << 4) + UNDI_TXBUF_OFF);
+}
+
+static void test_cached_fallback_and_none(void)
+{
+	struct pxe_api api;
+	uint8_t buf[1500];
+	reset();
+	put_ack(3, 400, 33);        /* only the cached reply exists */
+	CHECK_EQ(find_default(&api), 0);
+	CHECK_EQ(pxe_get_cached_dhcpack(&api, buf, sizeof(buf)), 400);
+	CHECK_EQ(buf[19], 33);
+	/* a type-2 packet without the cookie is skipped for type 3 */
+	put_ack(2, 300, 1);
+	put_be32(mem + rm_linear(ACK_SEG, 0x1000) + DHCP_OFF_COOKIE, 0);
+	CHECK_EQ(pxe_get_cached_dhcpack(&api, buf, sizeof(buf)), 400);
+	CHECK_EQ(buf[19], 33);
+	/* nothing at all */
+	reset();
+	CHECK_EQ(find_default(&api), 0);
+	CHECK(pxe_get_cached_dhcpack(&api, buf, sizeof(buf)) < 0);
+	CHECK(console_lines >= 1);
+}
+
+/* ---- the netdev ---- */
+
+static struct undi und;
+
+static int open_default(struct pxe_api *api, unsigned flags)
+{
+	if (find_default(api) < 0)
+		return -1000;
+	undi_init(&und, api, flags);
+	return und.nd.ops->open(&und.nd);
+}
+
+static void test_open_sequence(void)
+{
+	struct pxe_api api;
+	reset();
+	rom.fail_opcode = PXENV_TFTP_CLOSE;      /* "not open": ignored */
+	rom.fail_status = 0x3B;
+	CHECK_EQ(open_default(&api, 0), 0);
+	const uint16_t want[] = {PXENV_TFTP_CLOSE, PXENV_UDP_CLOSE,
+				 PXENV_UNDI_GET_INFORMATION, PXENV_UNDI_CLOSE,
+				 PXENV_UNDI_OPEN};
+	CHECK_EQ(rom.nlog, 5);
+	for (unsigned i = 0; i < 5 && i < rom.nlog; i++)
+		CHECK_EQ(rom.log[i], want[i]);
+	CHECK_EQ(rom.filter, FLTR_DIRECTED | FLTR_BRDCST);
+	CHECK_EQ(rom.opened, 1);
+	CHECK(memcmp(und.nd.mac, "\x52\x54\x00\x12\x34\x56", 6) == 0);
+	CHECK_EQ(und.nd.mtu, 1500);
+	CHECK_EQ(und.tx_slots, UNDI_TX_SLOTS);
+	CHECK_EQ(rom.param_outside, 0);
+	CHECK_EQ(api.printed[0], 0);              /* quiet about TFTP_CLOSE */
+	/* MTU as the ROM says, or 1500 when it counts the header */
+	reset();
+	rom.mtu = 1400;
+	CHECK_EQ(open_default(&api, 0), 0);
+	CHECK_EQ(und.nd.mtu, 1400);
+	reset();
+	rom.mtu = 1514;
+	CHECK_EQ(open_default(&api, 0), 0);
+	CHECK_EQ(und.nd.mtu, 1500);
+	/* not Ethernet */
+	reset();
+	rom.hwaddrlen = 16;
+	CHECK_EQ(open_default(&api, 0), LL_ENOTSUP);
+}
+
+static void test_open_failure_eio_printed_once(void)
+{
+	struct pxe_api api;
+	reset();
+	rom.fail_opcode = PXENV_UNDI_OPEN;
+	rom.fail_status = PXENV_STATUS_UNDI_INVALID_STATE;
+	CHECK_EQ(open_default(&api, 0), LL_EIO);
+	CHECK_EQ(console_lines, 1);
+	CHECK(strstr(console_last, "0x0006") != NULL);
+	CHECK(strstr(console_last, "0x006a") != NULL);
+	CHECK_EQ(api.last_status, 0x6A);
+	CHECK_EQ(und.nd.ops->open(&und.nd), LL_EIO);
+	CHECK_EQ(console_lines, 1);               /* printed once */
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, "0123456789abcdef", 16),
+		 LL_ENETDOWN);
+	/* GET_INFORMATION failing is LL_EIO too, before any OPEN */
+	reset();
+	rom.fail_opcode = PXENV_UNDI_GET_INFORMATION;
+	rom.fail_status = PXENV_STATUS_FAILURE;
+	CHECK_EQ(open_default(&api, 0), LL_EIO);
+	CHECK_EQ(rom.log[rom.nlog - 1], PXENV_UNDI_GET_INFORMATION);
+}
+
+static void make_frame(uint8_t *f, size_t len, const uint8_t *dst,
+		       uint16_t type, uint8_t seed)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, "\x52\x54\x00\x12\x34\x56", 6);
+	put_be16(f + 12, type);
+	for (size_t i = 14; i < len; i++)
+		f[i] = (uint8_t)(seed + i * 7);
+}
+
+static const uint8_t PEER[6] = {0x02, 0, 0, 0, 0, 0x99};
+static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static void test_transmit_tbd(void)
+{
+	struct pxe_api api;
+	uint8_t f[60];
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	make_frame(f, sizeof(f), PEER, 0x0800, 3);
+	rom.nlog = 0;
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(rom.nlog, 1);
+	CHECK_EQ(rom.log[0], PXENV_UNDI_TRANSMIT);
+	struct tx_rec *r = &rom.tx[0];
+	CHECK_EQ(r->proto, P_UNKNOWN);
+	CHECK_EQ(r->flag, XMT_DESTADDR);
+	CHECK(memcmp(r->dest, PEER, 6) == 0);
+	CHECK_EQ(r->tbd.ImmedLength, 60);
+	CHECK_EQ(r->tbd.DataBlkCount, 0);
+	CHECK_EQ(r->len, 60);
+	CHECK(memcmp(r->data, f, 60) == 0);
+	uint32_t b = BOUNCE_SEG << 4;
+	CHECK_EQ(r->tbd_lin, b + UNDI_TBD_OFF);
+	CHECK_EQ(r->data_lin, b + UNDI_TXBUF_OFF);
+	CHECK_EQ(und.nd.tx_frames, 1);
+	/* next frame goes to the next slot */
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(rom.tx[1].tbd_lin, b + UNDI_TBD_OFF + UNDI_TBD_STRIDE);
+	CHECK_EQ(rom.tx[1].data_lin, b + UNDI_TXBUF_OFF + UNDI_TXBUF_STRIDE);
+	/* bad lengths */
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, 13), LL_EINVAL);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, NETDEV_FRAME_MAX + 1), LL_EINVAL);
+	/* failure: LL_EIO and counted */
+	rom.fail_opcode = PXENV_UNDI_TRANSMIT;
+	rom.fail_status = PXENV_STATUS_UNDI_TRANSMIT_ERROR;
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), LL_EIO);
+	CHECK_EQ(und.nd.tx_errors, 1);
+	CHECK_EQ(und.cnt.tx_errors, 1);
+	CHECK_EQ(rom.param_outside, 0);
+}
+
+static void test_transmit_by_protocol(void)
+{
+	struct pxe_api api;
+	uint8_t f[100];
+	reset();
+	CHECK_EQ(open_default(&api, UNDI_TX_BY_PROTOCOL), 0);
+	make_frame(f, sizeof(f), BCAST, 0x0800, 1);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(rom.tx[0].proto, P_IP);
+	CHECK_EQ(rom.tx[0].flag, XMT_BROADCAST);
+	CHECK_EQ(rom.tx[0].len, 86);
+	CHECK(memcmp(rom.tx[0].data, f + 14, 86) == 0);
+	make_frame(f, 60, PEER, 0x0806, 2);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, 60), 0);
+	CHECK_EQ(rom.tx[1].proto, P_ARP);
+	CHECK_EQ(rom.tx[1].flag, XMT_DESTADDR);
+	CHECK(memcmp(rom.tx[1].dest, PEER, 6) == 0);
+	CHECK_EQ(rom.tx[1].len, 46);
+	make_frame(f, 60, PEER, 0x88cc, 3);        /* LLDP: sent whole */
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, 60), 0);
+	CHECK_EQ(rom.tx[2].proto, P_UNKNOWN);
+	CHECK_EQ(rom.tx[2].len, 60);
+	CHECK(memcmp(rom.tx[2].data, f, 60) == 0);
+}
+
+struct rx_log {
+	unsigned n;
+	size_t len[16];
+	uint8_t data[16][1600];
+};
+
+static void rx_record(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct rx_log *l = ctx;
+	if (l->n < 16) {
+		l->len[l->n] = len;
+		memcpy(l->data[l->n], frame, len < 1600 ? len : 1600);
+	}
+	l->n++;
+}
+
+static struct rx_log rxl;
+
+/* A frame of len bytes in the ROM's buffer at off. */
+static uint8_t *rom_frame(uint16_t off, size_t len, uint8_t seed)
+{
+	uint8_t *p = fake_ptr(ROMBUF_SEG, off);
+	make_frame(p, len, PEER, 0x0800, seed);
+	return p;
+}
+
+static void test_tx_ring_gating(void)
+{
+	struct pxe_api api;
+	uint8_t f[60];
+	reset();
+	rom.tx_auto_complete = 0;
+	CHECK_EQ(open_default(&api, 0), 0);
+	make_frame(f, sizeof(f), PEER, 0x0800, 3);
+	for (int i = 0; i < UNDI_TX_SLOTS; i++)
+		CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), LL_EAGAIN);
+	CHECK_EQ(und.cnt.tx_busy, 1);
+	push_ev(EV_TX, 0, 0, 0);
+	push_ev(EV_TX, 0, 0, 0);
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
+	CHECK_EQ(und.cnt.tx_done, 2);
+	CHECK_EQ(und.tx_inflight, UNDI_TX_SLOTS - 2);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), LL_EAGAIN);
+	CHECK_EQ(und.cnt.tx_ungated, 0);
+}
+
+static void test_tx_ungated_when_rom_never_completes(void)
+{
+	struct pxe_api api;
+	uint8_t f[60];
+	reset();
+	rom.tx_auto_complete = 0;
+	CHECK_EQ(open_default(&api, 0), 0);
+	make_frame(f, sizeof(f), PEER, 0x0800, 3);
+	for (int i = 0; i < UNDI_TX_SLOTS; i++)
+		CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), LL_EAGAIN);
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
+	CHECK_EQ(und.cnt.tx_ungated, 1);
+	for (int i = 0; i < 10; i++)
+		CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+}
+
+static void test_poll_receive(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	uint8_t *a = rom_frame(0x0000, 60, 1);
+	uint8_t *b = rom_frame(0x0800, 1514, 2);
+	push_ev(EV_RX, 60, 60, 0x0000);
+	push_ev(EV_TX, 0, 0, 0);
+	push_ev(EV_RX, 1514, 1514, 0x0800);
+	memset(&rxl, 0, sizeof(rxl));
+	unsigned start_calls = und.cnt.isr_calls;
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 2);
+	CHECK_EQ(rxl.n, 2);
+	CHECK_EQ(rxl.len[0], 60);
+	CHECK(memcmp(rxl.data[0], a, 60) == 0);
+	CHECK_EQ(rxl.len[1], 1514);
+	CHECK(memcmp(rxl.data[1], b, 1514) == 0);
+	/* START, PROCESS, 2 x GET_NEXT, GET_NEXT -> DONE */
+	CHECK_EQ(und.cnt.isr_calls - start_calls, 5);
+	CHECK_EQ(rom.isr_start, 1);
+	CHECK_EQ(rom.isr_process, 1);
+	CHECK_EQ(rom.isr_getnext, 3);
+	CHECK_EQ(und.nd.rx_frames, 2);
+	CHECK_EQ(und.cnt.tx_done, 1);
+	CHECK_EQ(und.isr_active, 0);
+	/* nothing pending: START, PROCESS -> DONE */
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
+	CHECK_EQ(rom.isr_process, 2);
+}
+
+static void test_poll_multifragment(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	uint8_t whole[1000];
+	make_frame(whole, sizeof(whole), PEER, 0x0800, 9);
+	memcpy(fake_ptr(ROMBUF_SEG, 0x3000), whole, 400);
+	memcpy(fake_ptr(ROMBUF_SEG, 0x1000), whole + 400, 400);
+	memcpy(fake_ptr(ROMBUF_SEG, 0x5000), whole + 800, 200);
+	push_ev(EV_RX, 400, 1000, 0x3000);
+	push_ev(EV_RX, 400, 1000, 0x1000);
+	push_ev(EV_RX, 200, 1000, 0x5000);
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 1);
+	CHECK_EQ(rxl.n, 1);
+	CHECK_EQ(rxl.len[0], 1000);
+	CHECK(memcmp(rxl.data[0], whole, 1000) == 0);
+	CHECK_EQ(und.cnt.rx_fragments, 3);
+}
+
+static void test_poll_bad_fragments(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	uint8_t *good = rom_frame(0x0000, 64, 5);
+	/* overrun: 300 bytes claimed for a 200-byte frame */
+	push_ev(EV_RX, 300, 200, 0x0000);
+	/* oversize: 2000-byte frame in two pieces, dropped whole */
+	push_ev(EV_RX, 1000, 2000, 0x0000);
+	push_ev(EV_RX, 1000, 2000, 0x0000);
+	/* a partial frame abandoned for a new one */
+	push_ev(EV_RX, 200, 500, 0x0000);
+	push_ev(EV_RX, 64, 64, 0x0000);
+	/* zero length */
+	push_ev(EV_RX, 0, 0, 0x0000);
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 1);
+	CHECK_EQ(rxl.n, 1);
+	CHECK_EQ(rxl.len[0], 64);
+	CHECK(memcmp(rxl.data[0], good, 64) == 0);
+	CHECK_EQ(und.cnt.rx_bad_frag, 2);
+	CHECK_EQ(und.cnt.rx_oversize, 1);
+	CHECK_EQ(und.cnt.rx_partial, 1);
+	/* a run ending mid-frame drops the piece */
+	push_ev(EV_RX, 30, 64, 0x0000);
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
+	CHECK_EQ(und.cnt.rx_partial, 2);
+	CHECK_EQ(und.rx_have, 0);
+}
+
+static void test_poll_budget(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	for (int i = 0; i < 5; i++) {
+		rom_frame((uint16_t)(i * 0x100), 60, (uint8_t)i);
+		push_ev(EV_RX, 60, 60, (uint16_t)(i * 0x100));
+	}
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 2), 2);
+	CHECK_EQ(und.isr_active, 1);
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 2), 2);
+	CHECK_EQ(rom.isr_start, 1);                /* the run went on */
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 2), 1);
+	CHECK_EQ(und.isr_active, 0);
+	CHECK_EQ(rxl.n, 5);
+	CHECK_EQ(rxl.data[4][14], (uint8_t)(4 + 14 * 7));
+	/* budget 0: no call at all */
+	unsigned calls = rom.nlog;
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 0), 0);
+	CHECK_EQ(rom.nlog, calls);
+	/* a ROM that never says DONE: bounded calls per poll */
+	rom.endless_tx_events = 1;
+	calls = rom.nlog;
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 1), 0);
+	CHECK(rom.nlog - calls <= 1 * 4 + 8);
+	CHECK(rom.nlog - calls >= 2);
+}
+
+static void test_poll_not_ours_busy_error(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	rom_frame(0, 60, 1);
+	push_ev(EV_RX, 60, 60, 0);
+	memset(&rxl, 0, sizeof(rxl));
+	rom.start_not_ours = 1;
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
+	CHECK_EQ(rom.isr_process, 0);
+	CHECK_EQ(und.cnt.isr_not_ours, 1);
+	rom.start_not_ours = 0;
+	/* BUSY ends the run; the next poll starts again */
+	rom.ev_n = 0;
+	push_ev(EV_BUSY, 0, 0, 0);
+	push_ev(EV_RX, 60, 60, 0);
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
+	CHECK_EQ(und.cnt.isr_busy, 1);
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 1);
+	CHECK_EQ(rom.isr_start, 3);
+	/* a failing ISR call is LL_EIO */
+	rom.fail_opcode = PXENV_UNDI_ISR;
+	rom.fail_status = PXENV_STATUS_FAILURE;
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), LL_EIO);
+	CHECK_EQ(und.isr_active, 0);
+}
+
+static void test_close(void)
+{
+	struct pxe_api api;
+	uint8_t f[60];
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	rom.nlog = 0;
+	und.nd.ops->close(&und.nd);
+	CHECK_EQ(rom.nlog, 1);
+	CHECK_EQ(rom.log[0], PXENV_UNDI_CLOSE);
+	CHECK_EQ(rom.opened, 0);
+	make_frame(f, sizeof(f), PEER, 0x0800, 3);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), LL_ENETDOWN);
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), LL_ENETDOWN);
+	und.nd.ops->close(&und.nd);                /* twice: no call */
+	CHECK_EQ(rom.nlog, 1);
+	CHECK_EQ(rom.calls_bad_entry, 0);
+}
+
+int main(void)
+{
+	check_suite = "undi";
+	RUN(test_checksum_vectors);
+	RUN(test_find_bang_from_stack);
+	RUN(test_call_needs_ax_and_status);
+	RUN(test_find_bad_bang_uses_pxeptr);
+	RUN(test_find_pxenv_fallback);
+	RUN(test_find_by_scan);
+	RUN(test_find_none);
+	RUN(test_find_small_bounce);
+	RUN(test_cached_pointer_mode);
+	RUN(test_cached_copy_mode);
+	RUN(test_cached_fallback_and_none);
+	RUN(test_open_sequence);
+	RUN(test_open_failure_eio_printed_once);
+	RUN(test_transmit_tbd);
+	RUN(test_transmit_by_protocol);
+	RUN(test_tx_ring_gating);
+	RUN(test_tx_ungated_when_rom_never_completes);
+	RUN(test_poll_receive);
+	RUN(test_poll_multifragment);
+	RUN(test_poll_bad_fragments);
+	RUN(test_poll_budget);
+	RUN(test_poll_not_ours_busy_error);
+	RUN(test_close);
+	return CHECK_DONE();
+}
