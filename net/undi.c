@@ -462,18 +462,23 @@ static int undi_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 		return LL_ENETDOWN;
 	if (budget == 0)
 		return 0;
-	if (!u->isr_active) {
-		if ((flag = isr_call(u, PXENV_UNDI_ISR_IN_START, &out)) < 0)
-			return flag;
-		calls++;
-		if (flag != PXENV_UNDI_ISR_OUT_OURS) {
-			u->cnt.isr_not_ours++;
-			return 0;
+	if (u->isr_active) {
+		flag = PXENV_UNDI_ISR_IN_GET_NEXT;
+	} else {
+		/* Interrupts are off: START asks the NIC whether it has
+		 * anything for us, as the ROM's ISR would. */
+		if (!(u->flags & UNDI_POLL_NO_START)) {
+			flag = isr_call(u, PXENV_UNDI_ISR_IN_START, &out);
+			if (flag < 0)
+				return flag;
+			calls++;
+			if (flag != PXENV_UNDI_ISR_OUT_OURS) {
+				u->cnt.isr_not_ours++;
+				return 0;
+			}
 		}
 		u->isr_active = 1;
 		flag = PXENV_UNDI_ISR_IN_PROCESS;
-	} else {
-		flag = PXENV_UNDI_ISR_IN_GET_NEXT;
 	}
 	while (frames < budget && calls < max_calls) {
 		int got = isr_call(u, (uint16_t)flag, &out);

@@ -69,6 +69,9 @@ int pxe_get_cached_dhcpack(struct pxe_api *api, uint8_t *buf, size_t cap);
 #define UNDI_TX_BY_PROTOCOL 0x1 /* IPv4/ARP/RARP frames go out as P_IP /
 				 * P_ARP / P_RARP with the header stripped
 				 * (for ROMs that mishandle P_UNKNOWN) */
+#define UNDI_POLL_NO_START  0x2 /* poll with PROCESS only, no ISR START
+				 * (for ROMs whose START only works from a
+				 * real interrupt) */
 
 struct undi_counters {
 	uint32_t tx_frames, tx_busy, tx_done, tx_errors;
