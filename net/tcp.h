@@ -1,8 +1,12 @@
-/* net/tcp.h - polled TCP client (RFC 9293): active open with MSS and window
- * scaling, many segments in flight within cwnd and the peer's window,
- * RFC 6298 RTO with backoff, fast retransmit/recovery (RFC 5681/6582),
- * out-of-order reassembly, delayed ACKs, zero-window probes, FIN/RST.
- * Buffers are rings the caller hands in; nothing is allocated per packet. */
+/* net/tcp.h - polled TCP client (RFC 9293): active open with MSS, window
+ * scaling and SACK-permitted, many segments in flight within cwnd and the
+ * peer's window, RFC 6298 RTO with backoff, fast retransmit/recovery
+ * (RFC 5681/6582, or RFC 6675-style when the peer SACKs), tail loss probe,
+ * out-of-order reassembly with SACK blocks, delayed ACKs, zero-window
+ * probes, FIN/RST. Buffers are rings the caller hands in; nothing is
+ * allocated per packet. Files: tcp.c (API), tcp_in.c (input, ACKs,
+ * congestion), tcp_rx.c (receive ring), tcp_out.c (output), tcp_sack.c
+ * (range sets), tcp_timer.c (timers). */
 #ifndef NET_TCP_H
 #define NET_TCP_H
 #include <stddef.h>
