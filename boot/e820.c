@@ -32,7 +32,7 @@ static unsigned e820_sorted(const struct e820_range *hide, unsigned n,
 	return k;
 }
 
-static int e820_emit(struct e820_entry *out, unsigned cap, unsigned *n,
+static int e820_emit(struct e820_map_entry *out, unsigned cap, unsigned *n,
 		     uint64_t a, uint64_t b, uint32_t type, uint32_t attr)
 {
 	if (a >= b)
@@ -48,8 +48,8 @@ static int e820_emit(struct e820_entry *out, unsigned cap, unsigned *n,
 }
 
 /* One RAM entry split around the sorted hidden ranges. */
-static int e820_split(const struct e820_entry *e, const struct e820_range *s,
-		      unsigned ns, struct e820_entry *out, unsigned cap,
+static int e820_split(const struct e820_map_entry *e, const struct e820_range *s,
+		      unsigned ns, struct e820_map_entry *out, unsigned cap,
 		      unsigned *n)
 {
 	uint64_t cur = e->base, end = range_end(e->base, e->len);
@@ -74,9 +74,9 @@ static int e820_split(const struct e820_entry *e, const struct e820_range *s,
 	return rc;
 }
 
-int e820_carve(const struct e820_entry *in, unsigned n_in,
+int e820_carve(const struct e820_map_entry *in, unsigned n_in,
 	       const struct e820_range *hide, unsigned n_hide,
-	       struct e820_entry *out, unsigned cap)
+	       struct e820_map_entry *out, unsigned cap)
 {
 	struct e820_range s[E820_MAX_HIDE];
 	unsigned ns = e820_sorted(hide, n_hide, s), n = 0;
@@ -149,7 +149,7 @@ int e820_hide(struct e820_ctx *c, uint64_t base, uint64_t len)
 
 /* One E820 call to the previous handler; 1 = entry read, 0 = end. */
 static int e820_bios_next(struct e820_ctx *c, uint16_t seg, uint16_t off,
-			  uint32_t *cont, struct e820_entry *e)
+			  uint32_t *cont, struct e820_map_entry *e)
 {
 	struct rm_regs r;
 	const struct e820_desc *d;
@@ -179,7 +179,7 @@ static int e820_bios_next(struct e820_ctx *c, uint16_t seg, uint16_t off,
 
 int e820_load(struct e820_ctx *c, uint16_t seg, uint16_t off)
 {
-	struct e820_entry bios[E820_MAX_ENTRIES], e;
+	struct e820_map_entry bios[E820_MAX_ENTRIES], e;
 	unsigned n = 0;
 	uint32_t cont = 0;
 	int rc;

@@ -10,7 +10,7 @@
 #define E820_MAX_ENTRIES 128
 #define E820_MAX_HIDE    8
 
-struct e820_entry {
+struct e820_map_entry {
 	uint64_t base, len;
 	uint32_t type, attr;
 };
@@ -23,9 +23,9 @@ struct e820_range {
  * hidden ranges, whose parts become E820_RESERVED. Other types pass
  * unchanged; zero-length RAM entries are dropped. Returns the number of
  * entries written or LL_EMSGSIZE when out[] (cap) is too small. */
-int e820_carve(const struct e820_entry *in, unsigned n_in,
+int e820_carve(const struct e820_map_entry *in, unsigned n_in,
 	       const struct e820_range *hide, unsigned n_hide,
-	       struct e820_entry *out, unsigned cap);
+	       struct e820_map_entry *out, unsigned cap);
 /* E801 / AH=88h values clipped at the lowest hidden byte above 1 MiB. */
 void e820_e801_adjust(const struct e820_range *hide, unsigned n_hide,
 		      uint16_t *kb_1m_16m, uint16_t *blocks_above_16m);
@@ -42,7 +42,7 @@ struct e820_ctx {
 	struct rm_mem mem;
 	struct e820_range hide[E820_MAX_HIDE];
 	unsigned n_hide;
-	struct e820_entry map[E820_MAX_ENTRIES]; /* the filtered map */
+	struct e820_map_entry map[E820_MAX_ENTRIES]; /* the filtered map */
 	unsigned n_map;
 	int loaded;
 	uint32_t old_vector;

@@ -9,11 +9,11 @@
 #include "lib/err.h"
 
 #define MIB 0x100000ull
-static struct e820_entry out[32];
+static struct e820_map_entry out[32];
 
 static void test_carve_middle_split(void)
 {
-	struct e820_entry in[] = { { MIB, 1023 * MIB, E820_RAM, 1 } };
+	struct e820_map_entry in[] = { { MIB, 1023 * MIB, E820_RAM, 1 } };
 	struct e820_range h[] = { { 0x3f000000, 0x100000 } };
 	int n = e820_carve(in, 1, h, 1, out, 32);
 	CHECK_EQ(n, 3);
@@ -31,7 +31,7 @@ static void test_carve_middle_split(void)
 
 static void test_carve_edges_and_whole(void)
 {
-	struct e820_entry in[] = {
+	struct e820_map_entry in[] = {
 		{ 0, 0x9fc00, E820_RAM, 1 },
 		{ 0x9fc00, 0x400, E820_RESERVED, 1 },
 		{ 0xf0000, 0x10000, E820_RESERVED, 1 },
@@ -56,7 +56,7 @@ static void test_carve_edges_and_whole(void)
 
 static void test_carve_overlapping_hides_and_outside(void)
 {
-	struct e820_entry in[] = { { 0x1000, 0x9000, E820_RAM, 1 },
+	struct e820_map_entry in[] = { { 0x1000, 0x9000, E820_RAM, 1 },
 				   { 0x100000, 0x100000, E820_ACPI, 1 } };
 	/* two overlapping hides, one reaching below the entry, one that
 	 * only touches an ACPI range (no change there), one of length 0 */
@@ -81,7 +81,7 @@ static void test_carve_overlapping_hides_and_outside(void)
 
 static void test_carve_overflow_and_wrap(void)
 {
-	struct e820_entry in[] = { { 0, 0x10000, E820_RAM, 1 } };
+	struct e820_map_entry in[] = { { 0, 0x10000, E820_RAM, 1 } };
 	struct e820_range h[] = { { 0x1000, 0x1000 }, { 0x3000, 0x1000 } };
 	/* needs 5 entries */
 	CHECK_EQ(e820_carve(in, 1, h, 2, out, 4), LL_EMSGSIZE);
@@ -120,7 +120,7 @@ static void test_e801_88_adjust(void)
 
 /* A fake BIOS with a 3-entry map, 20-byte answers, CF at the end. */
 static uint8_t basemem[0x100000];
-static const struct e820_entry bios_map[] = {
+static const struct e820_map_entry bios_map[] = {
 	{ 0, 0x9fc00, E820_RAM, 1 },
 	{ 0xf0000, 0x10000, E820_RESERVED, 1 },
 	{ MIB, 63 * MIB, E820_RAM, 1 },
@@ -138,7 +138,7 @@ static void fake_bios(uint32_t vec, struct rm_regs *r)
 	(void)vec;
 	if ((r->eax & 0xffff) == 0xe820) {
 		uint8_t *d = basemem + ((uint32_t)r->es << 4) + (r->edi & 0xffff);
-		const struct e820_entry *e = &bios_map[r->ebx];
+		const struct e820_map_entry *e = &bios_map[r->ebx];
 		bios_calls++;
 		memcpy(d, &e->base, 8);
 		memcpy(d + 8, &e->len, 8);

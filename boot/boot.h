@@ -1,0 +1,40 @@
+/* boot/boot.h - the boot flows of each firmware entry and the hand-off
+ * points the arch layer implements. */
+#ifndef BOOT_BOOT_H
+#define BOOT_BOOT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/clock.h"
+
+#define BOOT_MAX_HIDE 4
+
+/* What the arch PXE entry hands the flow. */
+struct boot_pxe_env {
+	uint16_t pxenv_seg, pxenv_off;   /* ES:BX at entry (0:0 if none) */
+	uint16_t bang_seg, bang_off;     /* !PXE from the entry stack */
+	struct ll_clock clock;
+	void *arena;                     /* iSCSI session buffers */
+	size_t arena_size;
+	/* Memory the OS must not take (the core moved high, its buffers):
+	 * hidden through INT 15h E820/E801/88h. The iBFT is added. */
+	uint64_t hide_base[BOOT_MAX_HIDE], hide_len[BOOT_MAX_HIDE];
+	unsigned n_hide;
+	/* 16-byte aligned linear address in 0x80000..0x9FFFF with
+	 * IBFT_MAX_SIZE bytes for the iBFT, or 0: the flow takes it from the
+	 * top of base memory and lowers 40:13. */
+	uint32_t ibft_linear;
+	const char *cmdline;             /* NULL on PXE */
+};
+
+/* The BIOS PXE flow: find the PXE API, take the cached DHCPACK, read the
+ * settings, open UNDI, log in, hook INT 13h and INT 15h, publish the
+ * iBFT, load the MBR at 0000:7C00 and start it. Returns only on failure,
+ * with the error printed as "lifeline: E<code> <message>"; the arch
+ * entry then gives the machine back to the BIOS (INT 18h). */
+int boot_pxe(const struct boot_pxe_env *env);
+
+/* arch/x86: jump to 0000:7C00 in real mode with DL = drive (never
+ * returns). */
+void arch_boot_mbr(uint8_t drive) __attribute__((noreturn));
+
+#endif

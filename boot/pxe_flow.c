@@ -1,0 +1,289 @@
+/* boot/pxe_flow.c - the BIOS PXE boot flow: PXE API -> cached DHCPACK ->
+ * settings -> UNDI netdev -> iSCSI login -> INT 13h + INT 15h hooks ->
+ * iBFT -> MBR at 0000:7C00 -> arch_boot_mbr. One step per function; each
+ * failure is printed with its stable code and returned. */
+#include "arch/x86/realmode.h"
+#include "boot/boot.h"
+#include "boot/disk.h"
+#include "boot/e820.h"
+#include "boot/ibft.h"
+#include "boot/ibft_proto.h"
+#include "boot/int13.h"
+#include "boot/settings.h"
+#include "iscsi/blockdev.h"
+#include "iscsi/rootpath.h"
+#include "lib/alloc.h"
+#include "lib/err.h"
+#include "lib/mem.h"
+#include "lib/print.h"
+#include "net/dhcp.h"
+#include "net/net.h"
+#include "net/undi.h"
+
+#define MBR_LINEAR        0x7c00u
+#define BDA_BASEMEM_KB    0x413u
+#define LOGIN_TIMEOUT_US  30000000ull
+#define DEFAULT_IQN_FMT   "iqn.2026-01.org.lifeline:%02x%02x%02x%02x%02x%02x"
+
+/* The boot layer's one context: everything the flow sets up and that must
+ * stay alive while the BIOS and the OS loader call INT 13h. */
+struct boot_ctx {
+	const struct boot_pxe_env *env;
+	struct pxe_api api;
+	struct undi undi;
+	struct net_stack ns;
+	struct dhcp_lease lease;
+	struct settings set;
+	struct iscsi_rootpath rp;
+	struct ll_arena arena;
+	struct iscsi_session *sess;
+	struct blockdev bd;
+	struct disk_iscsi di;
+	struct disk disk;
+	struct int13_ctx i13;
+	struct e820_ctx e820;
+	uint32_t ibft_linear;
+	uint8_t ack[1500];
+};
+static struct boot_ctx boot_pxe_ctx;
+
+static int boot_fail(int rc, const char *what)
+{
+	ll_printf("lifeline: E%d %s: %s\n", -rc, ll_strerror(rc), what);
+	return rc;
+}
+
+static int boot_find_net(struct boot_ctx *b)
+{
+	const struct boot_pxe_env *e = b->env;
+	int rc = pxe_find_api(&b->api, e->pxenv_seg, e->pxenv_off, e->bang_seg,
+			      e->bang_off, NULL);
+	if (rc < 0)
+		return boot_fail(rc, "no PXE API (PXENV+ / !PXE)");
+	undi_init(&b->undi, &b->api, 0);
+	rc = b->undi.nd.ops->open(&b->undi.nd);
+	if (rc < 0)
+		return boot_fail(rc, "UNDI open");
+	net_init(&b->ns, &b->undi.nd, &e->clock);
+	ll_printf("lifeline: UNDI open, MAC " LL_MAC_FMT "\n",
+		  LL_MAC_ARGS(b->undi.nd.mac));
+	return 0;
+}
+
+static int boot_lease(struct boot_ctx *b)
+{
+	int len = pxe_get_cached_dhcpack(&b->api, b->ack, sizeof(b->ack));
+	int rc;
+
+	if (len < 0)
+		return boot_fail(len, "no cached DHCPACK from the PXE ROM");
+	rc = dhcp_use_ack(&b->ns, b->ack, (size_t)len, &b->lease);
+	if (rc < 0)
+		return boot_fail(rc, "cached DHCPACK unusable");
+	ll_printf("lifeline: address " LL_IPV4_FMT " from the PXE DHCPACK\n",
+		  LL_IPV4_ARGS(b->ns.ip.addr));
+	return 0;
+}
+
+/* DHCP < embedded block < command line. */
+static int boot_settings(struct boot_ctx *b)
+{
+	struct settings *s = &b->set;
+	struct settings_err err = { "" };
+	const char *cl = b->env->cmdline;
+	int rc;
+
+	settings_init(s);
+	rc = settings_from_lease(s, &b->lease, &err);
+	if (!rc && settings_block_check(&lifeline_settings_block,
+					sizeof(lifeline_settings_block)) == 0)
+		rc = settings_from_block(s, &lifeline_settings_block, &err);
+	if (!rc && cl)
+		rc = settings_parse_kv(s, cl, ll_strlen(cl),
+				       SETTINGS_IGNORE_UNKNOWN, &err);
+	if (rc < 0)
+		return boot_fail(rc, err.key);
+	if (!s->root_path[0])
+		return boot_fail(LL_ESETTING, "root-path (none from DHCP option 17 or settings)");
+	if (iscsi_rootpath_parse(s->root_path, &b->rp) < 0)
+		return boot_fail(LL_EROOTPATH, s->root_path);
+	if (!s->initiator_iqn[0])
+		ll_snprintf(s->initiator_iqn, sizeof(s->initiator_iqn),
+			    DEFAULT_IQN_FMT, LL_MAC_ARGS(b->undi.nd.mac));
+	return 0;
+}
+
+/* Explicit network settings override the lease's. */
+static void boot_static_net(struct boot_ctx *b)
+{
+	const struct settings *s = &b->set;
+
+	if (s->set & (1u << SET_IP))
+		b->ns.ip.addr = s->ip;
+	if (s->set & (1u << SET_NETMASK))
+		b->ns.ip.netmask = s->netmask;
+	if (s->set & (1u << SET_GATEWAY))
+		b->ns.ip.gateway = s->gateway;
+	if (s->set & (1u << SET_DNS))
+		b->ns.ip.dns = s->dns;
+}
+
+static int boot_login(struct boot_ctx *b)
+{
+	struct iscsi_session_cfg cfg;
+	const struct settings *s = &b->set;
+	uint64_t deadline = ll_now(&b->env->clock) + LOGIN_TIMEOUT_US;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.target_ip = b->rp.rp_server;
+	cfg.target_port = b->rp.rp_port;
+	cfg.target_name = b->rp.rp_target;
+	cfg.initiator_name = s->initiator_iqn;
+	cfg.username = s->username[0] ? s->username : NULL;
+	cfg.password = s->password[0] ? s->password : NULL;
+	cfg.reverse_username = s->reverse_username[0] ? s->reverse_username : NULL;
+	cfg.reverse_password = s->reverse_password[0] ? s->reverse_password : NULL;
+	memcpy(cfg.lun, b->rp.rp_lun, 8);
+	rc = ll_arena_init(&b->arena, b->env->arena, b->env->arena_size);
+	if (!rc)
+		rc = iscsi_session_open(&b->sess, &b->ns, &cfg, &b->arena, deadline);
+	if (rc < 0)
+		return boot_fail(rc, b->rp.rp_target);
+	rc = blk_open(&b->bd, b->sess, deadline);
+	if (rc < 0)
+		return boot_fail(rc, "boot LUN not ready");
+	ll_printf("lifeline: logged in to %s, %llu blocks of %u bytes\n",
+		  b->rp.rp_target, (unsigned long long)b->bd.blocks,
+		  (unsigned)b->bd.block_size);
+	return 0;
+}
+
+/* Take IBFT_MAX_SIZE from the top of base memory unless arch placed it. */
+static int boot_place_ibft(struct boot_ctx *b)
+{
+	uint16_t *kb = rm_mem_map(&b->i13.mem, BDA_BASEMEM_KB, 2);
+	uint32_t top;
+
+	if (b->env->ibft_linear) {
+		b->ibft_linear = b->env->ibft_linear;
+		return 0;
+	}
+	top = (uint32_t)*kb * 1024;
+	if (top > 0xa0000)
+		top = 0xa0000;
+	b->ibft_linear = (top - IBFT_MAX_SIZE) & ~0xfu;
+	if (b->ibft_linear < IBFT_BIOS_LOW)
+		return boot_fail(LL_ENOMEM, "no base memory for the iBFT");
+	*kb = (uint16_t)(b->ibft_linear / 1024);
+	return 0;
+}
+
+static int boot_ibft(struct boot_ctx *b)
+{
+	struct ibft_info in;
+	const struct settings *s = &b->set;
+	void *buf;
+	int rc = boot_place_ibft(b);
+
+	if (rc < 0)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	in.initiator_iqn = s->initiator_iqn;
+	in.ip = b->ns.ip.addr;
+	in.netmask = b->ns.ip.netmask;
+	in.gateway = b->ns.ip.gateway;
+	in.dns1 = b->ns.ip.dns;
+	in.dhcp_server = b->lease.server_id;
+	in.from_dhcp = !(s->set & (1u << SET_IP));
+	memcpy(in.mac, b->undi.nd.mac, 6);
+	in.target_ip = b->rp.rp_server;
+	in.target_port = b->rp.rp_port;
+	memcpy(in.lun, b->rp.rp_lun, 8);
+	in.target_name = b->rp.rp_target;
+	in.chap_user = s->username;
+	in.chap_secret = s->password;
+	in.rchap_user = s->reverse_username;
+	in.rchap_secret = s->reverse_password;
+	buf = rm_mem_map(&b->i13.mem, b->ibft_linear, IBFT_MAX_SIZE);
+	rc = buf ? ibft_build(buf, IBFT_MAX_SIZE, &in) : LL_EINVAL;
+	if (rc < 0)
+		return boot_fail(rc, "iBFT");
+	ll_printf("lifeline: iBFT at 0x%x (%d bytes)\n", (unsigned)b->ibft_linear, rc);
+	return 0;
+}
+
+static int boot_hide_memory(struct boot_ctx *b)
+{
+	const struct boot_pxe_env *e = b->env;
+	int rc = 0;
+
+	b->e820.chain = rm_chain;
+	for (unsigned i = 0; i < e->n_hide && !rc; i++)
+		rc = e820_hide(&b->e820, e->hide_base[i], e->hide_len[i]);
+	if (!rc)
+		rc = e820_hide(&b->e820, b->ibft_linear, IBFT_MAX_SIZE);
+	if (!rc)
+		rc = rm_hook_install(0x15, e820_handler, &b->e820.old_vector);
+	if (!rc)
+		rc = e820_load(&b->e820, rm_bounce_seg(), 0);
+	if (rc < 0)
+		return boot_fail(rc, "INT 15h E820 hiding");
+	e820_activate(&b->e820);
+	return 0;
+}
+
+static int boot_hook_disk(struct boot_ctx *b)
+{
+	uint8_t want = b->set.drive;
+	int rc;
+
+	b->di.bd = &b->bd;
+	b->di.clock = &b->env->clock;
+	disk_init_iscsi(&b->disk, &b->di);
+	b->i13.chain = rm_chain;
+	rc = int13_setup(&b->i13, &b->disk, want);
+	if (!rc)
+		rc = rm_hook_install(0x13, int13_handler, &b->i13.old_vector);
+	if (rc < 0)
+		return boot_fail(rc, "INT 13h hook (drive setting?)");
+	int13_activate(&b->i13);
+	ll_printf("lifeline: INT 13h drive 0x%x (%u hard disks)\n",
+		  (unsigned)b->i13.drive, (unsigned)b->i13.hd_count);
+	return 0;
+}
+
+static int boot_mbr(struct boot_ctx *b)
+{
+	uint8_t *mbr = rm_mem_map(&b->i13.mem, MBR_LINEAR, 512);
+	int rc;
+
+	if (b->disk.block_size != 512)
+		return boot_fail(LL_ENOTSUP, "boot LUN block size is not 512");
+	rc = mbr ? disk_op(&b->disk, BLK_READ, 0, 1, mbr) : LL_EINVAL;
+	if (rc < 0)
+		return boot_fail(rc, "reading the MBR");
+	if (mbr[510] != 0x55 || mbr[511] != 0xaa)
+		return boot_fail(LL_ENOENT, "no 55AA boot signature in the MBR");
+	ll_printf("lifeline: booting the MBR from drive 0x%x\n",
+		  (unsigned)b->i13.drive);
+	return 0;
+}
+
+int boot_pxe(const struct boot_pxe_env *env)
+{
+	struct boot_ctx *b = &boot_pxe_ctx;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	b->env = env;
+	if ((rc = boot_find_net(b)) < 0 || (rc = boot_lease(b)) < 0 ||
+	    (rc = boot_settings(b)) < 0)
+		return rc;
+	boot_static_net(b);
+	if ((rc = boot_login(b)) < 0 || (rc = boot_ibft(b)) < 0 ||
+	    (rc = boot_hide_memory(b)) < 0 || (rc = boot_hook_disk(b)) < 0 ||
+	    (rc = boot_mbr(b)) < 0)
+		return rc;
+	arch_boot_mbr(b->i13.drive);
+}
