@@ -12,6 +12,7 @@
 QL_BR=br0                    # bridge inside the namespace
 QL_TAP=qtap0                 # QEMU's tap, a port of the bridge
 QL_IP=10.79.0.1              # bridge address: dnsmasq and tgtd listen here
+QL_IP6=fd00:79::1           # ULA on the bridge, for router advertisements
 QL_PORTAL=$QL_IP:3260
 QL_IQN=$TGT_IQN_BASE:qemu-disk
 QL_INITIATOR=iqn.2026-01.org.lifeline.test:qemu-client
@@ -57,13 +58,15 @@ ql_net_setup() {
 	ip netns add "$ns" || return 1
 	LL_NS=$ns
 	ip -n "$ns" link set lo up &&
-	ip -n "$ns" link add "$QL_BR" type bridge &&
+	ip -n "$ns" link add "$QL_BR" type bridge forward_delay 0 &&
 	ip -n "$ns" tuntap add dev "$QL_TAP" mode tap &&
 	ip -n "$ns" link set "$QL_TAP" master "$QL_BR" &&
 	ip -n "$ns" addr add "$QL_IP/24" dev "$QL_BR" &&
 	ip -n "$ns" link set "$QL_TAP" up &&
 	ip -n "$ns" link set "$QL_BR" up || return 1
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
+	# IPv6 only so dnsmasq can answer iPXE's router solicitations at once
+	# (without an RA iPXE waits ~14 s for IPv6 before it boots)
+	ip -n "$ns" addr add "$QL_IP6/64" dev "$QL_BR" nodad || return 1
 	return 0
 }
 
@@ -77,23 +80,37 @@ ql_rootpath() {
 # BOOTFILE as the boot file. Waits until it serves. 0 or 1.
 ql_dnsmasq() {
 	local rp=$1 dir=${2:-} file=${3:-} log=$LL_TMP/dnsmasq.log extra=()
+	ql_dnsmasq_stop
 	[ -n "$dir" ] && extra=(--enable-tftp --tftp-root="$dir" --dhcp-boot="$file")
 	ll_bg "$log" dnsmasq --no-daemon --conf-file=/dev/null --interface="$QL_BR" \
 		--bind-interfaces --except-interface=lo \
 		--dhcp-range=10.79.0.100,10.79.0.150,1h \
+		--enable-ra --dhcp-range=fd00:79::,ra-only,64 \
 		--dhcp-option=17,"$rp" --dhcp-option=203,"$QL_INITIATOR" \
 		--pid-file= --leasefile-ro --port=0 --log-dhcp --log-facility=- "${extra[@]}"
 	QL_DNSMASQ_PID=$LL_LAST_PID
 	ll_wait_line "$log" 'DHCP, IP range' 10
 }
 
-# ql_target FILE: tgtd on the bridge address serving FILE as LUN 1 of
-# $QL_IQN. 0 or 1.
+# ql_dnsmasq_stop: end the dnsmasq we started, if any.
+ql_dnsmasq_stop() {
+	[ -n "$QL_DNSMASQ_PID" ] || return 0
+	kill -TERM "$QL_DNSMASQ_PID" 2>/dev/null
+	ll_wait_pid "$QL_DNSMASQ_PID" 5 >/dev/null 2>&1
+	QL_DNSMASQ_PID=""
+}
+
+# ql_target FILE [TID [NAME]]: FILE as LUN 1 of target TID (default 1) named
+# NAME (default $QL_IQN), served by tgtd on the bridge address (started on
+# the first call). 0 or 1.
 ql_target() {
-	QL_TGT_CTL=$(tgt_ctl_base)
-	tgt_start "$QL_TGT_CTL" "$QL_PORTAL" "$LL_TMP/tgtd.log" || return 1
-	QL_TGT_PID=$TGT_LAST_PID
-	tgt_target "$QL_TGT_CTL" 1 "$QL_IQN" "$1"
+	local file=$1 tid=${2:-1} name=${3:-$QL_IQN}
+	if [ -z "$QL_TGT_PID" ]; then
+		QL_TGT_CTL=$(tgt_ctl_base)
+		tgt_start "$QL_TGT_CTL" "$QL_PORTAL" "$LL_TMP/tgtd.log" || return 1
+		QL_TGT_PID=$TGT_LAST_PID
+	fi
+	tgt_target "$QL_TGT_CTL" "$tid" "$name" "$file"
 }
 
 # ql_qemu LOG SECS ARGS...: start QEMU (TCG) in the namespace with COM1 to
