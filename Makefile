@@ -10,7 +10,9 @@ INCS     := -I.
 HOST_CFLAGS := $(CSTD) $(WARN) $(INCS) -O2 -g -D_GNU_SOURCE
 FW_CFLAGS   := $(CSTD) $(WARN) $(INCS) -O2 -ffreestanding -nostdlib \
 	       -mno-red-zone -fno-stack-protector -mno-mmx -mno-sse -mno-sse2 \
-	       -mno-avx -fno-builtin -fno-pic -mcmodel=kernel
+	       -mno-avx -fno-builtin -fpie -mcmodel=small -fvisibility=hidden \
+	       -fno-asynchronous-unwind-tables -ffunction-sections \
+	       -fdata-sections -fno-delete-null-pointer-checks
 FUZZ_CFLAGS := $(CSTD) $(WARN) $(INCS) -O1 -g -D_GNU_SOURCE \
 	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
@@ -26,6 +28,15 @@ FUZZ_SRCS  := $(HOST_SRCS)
 HOST_OBJS  := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 FW_OBJS    := $(FW_SRCS:%.c=$(BUILD)/fw/%.o)
 FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
+
+# arch/x86: firmware only. The stub (real-mode entry, thunk, hooks) links
+# at 0 on its own; the core (arch + FW_OBJS) links position-independent;
+# lifeline.pxe is the two flat binaries back to back.
+ARCH_SRCS  := $(wildcard arch/x86/*.c) arch/x86/head.S arch/x86/isr.S
+ARCH_OBJS  := $(patsubst %.S,$(BUILD)/fw/%.o,$(ARCH_SRCS:%.c=$(BUILD)/fw/%.o))
+PXE        := $(BUILD)/lifeline.pxe
+FW_LDFLAGS := -m elf_x86_64 -nostdlib -z noexecstack -z norelro \
+	      --no-warn-rwx-segments
 HOST_LIB   := $(BUILD)/host/libcore.a
 FUZZ_LIB   := $(BUILD)/fuzzobj/libcore.a
 
@@ -38,11 +49,14 @@ HTEST_BINS := $(HTEST_SRCS:tests/hosted/%.c=$(BUILD)/tests/%)
 FUZZ_TSRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_TSRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all host fw check unit bench fuzz demo deps clean
-all: host fw
+.PHONY: all host fw pxe check unit bench fuzz demo deps clean
+all: host fw pxe
 
 host: $(HOST_LIB) $(UNIT_BINS) $(TOOL_BINS) $(HTEST_BINS)
-fw: $(FW_OBJS)
+fw: $(FW_OBJS) $(ARCH_OBJS)
+pxe: $(PXE)
+# FW_CFLAGS decide how these link (PIE): rebuild when they change.
+$(FW_OBJS) $(ARCH_OBJS) $(BUILD)/fw/arch/x86/stub.o: Makefile
 
 deps:
 	@bash tools/deps.sh
@@ -51,6 +65,9 @@ $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/fw/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fw/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/fuzzobj/%.o: %.c
@@ -76,6 +93,17 @@ $(BUILD)/tools/%: tools/%.c $(HOST_LIB)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_LIB) -o $@
+
+$(BUILD)/stub.elf: $(BUILD)/fw/arch/x86/stub.o arch/x86/stub.ld
+	ld $(FW_LDFLAGS) -T arch/x86/stub.ld -o $@ $<
+$(BUILD)/core.elf: $(ARCH_OBJS) $(FW_OBJS) arch/x86/lifeline.ld
+	ld $(FW_LDFLAGS) -pie --no-dynamic-linker --gc-sections \
+		-T arch/x86/lifeline.ld -o $@ $(ARCH_OBJS) $(FW_OBJS)
+$(BUILD)/%.bin: $(BUILD)/%.elf
+	objcopy -O binary $< $@
+$(PXE): $(BUILD)/stub.bin $(BUILD)/core.bin
+	cat $^ > $@
+	@echo "lifeline.pxe: $$(stat -c %s $@) bytes"
 
 fuzz: deps $(FUZZ_BINS)
 	@bash tests/fuzz/run.sh long

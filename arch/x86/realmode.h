@@ -44,4 +44,9 @@ void rm_chain(uint32_t old_vector, struct rm_regs *r);
 uint16_t rm_bounce_seg(void);
 uint32_t rm_bounce_size(void);
 
+/* Leave for good: load r, SS:SP = ss:sp, interrupts on, jump to cs:ip
+ * in real mode (an MBR at 0000:7C00 with DL set). Hooks stay live. */
+void rm_jump(uint16_t cs, uint16_t ip, uint16_t ss, uint16_t sp,
+	     const struct rm_regs *r) __attribute__((noreturn));
+
 #endif

@@ -1,0 +1,100 @@
+/* arch/x86/reloc.c - the core moving itself: choose a home high from the
+ * E820 map the entry code read, apply our own R_X86_64_RELATIVE entries.
+ * Runs before relocation: no pointers in data, no globals written. */
+#include <stdint.h>
+#include "arch/x86/arch.h"
+#include "arch/x86/stub.h"
+
+#define MIB (1ull << 20)
+#define GIB4 (1ull << 32)
+#define E820_RAM 1
+
+struct elf64_rela {
+	uint64_t r_offset, r_info;
+	int64_t r_addend;
+};
+#define R_X86_64_NONE 0
+#define R_X86_64_RELATIVE 8
+
+#pragma GCC visibility push(hidden)
+extern const struct elf64_rela __rela_start[], __rela_end[];
+#pragma GCC visibility pop
+
+/* End of the RAM extent that holds 1 MiB (adjacent RAM entries joined),
+ * below 4 GiB and cut at the first non-RAM entry inside it. */
+static uint64_t extent_top(const struct e820_entry *e, uint32_t n)
+{
+	uint64_t top = MIB;
+	for (uint32_t pass = 0; pass <= n; pass++) {
+		uint64_t grown = top;
+		for (uint32_t i = 0; i < n; i++)
+			if (e[i].type == E820_RAM && e[i].base <= top &&
+			    e[i].base + e[i].len > grown)
+				grown = e[i].base + e[i].len;
+		if (grown == top)
+			break;
+		top = grown;
+	}
+	if (top > GIB4)
+		top = GIB4;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t b = e[i].base, end = e[i].base + e[i].len;
+		if (e[i].type != E820_RAM && e[i].len && b < top && end > MIB)
+			top = b > MIB ? b : MIB;
+	}
+	return top;
+}
+
+/* Home: the top of the extent at 1 MiB, 64 KiB aligned, so E801/88h can
+ * hide it by shortening that extent. 0 when it does not fit. */
+uint64_t lx_pick_home(uint64_t stub, uint64_t image)
+{
+	const struct stub_header *h = (const void *)(uintptr_t)stub;
+	const struct e820_entry *e =
+		(const void *)(uintptr_t)(h->scratch + SCR_E820);
+	uint64_t need = (uint64_t)(_end - __image_start) + LX_HEAP_SIZE;
+	uint64_t top = extent_top(e, h->e820n);
+	(void)image;
+	if (top < need + 2 * MIB)
+		return 0;
+	return (top - need) & ~0xffffull;
+}
+
+/* 0, or -1 on a relocation type we do not handle. */
+int lx_relocate(uint64_t base)
+{
+	for (const struct elf64_rela *r = __rela_start; r < __rela_end; r++) {
+		uint32_t type = (uint32_t)r->r_info;
+		if (type == R_X86_64_NONE)
+			continue;
+		if (type != R_X86_64_RELATIVE)
+			return -1;
+		*(uint64_t *)(uintptr_t)(base + r->r_offset) =
+			base + (uint64_t)r->r_addend;
+	}
+	return 0;
+}
+
+/* Before the console exists: INT 10h teletype, then INT 18h. */
+void lx_early_fail(uint64_t stub)
+{
+	const struct stub_header *h = (const void *)(uintptr_t)stub;
+	stub_call_fn call = (stub_call_fn)(uintptr_t)(stub + h->call64_off);
+	static const char msg[] =
+		"lifeline: E2 no room for the core below 4 GiB\r\n";
+	struct stub_call c;
+	for (const char *p = msg; *p; p++) {
+		__builtin_memset(&c, 0, sizeof(c));
+		c.regs.eax = 0x0e00u | (uint8_t)*p;
+		c.regs.ebx = 7;
+		c.kind = KIND_INT;
+		c.seg = x86_peek16(0x10 * 4 + 2);
+		c.off = x86_peek16(0x10 * 4);
+		call(&c);
+	}
+	__builtin_memset(&c, 0, sizeof(c));
+	c.kind = KIND_INT;
+	c.seg = x86_peek16(0x18 * 4 + 2);
+	c.off = x86_peek16(0x18 * 4);
+	call(&c);
+}

@@ -1,0 +1,87 @@
+#!/bin/bash
+# tests/qemu/pxe_entry.sh - lifeline.pxe's BIOS entry under QEMU (TCG, slirp
+# TFTP, e1000 iPXE ROM): the entry line, 40:13 lowered and INT 12h agreeing
+# through the real-mode door, a sane TSC, the E820 map, the hand-back to the
+# BIOS; then an image patched to raise #UD must print the register dump.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+PXE=build/lifeline.pxe
+QEMU=${QEMU:-qemu-system-x86_64}
+TMO=${PXE_ENTRY_TIMEOUT:-60}
+for t in "$QEMU" python3; do
+	command -v "$t" >/dev/null || { echo "FAIL pxe_entry (missing $t; run make deps)"; exit 1; }
+done
+[ -f "$PXE" ] || { echo "FAIL pxe_entry (no $PXE; run make)"; exit 1; }
+DIR=$(mktemp -d /tmp/ll-pxe-entry.XXXXXX)
+QPID=""
+cleanup() { [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$DIR"; }
+trap cleanup EXIT
+
+# boot IMAGE LOG UNTIL: run QEMU until LOG has a line matching UNTIL or
+# TMO seconds pass; kill it by PID.
+boot() {
+	local img=$1 log=$2 until=$3
+	mkdir -p "$DIR/tftp"
+	cp "$img" "$DIR/tftp/lifeline.pxe"
+	: >"$log"
+	"$QEMU" -accel tcg -m 512 -display none -serial "file:$log" \
+		-netdev "user,id=n,tftp=$DIR/tftp,bootfile=lifeline.pxe" \
+		-device e1000,netdev=n -boot n -no-reboot -monitor none &
+	QPID=$!
+	local t=0
+	while [ $t -lt $((TMO * 10)) ]; do
+		grep -qaE "$until" "$log" && break
+		kill -0 "$QPID" 2>/dev/null || break
+		sleep 0.1; t=$((t + 1))
+	done
+	sleep 0.5
+	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=""
+	tr -d '\r' <"$log" >"$log.txt"
+	sed 's/^/  | /' "$log.txt"
+}
+
+check() { # NAME CONDITION-RESULT
+	if [ "$2" = 1 ]; then echo "PASS $1"; else echo "FAIL $1"; fi
+}
+
+LOG=$DIR/entry.log
+boot "$PXE" "$LOG" 'back to the BIOS|exception'
+L=$LOG.txt
+check "pxe_entry: entry line with PXENV+ and !PXE" \
+	"$(grep -qE '^lifeline: PXE entry, PXENV\+ at [0-9a-f]{4}:[0-9a-f]{4}, !PXE at [0-9a-f]{4}:[0-9a-f]{4}$' "$L" && echo 1)"
+bm=$(sed -nE 's/^lifeline: base memory ([0-9]+) KiB, stub ([0-9]+) KiB at 0x([0-9a-f]+), 40:13 now ([0-9]+) KiB, INT 12h ([0-9]+) KiB$/\1 \2 \3 \4 \5/p' "$L")
+ok=0
+if [ -n "$bm" ]; then
+	read -r b0 sk sl b1 i12 <<<"$bm"
+	[ "$b1" -eq $((b0 - sk)) ] && [ "$i12" -eq "$b1" ] &&
+		[ $((16#$sl)) -eq $((b1 * 1024)) ] && [ "$b0" -le 640 ] && ok=1
+fi
+check "pxe_entry: 40:13 lowered by the stub, INT 12h (rm_int) agrees ($bm)" $ok
+khz=$(sed -nE 's/^lifeline: TSC ([0-9]+) kHz \(PIT channel 2\)$/\1/p' "$L")
+check "pxe_entry: TSC calibrated > 100 MHz (${khz:-none} kHz)" \
+	"$([ -n "$khz" ] && [ "$khz" -gt 100000 ] && echo 1)"
+nram=$(grep -cE '^lifeline: E820 [0-9a-f]{16}-[0-9a-f]{16} RAM$' "$L")
+check "pxe_entry: E820 map via INT 15h ($nram RAM ranges)" \
+	"$([ "$nram" -ge 2 ] && grep -qE '^lifeline: E820 0000000000100000-' "$L" && echo 1)"
+check "pxe_entry: core moved above 1 MiB" \
+	"$(grep -qE '^lifeline: core at 0x[0-9a-f]{6,}-' "$L" && echo 1)"
+check "pxe_entry: failure printed with its code, back to the BIOS" \
+	"$(grep -qE '^lifeline: E[0-9]+ .*back to the BIOS \(INT 18h\)$' "$L" && echo 1)"
+
+# #UD: set LX_FLAG_TEST_UD in the core header (8 bytes after "LLCORE01").
+python3 - "$PXE" "$DIR/ud.pxe" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+i = b.find(b'LLCORE01')
+assert i > 0
+b[i + 16] |= 1
+open(sys.argv[2], 'wb').write(b)
+PY
+LOG=$DIR/ud.log
+boot "$DIR/ud.pxe" "$LOG" 'INT 18h'
+L=$LOG.txt
+check "pxe_entry: #UD prints the register dump" \
+	"$(grep -q '^lifeline: exception 6 #UD invalid opcode' "$L" &&
+	   grep -qE '^  rip [0-9a-f]{16}  cs 0008  rflags [0-9a-f]{16}  cr2 ' "$L" &&
+	   grep -qE '^  r12 [0-9a-f]{16}' "$L" &&
+	   grep -qE '^lifeline: E90 CPU exception 6, back to the BIOS' "$L" && echo 1)"
