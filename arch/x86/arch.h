@@ -15,7 +15,8 @@ extern uint32_t __core_flags[];
 /* The arena the core keeps after _end (hidden with the core). */
 #define LX_HEAP_SIZE (8u << 20)
 /* __core_flags[0] bits, patched in the image by tests. */
-#define LX_FLAG_TEST_UD 0x1 /* raise #UD after the entry lines */
+#define LX_FLAG_TEST_UD 0x1   /* raise #UD after the entry lines */
+#define LX_FLAG_TEST_HOOK 0x2 /* run x86_selftest_hook first */
 
 /* reloc.c: run before relocation, so they touch no pointer data. */
 uint64_t lx_pick_home(uint64_t stub, uint64_t image);
@@ -32,6 +33,9 @@ int x86_tsc_init(struct ll_clock *clock, uint64_t *hz);
 /* console.c: COM1 115200 8N1 mirrored to the VGA text screen, set as
  * the ll_printf sink. */
 void x86_console_init(void);
+
+/* selftest.c: hook INT 12h, call it, chain from the hook, unhook. */
+void x86_selftest_hook(void);
 
 /* realmode.c: bind rm_* to the stub at this linear address. */
 void rm_init(uint64_t stub);

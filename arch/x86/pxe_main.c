@@ -125,6 +125,8 @@ void pxe_main(uint64_t stub_linear)
 		  (unsigned long long)(base + env.hide_len[0] - 1),
 		  (unsigned long long)((image_end - base) / 1024),
 		  LX_HEAP_SIZE / 1024);
+	if (__core_flags[0] & LX_FLAG_TEST_HOOK)
+		x86_selftest_hook();
 	if (__core_flags[0] & LX_FLAG_TEST_UD)
 		__asm__ volatile("ud2");
 

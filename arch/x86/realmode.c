@@ -106,6 +106,23 @@ int rm_hook_install(uint8_t vector, rm_hook_fn fn, uint32_t *old_vector)
 	return LL_EBUSY;
 }
 
+int rm_hook_remove(uint8_t vector, uint32_t old_vector)
+{
+	for (unsigned i = 0; i < STUB_HOOKS; i++) {
+		uint32_t ours = ((uint32_t)rm.stub->seg << 16) |
+				(rm.stub->hookent_off + i * STUB_HOOK_STRIDE);
+		if (!rm.hook_used[i] || rm.hook_vector[i] != vector)
+			continue;
+		if (ivt_get(vector) != ours)
+			return LL_EBUSY;
+		x86_poke32((uint32_t)vector * 4, old_vector);
+		rm.stub->hook_fn[i] = 0;
+		rm.hook_used[i] = 0;
+		return 0;
+	}
+	return LL_ENOENT;
+}
+
 uint16_t rm_bounce_seg(void)
 {
 	return (uint16_t)(rm.stub->seg + (rm.stub->bounce_off >> 4));

@@ -38,6 +38,10 @@ uint16_t rm_pxe_call(uint16_t seg, uint16_t off, uint16_t opcode,
  * its INT. chain: the previous vector, for passing calls through. */
 typedef void (*rm_hook_fn)(struct rm_regs *r);
 int rm_hook_install(uint8_t vector, rm_hook_fn fn, uint32_t *old_vector);
+/* Undo rm_hook_install: put old_vector back and free the slot. 0, or
+ * LL_EBUSY when someone hooked the vector after us (left in place),
+ * LL_ENOENT when it is not hooked. */
+int rm_hook_remove(uint8_t vector, uint32_t old_vector);
 /* Call the previous handler of a hooked vector with r (pass-through). */
 void rm_chain(uint32_t old_vector, struct rm_regs *r);
 /* Bounce buffer in base memory (seg:0), for BIOS calls needing one. */

@@ -68,18 +68,28 @@ check "pxe_entry: core moved above 1 MiB" \
 check "pxe_entry: failure printed with its code, back to the BIOS" \
 	"$(grep -qE '^lifeline: E[0-9]+ .*back to the BIOS \(INT 18h\)$' "$L" && echo 1)"
 
-# #UD: set LX_FLAG_TEST_UD in the core header (8 bytes after "LLCORE01").
+# Test flags in the core header (16 bytes after "LLCORE01"): the INT 12h
+# hook self-test (2), then #UD (1).
 python3 - "$PXE" "$DIR/ud.pxe" <<'PY'
 import sys
 b = bytearray(open(sys.argv[1], 'rb').read())
 i = b.find(b'LLCORE01')
 assert i > 0
-b[i + 16] |= 1
+b[i + 16] |= 3
 open(sys.argv[2], 'wb').write(b)
 PY
 LOG=$DIR/ud.log
 boot "$DIR/ud.pxe" "$LOG" 'INT 18h'
 L=$LOG.txt
+hk=$(sed -nE 's/^lifeline: hook self-test: INT 12h hooked, ([0-9]+) call\(s\), chained AX=([0-9]+) KiB, BX=([0-9a-f]+), CF=([0-9]+), unhooked (-?[0-9]+)$/\1 \2 \3 \4 \5/p' "$L")
+ok=0
+if [ -n "$hk" ]; then
+	read -r n ax bx cf un <<<"$hk"
+	[ "$n" = 1 ] && [ "$ax" = "$b1" ] && [ "$bx" = 4c4c ] && [ "$cf" = 1 ] &&
+		[ "$un" = 0 ] &&
+		grep -qE "^lifeline: hook self-test: after unhook 1 call\(s\), AX=$b1 KiB$" "$L" && ok=1
+fi
+check "pxe_entry: INT 12h hook into C, chained to the BIOS, CF/BX back, unhooked ($hk)" $ok
 check "pxe_entry: #UD prints the register dump" \
 	"$(grep -q '^lifeline: exception 6 #UD invalid opcode' "$L" &&
 	   grep -qE '^  rip [0-9a-f]{16}  cs 0008  rflags [0-9a-f]{16}  cr2 ' "$L" &&
