@@ -138,4 +138,5 @@ figure recv
 # cheap extra figure: CRC32C (iSCSI digests), dispatching vs table-driven
 [ -x "$LL_ROOT/build/tests/crcbench" ] && "$LL_ROOT/build/tests/crcbench"
 bash "$(dirname "$0")/iscsi.sh" || rc_all=1   # iSCSI read/write vs iscsi-perf
+bash "$(dirname "$0")/pxe.sh" || rc_all=1     # PXE boot + INT 13h read vs iPXE sanboot
 exit "$rc_all"

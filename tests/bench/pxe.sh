@@ -1,0 +1,112 @@
+#!/bin/bash
+# tests/bench/pxe.sh - PXE boot time (QEMU start to the test MBR's first line)
+# and INT 13h read speed (16 MiB of EDD reads timed inside the MBR test by
+# the TSC, calibrated on the PIT) of iPXE's own sanboot, the anchor; and of
+# lifeline.pxe from the same tgtd in the same run once it boots the disk.
+# Numbers come only from runs whose checksums all matched. Median of RUNS.
+# Env: LL_BENCH_PXE_RUNS (default 3), LL_PXE_MARKER (regex of a serial line
+# that proves lifeline booted the MBR; default '^lifeline: booting the MBR'),LL_BENCH_PXE_STRICT=1
+# (fail when build/lifeline.pxe exists but does not boot the disk).
+set -uo pipefail
+. "$(dirname "$0")/../qemu/lib.sh"
+
+RUNS=${LL_BENCH_PXE_RUNS:-3}
+MARKER=${LL_PXE_MARKER:-'^lifeline: booting the MBR'}
+PXE="$LL_ROOT/build/lifeline.pxe"
+BENCH_SECTORS=32768                 # 16 MiB
+rc_all=0
+
+note() { echo "bench: note: $*" >&2; }
+
+# one_boot MODE N: boot the test disk by iPXE sanboot (MODE ipxe) or by
+# lifeline.pxe chainloaded by the ROM (MODE lifeline); sets R_BOOT (s) and
+# R_RATE (MiB/s) when the run was right, else leaves them empty (and notes).
+one_boot() {
+	local mode=$1 n=$2 log=$LL_TMP/$1.$2.serial t b
+	R_BOOT="" R_RATE=""
+	ql_qemu "$log" 120
+	if ! t=$(ql_wait_secs "$log" '^MBRTEST start' 90); then
+		ql_qemu_stop
+		note "$mode run $n: no MBR output ($(tail -n 2 "$log" | tr -d '\r' | tr '\n' ' '))"
+		return
+	fi
+	ql_wait "$log" '^MBRTEST (DONE|FAIL)' 90
+	ql_qemu_stop
+	if grep -aq '^MBRTEST FAIL' "$log" || ! mbr_check "$log" "$DISK" "$EXPECT" >&2; then
+		note "$mode run $n: checksums wrong or test failed"
+		return
+	fi
+	if [ "$mode" = lifeline ] && ! grep -aqE -- "$MARKER" "$log"; then
+		note "lifeline run $n: MBR ran but no line matches $MARKER"
+		return
+	fi
+	b=$(mbr_bench "$log") || { note "$mode run $n: no bench line"; return; }
+	R_BOOT=$t R_RATE=${b#* }
+}
+
+# median VALUES...: the middle one.
+median() {
+	printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"
+}
+
+# series MODE: RUNS boots; sets S_BOOT and S_RATE (medians), or leaves
+# them empty when any run failed.
+series() {
+	local mode=$1 i boots=() rates=()
+	S_BOOT="" S_RATE=""
+	for ((i = 1; i <= RUNS; i++)); do
+		one_boot "$mode" "$i"
+		[ -n "$R_BOOT" ] || return
+		boots+=("$R_BOOT")
+		rates+=("$R_RATE")
+	done
+	note "$mode boot ${boots[*]} s, int13 read ${rates[*]} MiB/s"
+	S_BOOT=$(median "${boots[@]}")
+	S_RATE=$(median "${rates[@]}")
+}
+
+if [ "$(id -u)" != 0 ]; then
+	note "pxe bench needs root (netns, tap)"; exit 1
+fi
+for t in "$QL_QEMU" nasm dnsmasq tgtd tgtadm /usr/bin/python3; do
+	command -v "$t" >/dev/null || { note "missing $t (make deps)"; exit 1; }
+done
+ql_net_setup || { note "namespace setup failed"; exit 1; }
+DISK=$LL_TMP/mbrtest.img
+EXPECT=$LL_TMP/mbrtest.expect
+mbr_disk "$DISK" "$BENCH_SECTORS" && mbr_expect "$DISK" >"$EXPECT" ||
+	{ note "building the test disk failed"; exit 1; }
+ql_target "$DISK" || { note "tgtd failed"; exit 1; }
+
+# anchor: QEMU's iPXE ROM, option 17 and no boot file -> sanboot
+ql_dnsmasq "$(ql_rootpath)" || { note "dnsmasq failed"; exit 1; }
+series ipxe
+if [ -z "$S_BOOT" ]; then
+	note "iPXE anchor runs failed"
+	exit 1
+fi
+a_boot=$S_BOOT a_rate=$S_RATE
+echo "bench: pxe-boot-ipxe $a_boot s"
+echo "bench: int13-read-ipxe $a_rate MiB/s"
+
+# ours: the ROM chainloads lifeline.pxe over TFTP (the ROM hooks the SAN
+# disk itself too when it sees option 17 with a boot file: lifeline must
+# take drive 0x80 over).
+if [ ! -f "$PXE" ]; then
+	note "no build/lifeline.pxe: anchor lines only"
+	exit "$rc_all"
+fi
+mkdir -p "$LL_TMP/tftp"
+cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
+ql_dnsmasq "$(ql_rootpath)" "$LL_TMP/tftp" lifeline.pxe || { note "dnsmasq (tftp) failed"; exit 1; }
+series lifeline
+if [ -z "$S_BOOT" ]; then
+	note "build/lifeline.pxe did not boot the test disk: no lifeline figures"
+	[ -n "${LL_BENCH_PXE_STRICT:-}" ] && rc_all=1
+	exit "$rc_all"
+fi
+awk -v o="$S_BOOT" -v a="$a_boot" 'BEGIN {
+	printf "bench: pxe-boot %.2f s anchor=%.2f ratio=%.2f\n", o, a, (a > 0 ? o / a : 0) }'
+awk -v o="$S_RATE" -v a="$a_rate" 'BEGIN {
+	printf "bench: int13-read %.2f MiB/s anchor=%.2f ratio=%.2f\n", o, a, (a > 0 ? o / a : 0) }'
+exit "$rc_all"
