@@ -17,6 +17,7 @@ extern uint32_t __core_flags[];
 /* __core_flags[0] bits, patched in the image by tests. */
 #define LX_FLAG_TEST_UD 0x1   /* raise #UD after the entry lines */
 #define LX_FLAG_TEST_HOOK 0x2 /* run x86_selftest_hook first */
+#define LX_FLAG_TEST_JUMP 0x4 /* end in x86_selftest_jump */
 
 /* reloc.c: run before relocation, so they touch no pointer data. */
 uint64_t lx_pick_home(uint64_t stub, uint64_t image);
@@ -36,6 +37,9 @@ void x86_console_init(void);
 
 /* selftest.c: hook INT 12h, call it, chain from the hook, unhook. */
 void x86_selftest_hook(void);
+/* selftest.c: hook INT 12h, rm_jump to code calling it twice, INT 18h;
+ * returns only when the hook cannot be installed. */
+void x86_selftest_jump(void);
 
 /* realmode.c: bind rm_* to the stub at this linear address. */
 void rm_init(uint64_t stub);

@@ -127,6 +127,8 @@ void pxe_main(uint64_t stub_linear)
 		  LX_HEAP_SIZE / 1024);
 	if (__core_flags[0] & LX_FLAG_TEST_HOOK)
 		x86_selftest_hook();
+	if (__core_flags[0] & LX_FLAG_TEST_JUMP)
+		x86_selftest_jump();
 	if (__core_flags[0] & LX_FLAG_TEST_UD)
 		__asm__ volatile("ud2");
 

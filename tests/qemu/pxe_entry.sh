@@ -70,14 +70,17 @@ check "pxe_entry: failure printed with its code, back to the BIOS" \
 
 # Test flags in the core header (16 bytes after "LLCORE01"): the INT 12h
 # hook self-test (2), then #UD (1).
-python3 - "$PXE" "$DIR/ud.pxe" <<'PY'
+flagged() { # IN OUT FLAGS
+	python3 - "$1" "$2" "$3" <<'PY'
 import sys
 b = bytearray(open(sys.argv[1], 'rb').read())
 i = b.find(b'LLCORE01')
 assert i > 0
-b[i + 16] |= 3
+b[i + 16] |= int(sys.argv[3])
 open(sys.argv[2], 'wb').write(b)
 PY
+}
+flagged "$PXE" "$DIR/ud.pxe" 3
 LOG=$DIR/ud.log
 boot "$DIR/ud.pxe" "$LOG" 'INT 18h'
 L=$LOG.txt
@@ -95,3 +98,13 @@ check "pxe_entry: #UD prints the register dump" \
 	   grep -qE '^  rip [0-9a-f]{16}  cs 0008  rflags [0-9a-f]{16}  cr2 ' "$L" &&
 	   grep -qE '^  r12 [0-9a-f]{16}' "$L" &&
 	   grep -qE '^lifeline: E90 CPU exception 6, back to the BIOS' "$L" && echo 1)"
+
+# rm_jump to real-mode code (flag 4) that calls the hooked INT 12h twice
+# with no long-mode call pending (the state after the MBR hand-off).
+flagged "$PXE" "$DIR/jump.pxe" 4
+LOG=$DIR/jump.log
+boot "$DIR/jump.pxe" "$LOG" 'BX=2,'
+L=$LOG.txt
+check "pxe_entry: rm_jump, then INT 12h from real mode lands in C and returns (twice)" \
+	"$(grep -qE "^lifeline: jump self-test: INT 12h from real mode, BX=1, AX=$b1 KiB$" "$L" &&
+	   grep -qE "^lifeline: jump self-test: INT 12h from real mode, BX=2, AX=$b1 KiB$" "$L" && echo 1)"
