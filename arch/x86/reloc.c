@@ -3,11 +3,8 @@
  * Runs before relocation: no pointers in data, no globals written. */
 #include <stdint.h>
 #include "arch/x86/arch.h"
+#include "arch/x86/home.h"
 #include "arch/x86/stub.h"
-
-#define MIB (1ull << 20)
-#define GIB4 (1ull << 32)
-#define E820_RAM 1
 
 struct elf64_rela {
 	uint64_t r_offset, r_info;
@@ -20,44 +17,16 @@ struct elf64_rela {
 extern const struct elf64_rela __rela_start[], __rela_end[];
 #pragma GCC visibility pop
 
-/* End of the RAM extent that holds 1 MiB (adjacent RAM entries joined),
- * below 4 GiB and cut at the first non-RAM entry inside it. */
-static uint64_t extent_top(const struct e820_entry *e, uint32_t n)
-{
-	uint64_t top = MIB;
-	for (uint32_t pass = 0; pass <= n; pass++) {
-		uint64_t grown = top;
-		for (uint32_t i = 0; i < n; i++)
-			if (e[i].type == E820_RAM && e[i].base <= top &&
-			    e[i].base + e[i].len > grown)
-				grown = e[i].base + e[i].len;
-		if (grown == top)
-			break;
-		top = grown;
-	}
-	if (top > GIB4)
-		top = GIB4;
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t b = e[i].base, end = e[i].base + e[i].len;
-		if (e[i].type != E820_RAM && e[i].len && b < top && end > MIB)
-			top = b > MIB ? b : MIB;
-	}
-	return top;
-}
-
-/* Home: the top of the extent at 1 MiB, 64 KiB aligned, so E801/88h can
- * hide it by shortening that extent. 0 when it does not fit. */
+/* Home: the top of the extent at 1 MiB, so E801/88h can hide it by
+ * shortening that extent. 0 when it does not fit. */
 uint64_t lx_pick_home(uint64_t stub, uint64_t image)
 {
 	const struct stub_header *h = (const void *)(uintptr_t)stub;
 	const struct e820_entry *e =
 		(const void *)(uintptr_t)(h->scratch + SCR_E820);
 	uint64_t need = (uint64_t)(_end - __image_start) + LX_HEAP_SIZE;
-	uint64_t top = extent_top(e, h->e820n);
 	(void)image;
-	if (top < need + 2 * MIB)
-		return 0;
-	return (top - need) & ~0xffffull;
+	return lx_home_from_map(e, h->e820n, need);
 }
 
 /* 0, or -1 on a relocation type we do not handle. */
