@@ -99,7 +99,9 @@ $(BUILD)/stub.elf: $(BUILD)/fw/arch/x86/stub.o arch/x86/stub.ld
 $(BUILD)/core.elf: $(ARCH_OBJS) $(FW_OBJS) arch/x86/lifeline.ld
 	ld $(FW_LDFLAGS) -pie --no-dynamic-linker --gc-sections \
 		-T arch/x86/lifeline.ld -o $@ $(ARCH_OBJS) $(FW_OBJS)
-$(BUILD)/%.bin: $(BUILD)/%.elf
+$(BUILD)/stub.bin: $(BUILD)/stub.elf
+	objcopy -O binary $< $@
+$(BUILD)/core.bin: $(BUILD)/core.elf
 	objcopy -O binary $< $@
 $(PXE): $(BUILD)/stub.bin $(BUILD)/core.bin
 	cat $^ > $@

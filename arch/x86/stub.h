@@ -3,6 +3,18 @@
 #ifndef ARCH_X86_STUB_H
 #define ARCH_X86_STUB_H
 
+/* Memory after the PXE entry (the image is stub.bin then core.bin):
+ *   0000:7C00        the image as the ROM loaded it, then the scratch
+ *                    area (boot page tables, E820 copy, stack): free again
+ *                    once the core runs high.
+ *   40:13 - size     the resident stub (code, GDT, header, 4 KiB real-mode
+ *                    stack, 8 KiB bounce buffer): 40:13 lowered by its
+ *                    size in whole KiB (15 KiB today).
+ *   top of the RAM extent at 1 MiB (below 4 GiB), 64 KiB aligned: the
+ *                    core (image, bss with page tables, IDT and a 64 KiB
+ *                    stack) and the 8 MiB heap; hidden by boot/ via E820.
+ */
+
 #define STUB_MAGIC       0x54534c4c /* "LLST" */
 #define CORE_MAGIC0      0x4f434c4c /* "LLCO" */
 #define CORE_MAGIC1      0x31304552 /* "RE01" */
