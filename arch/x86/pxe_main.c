@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include "arch/x86/arch.h"
 #include "arch/x86/io.h"
+#include "arch/x86/pci.h"
 #include "arch/x86/realmode.h"
 #include "arch/x86/stub.h"
 #include "boot/boot.h"
@@ -59,6 +60,30 @@ static int e820_print(void)
 	return n;
 }
 
+struct pci_census {
+	unsigned functions, nics;
+};
+
+static int pci_count(void *ctx, struct pci_addr a, uint32_t id)
+{
+	struct pci_census *c = ctx;
+	c->functions++;
+	if ((pci_read32(a, 0x08) >> 24) == 0x02) { /* class: network */
+		c->nics++;
+		ll_printf("lifeline: PCI %02x:%02x.%u %04x:%04x network\n",
+			  a.bus, a.dev, a.fn, id & 0xffff, id >> 16);
+	}
+	return 0;
+}
+
+static void pci_report(void)
+{
+	struct pci_census c = { 0, 0 };
+	pci_each(pci_count, &c);
+	ll_printf("lifeline: PCI %u functions, %u network\n", c.functions,
+		  c.nics);
+}
+
 static uint16_t int12_kib(void)
 {
 	struct rm_regs r;
@@ -112,6 +137,7 @@ void pxe_main(uint64_t stub_linear)
 		  (unsigned long long)(tsc_hz / 1000),
 		  rc ? ", timed out: assumed" : "");
 	e820_print();
+	pci_report();
 
 	uint64_t base = (uint64_t)(uintptr_t)__image_start;
 	uint64_t image_end = (uint64_t)(uintptr_t)_end;

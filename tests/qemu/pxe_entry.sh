@@ -63,6 +63,9 @@ check "pxe_entry: TSC calibrated > 100 MHz (${khz:-none} kHz)" \
 nram=$(grep -cE '^lifeline: E820 [0-9a-f]{16}-[0-9a-f]{16} RAM$' "$L")
 check "pxe_entry: E820 map via INT 15h ($nram RAM ranges)" \
 	"$([ "$nram" -ge 2 ] && grep -qE '^lifeline: E820 0000000000100000-' "$L" && echo 1)"
+check "pxe_entry: PCI config walk finds the e1000 (8086:100e)" \
+	"$(grep -qE '^lifeline: PCI [0-9a-f]{2}:[0-9a-f]{2}\.[0-7] 8086:100e network$' "$L" &&
+	   grep -qE '^lifeline: PCI [0-9]+ functions, 1 network$' "$L" && echo 1)"
 check "pxe_entry: core moved above 1 MiB" \
 	"$(grep -qE '^lifeline: core at 0x[0-9a-f]{6,}-' "$L" && echo 1)"
 check "pxe_entry: failure printed with its code, back to the BIOS" \
