@@ -4,9 +4,10 @@
 # the TSC, calibrated on the PIT) of iPXE's own sanboot, the anchor; and of
 # lifeline.pxe from the same tgtd in the same run once it boots the disk.
 # Numbers come only from runs whose checksums all matched. Median of RUNS.
-# Env: LL_BENCH_PXE_RUNS (default 3), LL_PXE_MARKER (regex of a serial line
-# that proves lifeline booted the MBR; default '^lifeline: booting the MBR'),LL_BENCH_PXE_STRICT=1
-# (fail when build/lifeline.pxe exists but does not boot the disk).
+# Env: LL_BENCH_PXE_RUNS (default 3), LL_PXE_MARKER (regex of the serial line
+# that proves lifeline booted the MBR; default '^lifeline: booting the MBR'),
+# LL_BENCH_PXE_STRICT=1 (fail when build/lifeline.pxe exists but does not
+# boot the disk).
 set -uo pipefail
 . "$(dirname "$0")/../qemu/lib.sh"
 

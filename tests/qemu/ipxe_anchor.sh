@@ -23,12 +23,7 @@ if ! ql_target "$disk" || ! ql_dnsmasq "$(ql_rootpath)"; then
 	exit 1
 fi
 ql_qemu "$log" 120
-if ql_wait "$log" '^MBRTEST (DONE|FAIL)' 120 && ! grep -aq '^MBRTEST FAIL' "$log" &&
-   out=$(mbr_check "$log" "$disk" "$expect"); then
-	ql_pass ipxe-sanboot-mbrtest "$(grep -a '^MBRTEST read42' "$log" | tr -d '\r')"
-else
-	ql_fail ipxe-sanboot-mbrtest "checksums differ from the host's or no DONE: ${out:-}" "$log"
-fi
+ql_mbrtest_verdict ipxe-sanboot-mbrtest "$log" "$disk" "$expect"
 ql_qemu_stop
 
 # (b) Linux disk (syslinux, Debian kernel, busybox initramfs): user space and
@@ -45,29 +40,6 @@ if ! ql_target "$LL_TMP/linux.img" 2 "$name" || ! ql_dnsmasq "$(ql_rootpath 1 "$
 	exit 1
 fi
 ql_qemu "$log" 150
-ql_wait "$log" '^IBFTTEST DONE' 150
-want=(
-	"IBFT initiator/initiator-name=$QL_INITIATOR"
-	"IBFT target0/target-name=$name"
-	"IBFT target0/lun=01000000"
-	"IBFT target0/ip-addr=$QL_IP"
-	"IBFT target0/port=3260"
-	"IBFT ethernet0/mac=$QL_MAC"
-	"IBFT ethernet0/subnet-mask=255.255.255.0"
-	"IBFT ethernet0/dhcp=$QL_IP"
-)
-missing=()
-tr -d '\r' <"$log" >"$log.txt"
-for w in "${want[@]}"; do
-	grep -aqFx -- "$w" "$log.txt" || missing+=("$w")
-done
-grep -aqE '^IBFT ethernet0/ip-addr=10\.79\.0\.(1[0-4][0-9]|150)' "$log" ||
-	missing+=("IBFT ethernet0/ip-addr=<lease>")
-if grep -aq '^IBFTTEST userspace' "$log" && [ ${#missing[@]} -eq 0 ]; then
-	ql_pass ipxe-sanboot-linux-ibft \
-		"$(grep -a -E '^IBFT (target0/target-name|ethernet0/ip-addr)' "$log" | tr -d '\r' | tr '\n' ' ')"
-else
-	ql_fail ipxe-sanboot-linux-ibft "no user space, or iBFT lacks: ${missing[*]}" "$log"
-fi
+ql_ibft_verdict ipxe-sanboot-linux-ibft "$log" "$name" iPXE
 ql_qemu_stop
 exit 0

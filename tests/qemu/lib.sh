@@ -254,3 +254,51 @@ secs = tsc / hz
 print("%.3f %.2f" % (secs, sectors * 512 / (1 << 20) / secs))
 PY
 }
+
+# ---- verdicts shared by the anchor and the lifeline tests
+
+# ql_mbrtest_verdict NAME LOG DISK EXPECT: after a boot of the MBR test disk
+# (QEMU still running or not), wait up to 120 s for its end, then one
+# PASS/FAIL line: DONE, no FAIL, every checksum as the host computed.
+ql_mbrtest_verdict() {
+	local name=$1 log=$2 disk=$3 expect=$4 out=""
+	if ql_wait "$log" '^MBRTEST (DONE|FAIL)' 120 && ! grep -aq '^MBRTEST FAIL' "$log" &&
+	   out=$(mbr_check "$log" "$disk" "$expect"); then
+		ql_pass "$name" "$(grep -a '^MBRTEST read42' "$log" | tr -d '\r')"
+	else
+		ql_fail "$name" "checksums differ from the host's or no DONE: ${out:-}" "$log"
+	fi
+}
+
+# ql_ibft_verdict NAME LOG TARGET [OEM_TABLE_ID]: after a boot of the Linux
+# disk, wait up to 150 s for the initramfs to finish, then one PASS/FAIL
+# line: user space reached, and the iBFT names TARGET (LUN 1 on $QL_IP:3260),
+# our initiator IQN, our MAC, a lease from the range and the DHCP server; with
+# OEM_TABLE_ID, the table's header must carry it (whose iBFT it is).
+ql_ibft_verdict() {
+	local name=$1 log=$2 target=$3 oem=${4:-} w missing=()
+	ql_wait "$log" '^IBFTTEST DONE' 150
+	local want=(
+		"IBFT initiator/initiator-name=$QL_INITIATOR"
+		"IBFT target0/target-name=$target"
+		"IBFT target0/lun=01000000"
+		"IBFT target0/ip-addr=$QL_IP"
+		"IBFT target0/port=3260"
+		"IBFT ethernet0/mac=$QL_MAC"
+		"IBFT ethernet0/subnet-mask=255.255.255.0"
+		"IBFT ethernet0/dhcp=$QL_IP"
+	)
+	[ -n "$oem" ] && want+=("IBFT acpi_header/oem_table_id=$oem")
+	tr -d '\r' <"$log" >"$log.txt"
+	for w in "${want[@]}"; do
+		grep -aqFx -- "$w" "$log.txt" || missing+=("$w")
+	done
+	grep -aqE '^IBFT ethernet0/ip-addr=10\.79\.0\.(1[0-4][0-9]|150)$' "$log.txt" ||
+		missing+=("IBFT ethernet0/ip-addr=<lease>")
+	if grep -aq '^IBFTTEST userspace' "$log.txt" && [ ${#missing[@]} -eq 0 ]; then
+		ql_pass "$name" "$(grep -a -E '^IBFT (acpi_header/oem_table_id|target0/target-name|ethernet0/ip-addr)' \
+			"$log.txt" | tr '\n' ' ')"
+	else
+		ql_fail "$name" "no user space, or iBFT lacks: ${missing[*]}" "$log"
+	fi
+}

@@ -1,0 +1,33 @@
+#!/bin/bash
+# tests/qemu/pending/lifeline_linux_ibft.sh - PENDING (not run by tests/run.sh
+# until it passes; then move it to tests/qemu/): lifeline.pxe chainloaded by
+# QEMU's iPXE ROM boots the Linux disk (syslinux, Debian kernel, busybox
+# initramfs) from tgtd's LUN to user space, where iscsi_ibft must show
+# lifeline's iBFT (OEM table id LIFELINE, not the ROM's own "iPXE" one) with
+# the target, LUN, initiator IQN and addresses lifeline used.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+PXE=$LL_ROOT/build/lifeline.pxe
+ql_require lifeline-linux-ibft
+[ -f "$PXE" ] || { echo "FAIL qemu/lifeline-linux-ibft (no build/lifeline.pxe; run make)"; exit 1; }
+ql_net_setup || { echo "FAIL qemu/lifeline-linux-ibft (namespace, bridge, tap)"; exit 1; }
+
+name=$QL_IQN-linux
+log=$LL_TMP/linux.serial
+if ! img=$(bash "$LL_ROOT/tools/mkdisk-linux.sh"); then
+	echo "FAIL qemu/lifeline-linux-ibft (building the Linux disk)"
+	exit 1
+fi
+cp --sparse=always "$img" "$LL_TMP/linux.img"
+mkdir -p "$LL_TMP/tftp"
+cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
+if ! ql_target "$LL_TMP/linux.img" 2 "$name" ||
+   ! ql_dnsmasq "$(ql_rootpath 1 "$name")" "$LL_TMP/tftp" lifeline.pxe; then
+	ql_fail lifeline-linux-ibft "tgtd or dnsmasq did not start" "$LL_TMP/tgtd.log"
+	exit 1
+fi
+ql_qemu "$log" 180
+ql_ibft_verdict lifeline-linux-ibft "$log" "$name" LIFELINE
+ql_qemu_stop
+exit 0
