@@ -4,8 +4,8 @@
 # in to tgtd, hooks INT 13h and boots the MBR test disk, whose CHS/EDD reads
 # and AH=43/03 writes must give the checksums the host computes.
 # Note: the ROM, seeing option 17 with a boot file, hooks the LUN itself as
-# 0x80 before chainloading; lifeline must take 0x80 over (checked by its
-# "booting the MBR" line and the EDD API bits the MBR test prints).
+# 0x80 before chainloading; lifeline must take 0x80 over (its "booting the
+# MBR from drive 0x80" line is required; the ROM's drive moves to 0x81).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
