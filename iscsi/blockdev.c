@@ -201,10 +201,29 @@ int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline)
 
 /* ---- queued requests ---- */
 
+/* A READ/WRITE answered UNIT ATTENTION was not executed: queue it again
+ * (bounded). Submitting from a done callback is safe: the session releases
+ * the task's slot before it calls done. true when requeued. */
+static bool req_retry_ua(struct blk_req *r, struct iscsi_task *t, struct iscsi_session *s)
+{
+	struct scsi_sense ss;
+
+	if (r->op == BLK_SYNC || r->ua_retries >= BLK_REQ_UA_RETRIES ||
+	    sense_key(t) != SENSE_UNIT_ATTENTION ||
+	    scsi_sense_parse(t->sense, t->sense_len, &ss))
+		return false;
+	r->ua_retries++;
+	ll_printf("blk: unit attention %02x/%02x on LBA %llu, retry %u\n", ss.asc,
+		  ss.ascq, (unsigned long long)r->lba, r->ua_retries);
+	return iscsi_submit(s, t) == 0;
+}
+
 static void req_done(void *ctx, struct iscsi_task *t)
 {
 	struct blk_req *r = ctx;
 
+	if (t->result == LL_ESCSI && req_retry_ua(r, t, r->bdev->sess))
+		return;
 	r->result = t->result;
 	if (r->result == 0 && r->op == BLK_READ && t->residual)
 		r->result = LL_EIO;           /* the target returned less */
@@ -253,6 +272,8 @@ int blk_submit(struct blockdev *b, struct blk_req *r)
 	t->done = req_done;
 	t->ctx = r;
 	r->result = 0;
+	r->ua_retries = 0;
+	r->bdev = b;
 	return iscsi_submit(b->sess, t);
 }
 

@@ -27,11 +27,17 @@ struct blk_req {
 	void (*done)(void *ctx, struct blk_req *r);
 	void *ctx;
 	int result;               /* valid once done ran */
+	unsigned ua_retries;      /* private: UNIT ATTENTION answers re-sent */
+	struct blockdev *bdev;    /* private: set by blk_submit */
 	struct iscsi_task task;   /* private */
 };
 
 int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline);
-/* Queue one request of at most max_blocks_per_cmd blocks. */
+/* Queue one request of at most max_blocks_per_cmd blocks. A READ/WRITE
+ * answered UNIT ATTENTION (e.g. 6/29/00 to the new I_T nexus after a
+ * reconnect) is queued again, at most BLK_REQ_UA_RETRIES times, before
+ * done runs; done sees the last answer. */
+#define BLK_REQ_UA_RETRIES 3
 int blk_submit(struct blockdev *b, struct blk_req *r);
 /* Blocking helpers: split into commands and keep up to depth in flight. */
 int blk_read(struct blockdev *b, uint64_t lba, uint32_t count, void *buf, uint64_t deadline);

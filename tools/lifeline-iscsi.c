@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "iscsi/blockdev.h"
-#include "iscsi/pdu.h"          /* scsi_sense_parse */
 #include "iscsi/rootpath.h"
 #include "iscsi/session.h"
 #include "lib/alloc.h"
@@ -29,7 +28,6 @@
 #define MAX_DEPTH      ISCSI_MAX_TASKS
 #define DEFAULT_REQ    (128u * 1024)
 #define PROGRESS_BYTES (8ull << 20)
-#define UA_RETRIES     3      /* per request: a new nexus reports a reset */
 #define DEFAULT_INITIATOR "iqn.2026-01.org.lifeline:initiator"
 
 struct opts {
@@ -53,7 +51,6 @@ struct slot {
 	uint8_t *buf;
 	uint32_t blocks;
 	int done;
-	unsigned ua_retries;
 };
 
 /* A sequential transfer kept depth requests deep; produce fills a write
@@ -434,7 +431,6 @@ static int slot_submit(struct xfer *x, struct slot *s)
 	s->req.done = slot_done;
 	s->req.ctx = s;
 	s->done = 0;
-	s->ua_retries = 0;
 	if (x->op == BLK_WRITE && x->produce &&
 	    (rc = x->produce(x, s->buf, (size_t)s->blocks * app.bd.block_size)) < 0)
 		return rc;
@@ -443,26 +439,6 @@ static int slot_submit(struct xfer *x, struct slot *s)
 		return fail(rc, "submit");
 	x->next_lba += s->blocks;
 	return 0;
-}
-
-/* A reconnected session is a new I_T nexus: the target may answer the
- * reissued commands with UNIT ATTENTION (power on / reset) once. Queue
- * such a request again, a few times at most. 1: requeued, 0: not a UA. */
-static int retry_unit_attention(struct slot *s)
-{
-	struct scsi_sense ss;
-	int rc;
-
-	if (s->req.result != LL_ESCSI || s->ua_retries >= UA_RETRIES ||
-	    scsi_sense_parse(s->req.task.sense, s->req.task.sense_len, &ss) < 0 ||
-	    ss.key != 0x6)
-		return 0;
-	printf("note: unit attention %02x/%02x on LBA %llu, retrying\n", ss.asc,
-	       ss.ascq, (unsigned long long)s->req.lba);
-	s->ua_retries++;
-	s->done = 0;
-	rc = blk_submit(&app.bd, &s->req);
-	return rc < 0 ? fail(rc, "resubmit") : 1;
 }
 
 /* Poll until slot s completed (its result may be an error). */
@@ -525,12 +501,7 @@ static int xfer_run(struct xfer *x, uint64_t deadline)
 		struct slot *s = &app.slots[head];
 		if ((rc = slot_wait(s, deadline)) < 0)
 			return rc;
-		if (s->req.result < 0 && (rc = retry_unit_attention(s)) != 0) {
-			if (rc < 0)
-				return rc;
-			continue;
-		}
-		if (s->req.result < 0)
+		if (s->req.result < 0)   /* after blk's own UNIT ATTENTION retries */
 			return req_error(s);
 		if (x->op == BLK_READ && x->consume &&
 		    (rc = x->consume(x, s->req.lba, s->buf,

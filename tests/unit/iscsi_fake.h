@@ -43,7 +43,8 @@ struct fake {
 	int disk;
 	uint8_t *blocks; uint32_t nblocks, bsize;
 	uint64_t cap_last;              /* reported last LBA */
-	int ua_pending;
+	int ua_pending;                 /* UNIT ATTENTION answers to TEST UNIT READY */
+	int rw_ua_pending;              /* ... and to READ/WRITE 10/16 */
 	unsigned max_outstanding, outstanding;
 	unsigned max_batch;             /* commands sent before reading a reply */
 	struct { uint32_t itt, off, len, got; uint64_t lba; int live; } w[64];
@@ -335,8 +336,13 @@ static void fk_disk_cmd(const struct fk_pdu *e)
 	if (++fk.outstanding > fk.max_outstanding)
 		fk.max_outstanding = fk.outstanding;
 	memset(d, 0, sizeof(d));
-	if (fk.ua_pending && c[0] == 0x00) {
-		fk.ua_pending--;
+	int rw = c[0] == 0x28 || c[0] == 0x88 || c[0] == 0x2a || c[0] == 0x8a;
+
+	if ((fk.ua_pending && c[0] == 0x00) || (fk.rw_ua_pending && rw)) {
+		if (rw)
+			fk.rw_ua_pending--;
+		else
+			fk.ua_pending--;
 		fk.outstanding--;
 		fk_rsp(e->p.itt, SAM_STAT_CHECK_CONDITION, ua, sizeof(ua));
 		return;

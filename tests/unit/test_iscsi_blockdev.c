@@ -1,7 +1,8 @@
 /* tests/unit/test_iscsi_blockdev.c - the SCSI block device over the session
  * against the fake target's in-memory disk: open (unit attention retry,
  * INQUIRY, READ CAPACITY 10 -> 16), splitting, 10 vs 16-byte CDBs, many
- * commands in flight, write/read round trip, REPORT LUNS, errors. */
+ * commands in flight, write/read round trip, REPORT LUNS, errors,
+ * READ/WRITE answered UNIT ATTENTION (retried, bounded). */
 #include "tests/unit/check.h"
 #include "tests/unit/iscsi_fake.h"
 #include "iscsi/blockdev.h"
@@ -138,6 +139,84 @@ static void test_report_luns(void)
 	CHECK_EQ(get_be32(c->p.cdb + 6), c->p.xfer_len);
 }
 
+/* After a reconnect tgtd answers READ/WRITE with UNIT ATTENTION 6/29/00
+ * once: the same command is sent again and the caller sees success. */
+static void test_rw_ua_once(void)
+{
+	disk(NBLK - 1);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	for (unsigned i = 0; i < 8 * 512; i++)
+		wbuf[i] = (uint8_t)(i * 7 + 3);
+	int n0 = fk_count(ISCSI_OP_SCSI_CMD);
+	fk.rw_ua_pending = 1;
+	CHECK_EQ(blk_write(&B, 40, 8, wbuf, far()), 0);
+	CHECK_EQ(fk.rw_ua_pending, 0);
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - n0, 2);      /* UA, then done */
+	struct fk_pdu *a = fk_find(ISCSI_OP_SCSI_CMD, n0);
+	struct fk_pdu *b = fk_find(ISCSI_OP_SCSI_CMD, n0 + 1);
+	CHECK(a && b);
+	if (!a || !b)
+		return;
+	CHECK_EQ(a->p.cdb[0], 0x2a);
+	CHECK_EQ(b->p.cdb[0], 0x2a);
+	CHECK_EQ(get_be32(b->p.cdb + 2), 40);
+	CHECK_EQ(get_be16(b->p.cdb + 7), 8);
+	CHECK(a->p.itt != b->p.itt);                         /* a new task tag */
+	CHECK_EQ(b->p.cmdsn, a->p.cmdsn + 1);
+	CHECK_EQ(memcmp(fk.blocks + 40 * 512, wbuf, 8 * 512), 0);
+	fk.rw_ua_pending = 1;
+	memset(rbuf, 0, 8 * 512);
+	CHECK_EQ(blk_read(&B, 40, 8, rbuf, far()), 0);
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - n0, 4);
+	CHECK_EQ(memcmp(rbuf, wbuf, 8 * 512), 0);
+	CHECK_EQ(iscsi_inflight(S), 0);
+}
+
+static void req_cb(void *ctx, struct blk_req *r)
+{
+	(*(int *)ctx)++;
+	(void)r;
+}
+
+/* UNIT ATTENTION on every try: sent 1 + BLK_REQ_UA_RETRIES times, then the
+ * error (with its sense) reaches the caller, once. */
+static void test_rw_ua_forever(void)
+{
+	struct blk_req r;
+	char text[64];
+	int calls = 0;
+
+	disk(NBLK - 1);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	int n0 = fk_count(ISCSI_OP_SCSI_CMD);
+	fk.rw_ua_pending = 100;
+	CHECK_EQ(blk_read(&B, 0, 8, rbuf, far()), LL_ESCSI);
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - n0, 4);
+	CHECK_EQ(fk.rw_ua_pending, 96);
+	CHECK_EQ(iscsi_inflight(S), 0);
+	/* the queued interface: done runs once, after the last try */
+	memset(&r, 0, sizeof(r));
+	r.op = BLK_WRITE;
+	r.lba = 8;
+	r.count = 8;
+	r.buf = wbuf;
+	r.done = req_cb;
+	r.ctx = &calls;
+	CHECK_EQ(blk_submit(&B, &r), 0);
+	while (r.task.state != ISCSI_TASK_DONE && iscsi_wait_any(S, far()) == 0)
+		;
+	CHECK_EQ(calls, 1);
+	CHECK_EQ(r.result, LL_ESCSI);
+	CHECK_EQ(r.ua_retries, 3);
+	CHECK_EQ(fk.rw_ua_pending, 92);
+	CHECK(blk_describe_error(&r.task, text, sizeof(text)) > 0);
+	CHECK(strcmp(text, "sense 6/29/00: UNIT ATTENTION") == 0);
+	/* a new request starts with a fresh budget */
+	fk.rw_ua_pending = 3;
+	CHECK_EQ(blk_read(&B, 0, 8, rbuf, far()), 0);
+	CHECK_EQ(fk.rw_ua_pending, 0);
+}
+
 static void test_timeout_cancels(void)
 {
 	disk(NBLK - 1);
@@ -156,6 +235,8 @@ int main(void)
 	RUN(test_roundtrip_in_flight);
 	RUN(test_big_write_r2t);
 	RUN(test_report_luns);
+	RUN(test_rw_ua_once);
+	RUN(test_rw_ua_forever);
 	RUN(test_timeout_cancels);
 	return CHECK_DONE();
 }
