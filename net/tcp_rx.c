@@ -35,8 +35,11 @@ static void tcp_ooo_drain(struct tcp_conn *c)
 	}
 }
 
-/* In-order bytes: ACK every second segment, else within TCP_DELACK_US;
- * at once when they filled a gap. */
+/* In-order bytes: from the second unacknowledged segment on, an ACK is
+ * due now, and the poll step's timers send it once the frames of its
+ * receive burst are in (one ACK for up to a burst of segments, not one per
+ * two: each ACK costs the peer and the link a frame); a lone segment is
+ * ACKed within TCP_DELACK_US; a segment that filled a gap, at once. */
 static void tcp_rx_in_order(struct tcp_conn *c, const uint8_t *d, uint32_t len)
 {
 	int had_gap = c->ooo_n > 0;
@@ -50,7 +53,7 @@ static void tcp_rx_in_order(struct tcp_conn *c, const uint8_t *d, uint32_t len)
 		return;
 	}
 	if (++c->segs_unacked >= 2)
-		c->ack_now = 1;
+		c->delack_deadline = net_now(c->ns);   /* due: sent after this burst */
 	else if (!c->delack_deadline)
 		c->delack_deadline = net_now(c->ns) + TCP_DELACK_US;
 }

@@ -37,14 +37,27 @@ static void test_delayed_ack(void)
 	s = tt_last();
 	CHECK_EQ(s.ack, 5001 + 1460);
 	CHECK_EQ(s.len, 0);
-	/* two full segments: ACK after the second, at once */
+	/* two full segments: an ACK is due at once, sent when the poll step's
+	 * receive burst ends (its timers), with no time passing */
 	tt_rx(5001 + 1460, 1001, F_ACK, 65535, pat, 1460);
 	CHECK_EQ(fk.tx_n, 1);
 	tt_rx(5001 + 2920, 1001, F_ACK, 65535, pat, 1460);
+	CHECK_EQ(fk.tx_n, 1);                      /* still inside the burst */
+	tt_tick(0);
 	CHECK_EQ(fk.tx_n, 2);
 	CHECK_EQ(tt_last().ack, 5001 + 3 * 1460);
 	tt_tick(100000);
 	CHECK_EQ(fk.tx_n, 2);                      /* nothing more owed */
+	/* five segments in one burst: one ACK for all of them */
+	for (unsigned i = 0; i < 5; i++)
+		tt_rx(5001 + (3 + i) * 1460, 1001, F_ACK, 65535, pat, 1460);
+	CHECK_EQ(fk.tx_n, 2);
+	tt_tick(0);
+	CHECK_EQ(fk.tx_n, 3);
+	CHECK_EQ(tt_last().ack, 5001 + 8 * 1460);
+	CHECK_EQ(tt_last().len, 0);
+	tt_tick(100000);
+	CHECK_EQ(fk.tx_n, 3);
 }
 
 static void test_ack_rides_on_data(void)
@@ -166,6 +179,7 @@ static void test_window_from_free_space(void)
 	CHECK_EQ(conn.rcv_wscale, 0);
 	tt_rx(5001, 1001, F_ACK, 65535, pat, 1460);
 	tt_rx(5001 + 1460, 1001, F_ACK, 65535, pat, 1460);
+	tt_tick(0);                                /* the burst's ACK */
 	s = tt_last();
 	CHECK_EQ(s.ack, 5001 + 2920);
 	CHECK_EQ(s.win, 4096 - 2920);
