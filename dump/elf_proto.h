@@ -27,6 +27,11 @@
 #define ELF_PT_LOAD      1
 #define ELF_PT_NOTE      4
 
+/* p_flags */
+#define ELF_PF_X         1
+#define ELF_PF_W         2
+#define ELF_PF_R         4
+
 /* e_phnum value meaning "the real count is in section 0" (PN_XNUM) */
 #define ELF_PN_XNUM      0xffff
 

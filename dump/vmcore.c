@@ -120,6 +120,7 @@ static void put_load_phdrs(const struct ech_table *t, uint8_t *buf,
 
 		memset(&ph, 0, sizeof(ph));
 		ph.p_type = ELF_PT_LOAD;
+		ph.p_flags = ELF_PF_R | ELF_PF_W | ELF_PF_X;
 		ph.p_offset = out->range[i].file_off;
 		ph.p_vaddr = t->load[i].vaddr;
 		ph.p_paddr = t->load[i].paddr;

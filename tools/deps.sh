@@ -5,7 +5,8 @@ set -euo pipefail
 PKGS=(gcc make clang libclang-rt-14-dev llvm binutils iproute2 iputils-ping
       dnsmasq-base tgt libiscsi-bin
       qemu-system-x86 ipxe-qemu nasm syslinux syslinux-common mtools dosfstools
-      linux-image-amd64 busybox-static cpio python3)
+      linux-image-amd64 busybox-static cpio python3
+      makedumpfile)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

@@ -80,6 +80,7 @@ static void test_phdrs(void)
 	for (unsigned i = 0; i < 3; i++) {
 		l = phdr(1 + i);
 		CHECK_EQ(l.p_type, ELF_PT_LOAD);
+		CHECK_EQ(l.p_flags, 7);
 		CHECK_EQ(l.p_paddr, fk_ranges[i][0]);
 		CHECK_EQ(l.p_vaddr, FK_PAGE_OFFSET + fk_ranges[i][0]);
 		CHECK_EQ(l.p_filesz, fk_ranges[i][1]);

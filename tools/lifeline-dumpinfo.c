@@ -1,0 +1,116 @@
+/* tools/lifeline-dumpinfo.c - inspect a dump LUN (image file or device):
+ * is there a vmcore, complete or not, CPUs, VMCOREINFO, ranges, size; and
+ * extract it to a file. Exit 0 complete, 2 incomplete, 1 none or error.
+ *   lifeline-dumpinfo [--extract OUT] IMAGE */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "dump/vmcore.h"
+#include "dump/vmcore_read.h"
+#include "lib/err.h"
+
+static int fail(int err, const char *what, const char *detail)
+{
+	fprintf(stderr, "error: E%d %s: %s%s%s\n", -err, ll_strerror(err), what,
+		detail ? ": " : "", detail ? detail : "");
+	return 1;
+}
+
+static void print_info(const uint8_t *hdr, const struct vmcore_info *vi)
+{
+	static const char *const keys[] = { "OSRELEASE", "PAGESIZE" };
+	char v[128];
+
+	printf("vmcore: %s\n", vi->e_flags ? "incomplete" : "complete");
+	printf("cpus: %u\n", vi->n_cpu);
+	printf("vmcoreinfo: %s\n", vi->vmcoreinfo_len ? "yes" : "no");
+	for (unsigned i = 0; vi->vmcoreinfo_len && i < 2; i++)
+		if (!vmcore_info_get(hdr, vi, keys[i], v, sizeof(v)))
+			printf("  %s=%s\n", keys[i], v);
+	for (unsigned i = 0; i < vi->n_range; i++)
+		printf("range %u: paddr 0x%llx vaddr 0x%llx size 0x%llx offset 0x%llx\n",
+		       i, (unsigned long long)vi->range[i].paddr,
+		       (unsigned long long)vi->range[i].vaddr,
+		       (unsigned long long)vi->range[i].size,
+		       (unsigned long long)vi->range[i].file_off);
+	printf("total: %u ranges, %llu bytes (%llu MiB) of memory, vmcore %llu bytes\n",
+	       vi->n_range, (unsigned long long)vi->data_bytes,
+	       (unsigned long long)(vi->data_bytes >> 20),
+	       (unsigned long long)vi->file_end);
+}
+
+/* Copy [0, len) of fd to a new file at path. */
+static int extract(int fd, uint64_t len, const char *path)
+{
+	static uint8_t buf[1 << 20];
+	int out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	uint64_t off = 0;
+
+	if (out < 0)
+		return fail(LL_EIO, path, strerror(errno));
+	while (off < len) {
+		size_t n = len - off > sizeof(buf) ? sizeof(buf) : (size_t)(len - off);
+		ssize_t r = pread(fd, buf, n, (off_t)off);
+
+		if (r <= 0 || write(out, buf, (size_t)r) != r) {
+			close(out);
+			return fail(LL_EIO, path, r < 0 ? strerror(errno) : "short copy");
+		}
+		off += (uint64_t)r;
+	}
+	if (close(out))
+		return fail(LL_EIO, path, strerror(errno));
+	printf("extracted: %llu bytes to %s\n", (unsigned long long)len, path);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static uint8_t hdr[VMCORE_HDR_MAX];
+	static struct vmcore_info vi;
+	const char *image = NULL, *out = NULL;
+	ssize_t got;
+	off_t size;
+	int fd, rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--extract") && i + 1 < argc)
+			out = argv[++i];
+		else if (argv[i][0] != '-' && !image)
+			image = argv[i];
+		else
+			image = NULL, i = argc;
+	}
+	if (!image) {
+		fprintf(stderr, "usage: lifeline-dumpinfo [--extract OUT] IMAGE\n");
+		return 1;
+	}
+	fd = open(image, O_RDONLY);
+	if (fd < 0)
+		return fail(LL_ENOENT, image, strerror(errno));
+	size = lseek(fd, 0, SEEK_END);
+	got = pread(fd, hdr, sizeof(hdr), 0);
+	if (size < 0 || got < 0) {
+		close(fd);
+		return fail(LL_EIO, image, strerror(errno));
+	}
+	rc = vmcore_read(hdr, (size_t)got, &vi);
+	if (rc) {
+		close(fd);
+		return fail(rc, image, rc == LL_ENOENT ? "no vmcore" : "not a lifeline vmcore");
+	}
+	print_info(hdr, &vi);
+	if ((uint64_t)size < vi.file_end) {
+		close(fd);
+		return fail(LL_ERANGE, image, "shorter than the vmcore it holds");
+	}
+	if (out && extract(fd, vi.file_end, out)) {
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return vi.e_flags ? 2 : 0;
+}
