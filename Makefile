@@ -83,16 +83,16 @@ $(FUZZ_LIB): $(FUZZ_OBJS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $< $(HOST_LIB) -o $@
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_LIB) -o $@
 $(BUILD)/tests/%: tests/hosted/%.c $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $< $(HOST_LIB) -o $@
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_LIB) -o $@
 $(BUILD)/tools/%: tools/%.c $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $< $(HOST_LIB) -o $@
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_LIB) -o $@
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_LIB) -o $@
+	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d $< $(FUZZ_LIB) -o $@
 
 $(BUILD)/stub.elf: $(BUILD)/fw/arch/x86/stub.o arch/x86/stub.ld
 	ld $(FW_LDFLAGS) -T arch/x86/stub.ld -o $@ $<
