@@ -20,7 +20,8 @@ ART_ROOT=build/fuzz-artifacts
 failed=0
 
 shopt -s nullglob
-bins=("$BIN_DIR"/fuzz_*)
+bins=()
+for b in "$BIN_DIR"/fuzz_*; do [[ $b == *.d ]] || bins+=("$b"); done
 [ ${#bins[@]} -eq 0 ] && exit 0
 
 WORK=$(mktemp -d /tmp/lifeline-fuzz.XXXXXX)
