@@ -109,9 +109,9 @@ static int add_load(struct ech_table *t, const struct elf64_phdr *ph)
 {
 	struct ech_load *l;
 
-	if (ph->p_filesz != ph->p_memsz ||
-	    ph->p_offset + ph->p_filesz < ph->p_offset ||
-	    ph->p_paddr + ph->p_memsz < ph->p_paddr)
+	if (ph->p_filesz != ph->p_memsz || ph->p_filesz > ECH_PHYS_LIMIT ||
+	    ph->p_offset > ECH_PHYS_LIMIT - ph->p_filesz ||
+	    ph->p_paddr > ECH_PHYS_LIMIT - ph->p_memsz)
 		return LL_EPROTO;
 	if (ph->p_filesz == 0) {
 		t->drop_emptyload++;

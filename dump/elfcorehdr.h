@@ -11,6 +11,10 @@
 #define ECH_MAX_PHDRS   1024  /* e_phnum bound */
 #define ECH_MAX_NOTESEG 65536 /* bytes of one PT_NOTE segment */
 #define ECH_MAX_NOTE    16384 /* bytes of one note (header, name, desc) */
+/* x86-64 physical addresses have at most 52 bits (MAXPHYADDR); ranges
+ * ending above are malformed, which also keeps every sum and file offset
+ * derived from them far from overflow. */
+#define ECH_PHYS_LIMIT  (1ull << 52)
 
 /* One note as it lies in memory: header, padded name, padded desc. */
 struct ech_note {

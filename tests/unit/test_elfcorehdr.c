@@ -156,6 +156,17 @@ static void test_bad_loads(void)
 	q = 0x1000; expect_bad("memsz", l0 + 40, &q, 8, LL_EPROTO);
 	/* p_offset + size wraps */
 	q = 0xfffffffffffff000ull; expect_bad("offset_wrap", l0 + 8, &q, 8, LL_EPROTO);
+	/* ends above 2^52 (x86-64 MAXPHYADDR), and a size of all ones */
+	q = (1ull << 52) - 0x1000; expect_bad("offset_52", l0 + 8, &q, 8, LL_EPROTO);
+	q = (1ull << 52) - 0x9fc00; expect_bad("paddr_52_ok", l0 + 24, &q, 8, 0);
+	q = (1ull << 52) - 0x9fbff; expect_bad("paddr_52", l0 + 24, &q, 8, LL_EPROTO);
+	reset();
+	q = ~0ull;
+	memcpy(ech() + l0 + 32, &q, 8);
+	memcpy(ech() + l0 + 40, &q, 8);
+	q = 0;
+	memcpy(ech() + l0 + 8, &q, 8);
+	CHECK_EQ(parse(), LL_EPROTO);
 	/* p_paddr + size wraps */
 	q = 0xffffffffffffff00ull; expect_bad("paddr_wrap", l0 + 24, &q, 8, LL_EPROTO);
 	/* an empty PT_LOAD is dropped with a count; PT_NULL counted */
