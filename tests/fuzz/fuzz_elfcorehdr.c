@@ -1,7 +1,8 @@
 /* tests/fuzz/fuzz_elfcorehdr.c - the elfcorehdr parser on arbitrary
  * "physical memory" (the fuzz input after one mode byte, header at 0);
  * what parses must build a vmcore header that reads back with the same
- * CPUs and ranges. Mode bit 1: the input is a command line instead. */
+ * CPUs and ranges. Mode bit 1: the input is a command line instead; bit
+ * 2: it is a vmcore image for vmcore_read (what lifeline-dumpinfo reads). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,19 @@ static void round_trip(const struct ech_table *t, const struct physmem *m)
 			__builtin_trap();
 }
 
+static void read_image(const uint8_t *d, size_t n)
+{
+	static struct vmcore_info vi;
+	char v[64];
+
+	if (vmcore_read(d, n, &vi))
+		return;
+	if (vi.vmcoreinfo_off + vi.vmcoreinfo_len > n || vi.n_range > ECH_MAX_LOADS)
+		__builtin_trap();
+	vmcore_info_get(d, &vi, "OSRELEASE", v, sizeof(v));
+	vmcore_info_get(d, &vi, "PAGESIZE", v, 1);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ech_table t;
@@ -63,6 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	if (data[0] & 4) {
+		read_image(data + 1, size - 1);
+		return 0;
+	}
 	if (data[0] & 2) {
 		cmdline(data + 1, size - 1);
 		return 0;

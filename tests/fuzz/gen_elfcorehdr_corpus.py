@@ -2,8 +2,9 @@
 # tests/fuzz/gen_elfcorehdr_corpus.py - writes the seeds of fuzz_elfcorehdr
 # into tests/fuzz/corpus/elfcorehdr/: a small "physical memory" with an
 # elfcorehdr at 0 (2 CPU notes with zero terminators, VMCOREINFO, 3
-# PT_LOADs, one a backup copy), a variant without the header size, and
-# command lines. Layout: one mode byte, then the memory image.
+# PT_LOADs, one a backup copy), a variant without the header size, command
+# lines, and a vmcore header as lifeline writes it (for vmcore_read).
+# Layout: one mode byte (see fuzz_elfcorehdr.c), then the data.
 import os, struct, sys
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "elfcorehdr")
@@ -32,7 +33,14 @@ eh = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
 eh += struct.pack("<HHIQQQIHHHHHH", 4, 62, 1, 0, 64, 0, 0, 64, 56, len(ph), 0, 0, 0)
 mem[0:64] = eh
 mem[64:64 + 56 * len(ph)] = b"".join(ph)
+notes = cpu[0][:-12] + cpu[1][:-12] + vmci
+core = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+core += struct.pack("<HHIQQQIHHHHHH", 4, 62, 1, 0, 64, 0, 1, 64, 56, 2, 0, 0, 0)
+core += struct.pack("<IIQQQQQQ", 4, 0, 64 + 112, 0, 0, len(notes), len(notes), 0)
+core += phdr(1, 0x1000, 0, 0xffff888000000000, 0x9fc00)
+core += notes
 seeds = {
+    "vmcore": b"\x04" + core + bytes(-len(core) % 4096),
     "sized": b"\x01" + bytes(mem),
     "unsized": b"\x00" + bytes(mem),
     "cmdline": b"\x02ro console=ttyS0 elfcorehdr=0x1000@2088960K quiet",
