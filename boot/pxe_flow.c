@@ -23,6 +23,7 @@
 #define MBR_LINEAR        0x7c00u
 #define BDA_BASEMEM_KB    0x413u
 #define LOGIN_TIMEOUT_US  30000000ull
+#define DHCP_TIMEOUT_US   30000000ull   /* own DHCP when the ROM's ACK lacks 17 */
 #define DEFAULT_IQN_FMT   "iqn.2026-01.org.lifeline:%02x%02x%02x%02x%02x%02x"
 
 /* The boot layer's one context: everything the flow sets up and that must
@@ -85,8 +86,8 @@ static int boot_lease(struct boot_ctx *b)
 	return 0;
 }
 
-/* DHCP < embedded block < command line. */
-static int boot_settings(struct boot_ctx *b)
+/* DHCP < embedded block < command line. 0 also without a root path. */
+static int boot_settings_read(struct boot_ctx *b)
 {
 	struct settings *s = &b->set;
 	struct settings_err err = { "" };
@@ -101,8 +102,36 @@ static int boot_settings(struct boot_ctx *b)
 	if (!rc && cl)
 		rc = settings_parse_kv(s, cl, ll_strlen(cl),
 				       SETTINGS_IGNORE_UNKNOWN, &err);
+	return rc < 0 ? boot_fail(rc, err.key) : 0;
+}
+
+/* The ROM's DHCPACK named no root path (a ROM that boots us without
+ * option 17, e.g. an iPXE kept from SAN-hooking the LUN itself): ask the
+ * DHCP server ourselves over UNDI, bounded, and take that lease. */
+static int boot_own_dhcp(struct boot_ctx *b)
+{
+	uint64_t deadline = ll_now(&b->env->clock) + DHCP_TIMEOUT_US;
+	int rc;
+
+	ll_printf("lifeline: no root path from the PXE DHCPACK, asking DHCP\n");
+	memset(&b->ns.ip, 0, sizeof(b->ns.ip));
+	rc = dhcp_run(&b->ns, &b->lease, deadline);
 	if (rc < 0)
-		return boot_fail(rc, err.key);
+		return boot_fail(rc, "DHCP over UNDI");
+	ll_printf("lifeline: address " LL_IPV4_FMT " from our own DHCP\n",
+		  LL_IPV4_ARGS(b->ns.ip.addr));
+	return boot_settings_read(b);
+}
+
+static int boot_settings(struct boot_ctx *b)
+{
+	struct settings *s = &b->set;
+	int rc = boot_settings_read(b);
+
+	if (!rc && !s->root_path[0])
+		rc = boot_own_dhcp(b);
+	if (rc < 0)
+		return rc;
 	if (!s->root_path[0])
 		return boot_fail(LL_ESETTING, "root-path (none from DHCP option 17 or settings)");
 	if (iscsi_rootpath_parse(s->root_path, &b->rp) < 0)

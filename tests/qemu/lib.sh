@@ -78,15 +78,25 @@ ql_rootpath() {
 # ql_dnsmasq ROOTPATH [TFTPDIR BOOTFILE]: DHCP on the bridge with option 17
 # ROOTPATH and 203 the initiator IQN; with TFTPDIR, TFTP from it and
 # BOOTFILE as the boot file. Waits until it serves. 0 or 1.
+# With a boot file, clients that say they are iPXE (option 175) get the
+# boot file but not 17/203: otherwise QEMU's iPXE ROM SAN-hooks the LUN
+# itself before chainloading lifeline.pxe, and that drive dies once lifeline
+# drives the NIC (the OS's EDD probe of it hangs in the ROM). lifeline then
+# runs its own DHCP over UNDI and gets 17/203 from that lease.
+# QL_DHCP_TO_ROM=1 sends 17/203 to the ROM too (the untagged variant).
 ql_dnsmasq() {
-	local rp=$1 dir=${2:-} file=${3:-} log=$LL_TMP/dnsmasq.log extra=()
+	local rp=$1 dir=${2:-} file=${3:-} log=$LL_TMP/dnsmasq.log extra=() tag=""
 	ql_dnsmasq_stop
-	[ -n "$dir" ] && extra=(--enable-tftp --tftp-root="$dir" --dhcp-boot="$file")
+	if [ -n "$dir" ]; then
+		extra=(--enable-tftp --tftp-root="$dir" --dhcp-boot="$file")
+		[ "${QL_DHCP_TO_ROM:-0}" = 1 ] || tag="tag:!ipxe,"
+	fi
 	ll_bg "$log" dnsmasq --no-daemon --conf-file=/dev/null --interface="$QL_BR" \
 		--bind-interfaces --except-interface=lo \
 		--dhcp-range=10.79.0.100,10.79.0.150,1h \
 		--enable-ra --dhcp-range=fd00:79::,ra-only,64 \
-		--dhcp-option=17,"$rp" --dhcp-option=203,"$QL_INITIATOR" \
+		--dhcp-match=set:ipxe,175 \
+		--dhcp-option="${tag}17,$rp" --dhcp-option="${tag}203,$QL_INITIATOR" \
 		--pid-file= --leasefile-ro --port=0 --log-dhcp --log-facility=- "${extra[@]}"
 	QL_DNSMASQ_PID=$LL_LAST_PID
 	ll_wait_line "$log" 'DHCP, IP range' 10

@@ -1,12 +1,13 @@
 #!/bin/bash
-# tests/qemu/pending/lifeline_linux_ibft.sh - PENDING (not run by tests/run.sh
-# until it passes; then move it to tests/qemu/): lifeline.pxe chainloaded by
-# QEMU's iPXE ROM boots the Linux disk (syslinux, Debian kernel, busybox
-# initramfs) from tgtd's LUN to user space, where iscsi_ibft must show
-# lifeline's iBFT (OEM table id LIFELINE, not the ROM's own "iPXE" one) with
-# the target, LUN, initiator IQN and addresses lifeline used.
+# tests/qemu/lifeline_linux_ibft.sh - lifeline.pxe chainloaded by QEMU's iPXE
+# ROM (dnsmasq: boot file only for iPXE, so the ROM hooks no SAN drive;
+# lifeline's own DHCP over UNDI gets options 17/203) boots the Linux disk
+# (syslinux, Debian kernel, busybox initramfs) from tgtd's LUN to user space,
+# where iscsi_ibft must show lifeline's iBFT (OEM table id LIFELINE, not the
+# ROM's own "iPXE" one) with the target, LUN, initiator IQN and addresses
+# lifeline used.
 set -uo pipefail
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 PXE=$LL_ROOT/build/lifeline.pxe
 ql_require lifeline-linux-ibft
@@ -28,6 +29,10 @@ if ! ql_target "$LL_TMP/linux.img" 2 "$name" ||
 	exit 1
 fi
 ql_qemu "$log" 180
-ql_ibft_verdict lifeline-linux-ibft "$log" "$name" LIFELINE
+if grep -aq '^lifeline: address .* from our own DHCP' "$log"; then
+	ql_ibft_verdict lifeline-linux-ibft "$log" "$name" LIFELINE
+else
+	ql_fail lifeline-linux-ibft "lifeline did not run its own DHCP (ROM sent 17?)" "$log"
+fi
 ql_qemu_stop
 exit 0

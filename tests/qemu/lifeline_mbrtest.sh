@@ -3,9 +3,12 @@
 # ROM (dnsmasq: TFTP boot file, option 17 root path, 203 initiator IQN) logs
 # in to tgtd, hooks INT 13h and boots the MBR test disk, whose CHS/EDD reads
 # and AH=43/03 writes must give the checksums the host computes.
-# Note: the ROM, seeing option 17 with a boot file, hooks the LUN itself as
-# 0x80 before chainloading; lifeline must take 0x80 over (its "booting the
-# MBR from drive 0x80" line is required; the ROM's drive moves to 0x81).
+# dnsmasq keeps 17/203 from iPXE clients (lib.sh ql_dnsmasq), so lifeline
+# runs its own DHCP over UNDI ("from our own DHCP" required). A second boot
+# sends 17 to the ROM too (QL_DHCP_TO_ROM=1): the ROM SAN-hooks the LUN as
+# 0x80 before chainloading, lifeline must use the ROM's ACK without asking
+# again and take 0x80 over (the ROM's drive moves to 0x81 and must not be
+# used: docs/pxe.md, "iPXE ROMs").
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,12 +30,28 @@ if ! ql_target "$disk" || ! ql_dnsmasq "$(ql_rootpath)" "$LL_TMP/tftp" lifeline.
 	ql_fail lifeline-mbrtest "tgtd or dnsmasq did not start" "$LL_TMP/tgtd.log"
 	exit 1
 fi
-ql_qemu "$log" 120
-ql_wait "$log" '^MBRTEST (DONE|FAIL)' 120
-if grep -aq '^lifeline: booting the MBR' "$log"; then
-	ql_mbrtest_verdict lifeline-mbrtest "$log" "$disk" "$expect"
-else
-	ql_fail lifeline-mbrtest "lifeline did not boot the MBR (no 'lifeline: booting the MBR')" "$log"
+# mbrtest_boot NAME WANT: one boot; WANT is the line saying where lifeline's
+# settings came from.
+mbrtest_boot() {
+	local name=$1 want=$2
+	ql_qemu "$log" 120
+	ql_wait "$log" '^MBRTEST (DONE|FAIL)' 120
+	if ! grep -aq "$want" "$log"; then
+		ql_fail "$name" "no '$want' line" "$log"
+	elif grep -aq '^lifeline: booting the MBR from drive 0x80' "$log"; then
+		ql_mbrtest_verdict "$name" "$log" "$disk" "$expect"
+	else
+		ql_fail "$name" "lifeline did not boot the MBR from 0x80" "$log"
+	fi
+	ql_qemu_stop
+}
+
+mbrtest_boot lifeline-mbrtest '^lifeline: address .* from our own DHCP'
+# the variant: the ROM gets 17/203 too and SAN-hooks the LUN before us
+# (same disk: tgtd holds it open; the guest writes the same sectors again)
+if ! QL_DHCP_TO_ROM=1 ql_dnsmasq "$(ql_rootpath)" "$LL_TMP/tftp" lifeline.pxe; then
+	ql_fail lifeline-mbrtest-rom17 "dnsmasq" "$LL_TMP/dnsmasq.log"
+	exit 0
 fi
-ql_qemu_stop
+mbrtest_boot lifeline-mbrtest-rom17 '^lifeline: address .* from the PXE DHCPACK'
 exit 0
