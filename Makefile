@@ -49,7 +49,8 @@ HTEST_BINS := $(HTEST_SRCS:tests/hosted/%.c=$(BUILD)/tests/%)
 FUZZ_TSRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_TSRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all host fw pxe check unit bench fuzz demo deps clean
+all: elf
+.PHONY: elf all host fw pxe check unit bench fuzz demo deps clean
 all: host fw pxe
 
 host: $(HOST_LIB) $(UNIT_BINS) $(TOOL_BINS) $(HTEST_BINS)
@@ -106,6 +107,24 @@ $(BUILD)/core.bin: $(BUILD)/core.elf
 $(PXE): $(BUILD)/stub.bin $(BUILD)/core.bin
 	cat $^ > $@
 	@echo "lifeline.pxe: $$(stat -c %s $@) bytes"
+
+# lifeline.elf: the same core plus the kexec and Multiboot2 entries
+# (elf_head.S, elf_main.c), linked ET_DYN; the PXE-only pieces left out.
+ELF        := $(BUILD)/lifeline.elf
+ELF_OBJS   := $(BUILD)/fw/arch/x86/elf_head.o \
+	      $(filter-out $(BUILD)/fw/arch/x86/head.o \
+			   $(BUILD)/fw/arch/x86/pxe_main.o \
+			   $(BUILD)/fw/arch/x86/selftest.o,$(ARCH_OBJS))
+elf: $(ELF)
+$(BUILD)/fw/arch/x86/elf_head.o: Makefile
+$(ELF): $(ELF_OBJS) $(FW_OBJS) arch/x86/lifeline_elf.ld
+	ld $(FW_LDFLAGS) -pie --no-dynamic-linker --gc-sections \
+		-z max-page-size=4096 -T arch/x86/lifeline_elf.ld -o $@ \
+		$(ELF_OBJS) $(FW_OBJS)
+	@# ld marks a PIE with a non-zero base ET_EXEC; it is position-
+	@# independent (self-relocating): say ET_DYN so kexec may place it.
+	printf '\003' | dd of=$@ bs=1 seek=16 count=1 conv=notrunc status=none
+	@echo "lifeline.elf: $$(stat -c %s $@) bytes"
 
 fuzz: deps $(FUZZ_BINS)
 	@bash tests/fuzz/run.sh long

@@ -29,6 +29,9 @@ uint64_t x86_paging_init(void);
 /* idt.c: exception vectors with a register dump; returns the IDT base
  * and sets *limit, for the stub to load on hook entry. */
 uint64_t x86_idt_init(uint16_t *limit);
+/* idt.c: after the dump, call fn instead of INT 18h (entries with no BIOS
+ * to go back to; fn should not return). */
+void x86_idt_set_fatal(void (*fn)(void));
 /* tsc.c: calibrate against PIT channel 2; 0 or LL_ETIMEDOUT. */
 int x86_tsc_init(struct ll_clock *clock, uint64_t *hz);
 /* console.c: COM1 115200 8N1 mirrored to the VGA text screen, set as

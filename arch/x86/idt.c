@@ -36,6 +36,7 @@ extern const uint8_t x86_isr_table[];
 static struct x86_idt {
 	struct idt_gate gate[IDT_VECTORS];
 	int in_trap;
+	void (*fatal)(void); /* instead of INT 18h (no BIOS: lifeline.elf) */
 } idt __attribute__((aligned(16)));
 
 static const char *const vector_name[IDT_VECTORS] = {
@@ -98,6 +99,11 @@ static void trap_dump(const struct x86_trap_frame *f)
 	ll_printf("  image at %p\n", (void *)__image_start);
 }
 
+void x86_idt_set_fatal(void (*fn)(void))
+{
+	idt.fatal = fn;
+}
+
 void x86_trap(struct x86_trap_frame *f);
 void x86_trap(struct x86_trap_frame *f)
 {
@@ -107,6 +113,11 @@ void x86_trap(struct x86_trap_frame *f)
 		cpu_halt_forever();
 	}
 	trap_dump(f);
+	if (idt.fatal) {
+		ll_printf("lifeline: E%d CPU exception %u\n", LX_E_EXCEPTION,
+			  (unsigned)f->vector);
+		idt.fatal();
+	}
 	ll_printf("lifeline: E%d CPU exception %u, back to the BIOS (INT 18h)\n",
 		  LX_E_EXCEPTION, (unsigned)f->vector);
 	struct rm_regs r;

@@ -1,0 +1,250 @@
+/* arch/x86/elf_main.c - the C entry of lifeline.elf, reached from the kexec
+ * entry (boot_params) or the Multiboot2 entry (MBI): memory map and command
+ * line, page tables over all memory, console, IDT, TSC, the PCI NICs; then
+ * the crash flow (kexec) or the boot check (GRUB), and the final action. */
+#include <stdint.h>
+#include "arch/x86/arch.h"
+#include "arch/x86/elf_entry.h"
+#include "arch/x86/io.h"
+#include "dump/crash_flow.h"
+#include "lib/err.h"
+#include "lib/mem.h"
+#include "lib/print.h"
+
+/* boot_params (the zero page, Linux x86 boot protocol). */
+#define BP_EXT_CMD_LINE_PTR 0x0c8
+#define BP_E820_ENTRIES     0x1e8
+#define BP_CMD_LINE_PTR     0x228
+#define BP_E820_TABLE       0x2d0
+#define BP_E820_MAX         128
+/* Multiboot2 information tags. */
+#define MB2_TAG_END     0
+#define MB2_TAG_CMDLINE 1
+#define MB2_TAG_MMAP    6
+#define MB2_INFO_MAX    (64u * 1024)
+
+#define CMDLINE_MAX  4096
+#define MAP_MAX      128
+#define E820_RAM     1
+#define PHYS_TOP_MAX (1ull << 46)
+
+struct elf_map_entry {
+	uint64_t base, len;
+	uint32_t type;
+};
+
+/* The entry's one context. */
+static struct elf_ctx {
+	unsigned how;
+	uint64_t info;
+	char cmdline[CMDLINE_MAX];
+	struct elf_map_entry map[MAP_MAX];
+	unsigned n_map;
+	uint64_t mapped;          /* end of the identity map */
+	struct ll_clock clock;
+	struct x86_pcidev_ctx pci;
+	struct nic_candidate nics[X86_NIC_MAX];
+	size_t n_nics;
+	struct physmem mem;
+	struct crash_env env;
+} ec;
+
+static void cmdline_copy(uint64_t addr, size_t max)
+{
+	const char *s = (const char *)(uintptr_t)addr;
+	size_t n = 0;
+	if (addr)
+		while (n + 1 < CMDLINE_MAX && n < max && s[n])
+			n++;
+	memcpy(ec.cmdline, s, addr ? n : 0);
+	ec.cmdline[n] = 0;
+}
+
+static void map_add(uint64_t base, uint64_t len, uint32_t type)
+{
+	if (ec.n_map < MAP_MAX && len)
+		ec.map[ec.n_map++] = (struct elf_map_entry){ base, len, type };
+}
+
+/* boot_params: before our own page tables (the kexec identity map holds
+ * RAM, and boot_params is in RAM). */
+static void read_boot_params(uint64_t bp)
+{
+	const uint8_t *p = (const uint8_t *)(uintptr_t)bp;
+	uint32_t lo, hi;
+	uint8_t n = p[BP_E820_ENTRIES];
+	memcpy(&lo, p + BP_CMD_LINE_PTR, 4);
+	memcpy(&hi, p + BP_EXT_CMD_LINE_PTR, 4);
+	cmdline_copy(((uint64_t)hi << 32) | lo, CMDLINE_MAX);
+	for (unsigned i = 0; i < n && i < BP_E820_MAX; i++) {
+		const uint8_t *e = p + BP_E820_TABLE + 20 * i;
+		uint64_t base, len;
+		uint32_t type;
+		memcpy(&base, e, 8);
+		memcpy(&len, e + 8, 8);
+		memcpy(&type, e + 16, 4);
+		map_add(base, len, type);
+	}
+}
+
+static void read_mb2_mmap(const uint8_t *t, uint32_t size)
+{
+	uint32_t esize;
+	memcpy(&esize, t + 8, 4);
+	if (esize < 24)
+		return;
+	for (uint32_t off = 16; off + esize <= size; off += esize) {
+		uint64_t base, len;
+		uint32_t type;
+		memcpy(&base, t + off, 8);
+		memcpy(&len, t + off + 8, 8);
+		memcpy(&type, t + off + 16, 4);
+		map_add(base, len, type);
+	}
+}
+
+/* The Multiboot2 information: tags after an 8-byte header, 8-aligned. */
+static void read_mb2_info(uint64_t mbi)
+{
+	const uint8_t *p = (const uint8_t *)(uintptr_t)mbi;
+	uint32_t total;
+	memcpy(&total, p, 4);
+	if (total > MB2_INFO_MAX)
+		total = MB2_INFO_MAX;
+	for (uint32_t off = 8; off + 8 <= total;) {
+		uint32_t type, size;
+		memcpy(&type, p + off, 4);
+		memcpy(&size, p + off + 4, 4);
+		if (type == MB2_TAG_END || size < 8 || off + size > total)
+			break;
+		if (type == MB2_TAG_CMDLINE)
+			cmdline_copy(mbi + off + 8, size - 8);
+		else if (type == MB2_TAG_MMAP && size >= 16)
+			read_mb2_mmap(p + off, size);
+		off += (size + 7) & ~7u;
+	}
+}
+
+static uint64_t map_top(void)
+{
+	uint64_t top = 0;
+	for (unsigned i = 0; i < ec.n_map; i++) {
+		uint64_t end = ec.map[i].base + ec.map[i].len;
+		if (end > ec.map[i].base && end <= PHYS_TOP_MAX && end > top)
+			top = end;
+	}
+	return top;
+}
+
+static const void *phys_map(void *ctx, uint64_t paddr, uint64_t len)
+{
+	(void)ctx;
+	if (paddr >= ec.mapped || len > ec.mapped - paddr)
+		return NULL;
+	return (const void *)(uintptr_t)paddr;
+}
+
+static void report_entry(void)
+{
+	if (ec.how == ELF_HOW_KEXEC)
+		ll_printf("lifeline: kexec entry, boot_params at 0x%llx, image at 0x%llx-0x%llx\n",
+			  (unsigned long long)ec.info,
+			  (unsigned long long)(uintptr_t)__image_start,
+			  (unsigned long long)(uintptr_t)_end - 1);
+	else
+		ll_printf("lifeline: Multiboot2 entry%s, info at 0x%llx, image at 0x%llx-0x%llx\n",
+			  ec.how == ELF_HOW_MB2 ? "" : " (bad magic: no info)",
+			  (unsigned long long)ec.info,
+			  (unsigned long long)(uintptr_t)__image_start,
+			  (unsigned long long)(uintptr_t)_end - 1);
+	ll_printf("lifeline: command line: %s\n", ec.cmdline);
+	for (unsigned i = 0; i < ec.n_map; i++)
+		ll_printf("lifeline: E820 %016llx-%016llx %s\n",
+			  (unsigned long long)ec.map[i].base,
+			  (unsigned long long)(ec.map[i].base + ec.map[i].len - 1),
+			  ec.map[i].type == E820_RAM ? "RAM" : "reserved");
+	ll_printf("lifeline: identity map 0-%llu GiB\n",
+		  (unsigned long long)(ec.mapped >> 30));
+}
+
+static void report_nics(void)
+{
+	ec.n_nics = x86_nic_candidates(ec.nics, X86_NIC_MAX);
+	for (size_t i = 0; i < ec.n_nics; i++) {
+		const struct nic_candidate *c = &ec.nics[i];
+		const char *d = nicprobe_driver_for(c->vendor, c->device);
+		ll_printf("lifeline: PCI %02x:%02x.%u %04x:%04x network (%s)\n",
+			  c->bus, c->dev, c->fn, c->vendor, c->device,
+			  d ? d : "no driver");
+	}
+}
+
+/* DMA memory first in the arena, the session buffers after it. */
+static void env_fill(void)
+{
+	size_t dma = E1000_DMA_SIZE > VIRTIO_NET_DMA_SIZE ? E1000_DMA_SIZE
+							  : VIRTIO_NET_DMA_SIZE;
+	dma = (dma + 4095) & ~(size_t)4095;
+	ec.pci.clock = &ec.clock;
+	ec.pci.dma = __arena_start;
+	ec.pci.dma_size = dma;
+	ec.mem.map = phys_map;
+	ec.mem.ctx = &ec;
+	ec.env.clock = &ec.clock;
+	ec.env.cmdline = ec.cmdline;
+	ec.env.nics = ec.nics;
+	ec.env.n_nics = ec.n_nics;
+	ec.env.nic_make = x86_pcidev_make;
+	ec.env.nic_ctx = &ec.pci;
+	ec.env.mem = &ec.mem;
+	ec.env.arena = __arena_start + dma;
+	ec.env.arena_size = (size_t)(__arena_end - __arena_start) - dma;
+}
+
+static void __attribute__((noreturn)) finish(enum crash_action a)
+{
+	static const char *const name[] = { "rebooting", "powering off",
+					    "halted" };
+	if (a == CRASH_POWEROFF) /* no ACPI code here: halt instead */
+		ll_printf("lifeline: power off needs ACPI (not here); halted\n");
+	else
+		ll_printf("lifeline: %s\n", name[a]);
+	if (a == CRASH_REBOOT)
+		x86_reboot();
+	x86_halt();
+}
+
+void elf_main(uint64_t info, unsigned how);
+void elf_main(uint64_t info, unsigned how)
+{
+	uint16_t idt_limit;
+	uint64_t hz;
+	ec.how = how;
+	ec.info = info;
+	if (how == ELF_HOW_KEXEC)
+		read_boot_params(info);
+	else if (how == ELF_HOW_MB2)
+		read_mb2_info(info);
+	int prc = x86_paging_map_all(map_top(), &ec.mapped);
+	x86_console_init();
+	x86_idt_init(&idt_limit);
+	x86_idt_set_fatal(how == ELF_HOW_KEXEC ? x86_reboot : x86_halt);
+	report_entry();
+	if (prc < 0)
+		ll_printf("lifeline: E%d memory above %llu GiB left unmapped\n",
+			  -prc, (unsigned long long)(ec.mapped >> 30));
+	int rc = x86_tsc_init(&ec.clock, &hz);
+	ll_printf("lifeline: TSC %llu kHz (PIT channel 2%s)\n",
+		  (unsigned long long)(hz / 1000), rc ? ", timed out: assumed" : "");
+	report_nics();
+	env_fill();
+	if (how != ELF_HOW_KEXEC) {
+		rc = crash_flow_bootcheck(&ec.env);
+		ll_printf("lifeline: boot check %s\n", rc ? "failed" : "done");
+		finish(CRASH_HALT);
+	}
+	enum crash_action a;
+	rc = crash_flow_run(&ec.env, &a);
+	ll_printf("lifeline: crash flow %s\n", rc ? "failed" : "done, dump complete");
+	finish(a);
+}
