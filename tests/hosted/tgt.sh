@@ -21,17 +21,19 @@ tgtadm_c() {
 }
 
 # tgt_start CTL PORTAL LOG: start tgtd -f -C CTL listening on PORTAL
-# (IP:PORT) inside our namespace; waits until its control socket answers
-# and the portal listens. Sets TGT_LAST_PID. 0 or 1.
+# (IP:PORT) inside our namespace (in the root namespace when LL_NS is
+# empty); waits until its control socket answers and the portal listens.
+# Sets TGT_LAST_PID. 0 or 1.
 tgt_start() {
-	local ctl=$1 portal=$2 log=$3 i
-	ip netns exec "$LL_NS" tgtd -f -C "$ctl" --iscsi "portal=$portal" >"$log" 2>&1 &
+	local ctl=$1 portal=$2 log=$3 i nsx=()
+	[ -n "$LL_NS" ] && nsx=(ip netns exec "$LL_NS")
+	"${nsx[@]}" tgtd -f -C "$ctl" --iscsi "portal=$portal" >"$log" 2>&1 &
 	TGT_LAST_PID=$!
 	TGT_PIDS+=("$ctl:$TGT_LAST_PID")
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$TGT_LAST_PID" 2>/dev/null || return 1
 		if tgtadm_c "$ctl" --mode target --op show >/dev/null 2>&1 &&
-		   ip netns exec "$LL_NS" ss -Hltn "sport = :${portal##*:}" | grep -q LISTEN; then
+		   "${nsx[@]}" ss -Hltn "sport = :${portal##*:}" | grep -q LISTEN; then
 			return 0
 		fi
 		sleep 0.1

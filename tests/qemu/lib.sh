@@ -285,25 +285,30 @@ ql_mbrtest_verdict() {
 # line: user space reached, and the iBFT names TARGET (LUN 1 on $QL_IP:3260),
 # our initiator IQN, our MAC, a lease from the range and the DHCP server; with
 # OEM_TABLE_ID, the table's header must carry it (whose iBFT it is).
+# Slirp runs override: QL_V_TIP, QL_V_TPORT (target), QL_V_MAC, QL_V_DHCP
+# (server), QL_V_LEASE (regex of our address), QL_V_IQN (initiator).
 ql_ibft_verdict() {
 	local name=$1 log=$2 target=$3 oem=${4:-} w missing=()
+	local tip=${QL_V_TIP:-$QL_IP} tport=${QL_V_TPORT:-3260} mac=${QL_V_MAC:-$QL_MAC}
+	local dhcp=${QL_V_DHCP:-$QL_IP} iqn=${QL_V_IQN:-$QL_INITIATOR}
+	local lease=${QL_V_LEASE:-'10\.79\.0\.(1[0-4][0-9]|150)'}
 	ql_wait "$log" '^IBFTTEST DONE' 150
 	local want=(
-		"IBFT initiator/initiator-name=$QL_INITIATOR"
+		"IBFT initiator/initiator-name=$iqn"
 		"IBFT target0/target-name=$target"
 		"IBFT target0/lun=01000000"
-		"IBFT target0/ip-addr=$QL_IP"
-		"IBFT target0/port=3260"
-		"IBFT ethernet0/mac=$QL_MAC"
+		"IBFT target0/ip-addr=$tip"
+		"IBFT target0/port=$tport"
+		"IBFT ethernet0/mac=$mac"
 		"IBFT ethernet0/subnet-mask=255.255.255.0"
-		"IBFT ethernet0/dhcp=$QL_IP"
+		"IBFT ethernet0/dhcp=$dhcp"
 	)
 	[ -n "$oem" ] && want+=("IBFT acpi_header/oem_table_id=$oem")
 	tr -d '\r' <"$log" >"$log.txt"
 	for w in "${want[@]}"; do
 		grep -aqFx -- "$w" "$log.txt" || missing+=("$w")
 	done
-	grep -aqE '^IBFT ethernet0/ip-addr=10\.79\.0\.(1[0-4][0-9]|150)$' "$log.txt" ||
+	grep -aqE "^IBFT ethernet0/ip-addr=$lease\$" "$log.txt" ||
 		missing+=("IBFT ethernet0/ip-addr=<lease>")
 	if grep -aq '^IBFTTEST userspace' "$log.txt" && [ ${#missing[@]} -eq 0 ]; then
 		ql_pass "$name" "$(grep -a -E '^IBFT (acpi_header/oem_table_id|target0/target-name|ethernet0/ip-addr)' \
@@ -311,4 +316,74 @@ ql_ibft_verdict() {
 	else
 		ql_fail "$name" "no user space, or iBFT lacks: ${missing[*]}" "$log"
 	fi
+}
+
+# ---- slirp: QEMU user networking serves TFTP of a patched lifeline.pxe;
+# the guest's 10.0.2.2 is the host's loopback, where tgtd listens.
+
+QL_SLIRP_PORT=""             # tgtd's loopback port for this run
+QL_SLIRP_MAC=52:54:00:12:34:56
+
+# ql_slirp_setup: scratch dir, cleanup trap and a free loopback port (no
+# namespace: tgtd runs in the root namespace on 127.0.0.1 only). 0 or 1.
+ql_slirp_setup() {
+	local p i
+	trap ql_cleanup EXIT
+	trap 'exit 130' INT TERM
+	[ -n "$LL_TMP" ] || LL_TMP=$(mktemp -d /tmp/ll-qemu.XXXXXX)
+	mkdir -p "$QL_BUILD"
+	for ((i = 0; i < 50; i++)); do
+		p=$((20000 + ($$ * 7 + i * 131) % 30000))
+		if ! ss -Hltn "sport = :$p" | grep -q LISTEN; then
+			QL_SLIRP_PORT=$p
+			return 0
+		fi
+	done
+	return 1
+}
+
+# ql_slirp_target FILE TID NAME: FILE as LUN 1 of target NAME on tgtd at
+# 127.0.0.1:$QL_SLIRP_PORT (started on the first call). 0 or 1.
+ql_slirp_target() {
+	if [ -z "$QL_TGT_PID" ]; then
+		QL_TGT_CTL=$(tgt_ctl_base)
+		tgt_start "$QL_TGT_CTL" "127.0.0.1:$QL_SLIRP_PORT" "$LL_TMP/tgtd.log" || return 1
+		QL_TGT_PID=$TGT_LAST_PID
+	fi
+	tgt_target "$QL_TGT_CTL" "$2" "$3" "$1"
+}
+
+# ql_slirp_pxe DIR KEY=VALUE...: DIR/lifeline.pxe, a copy of the build
+# with the settings patched in by build/tools/lifeline-settings. 0 or 1.
+ql_slirp_pxe() {
+	local dir=$1; shift
+	mkdir -p "$dir"
+	cp "$LL_ROOT/build/lifeline.pxe" "$dir/lifeline.pxe" &&
+	"$LL_ROOT/build/tools/lifeline-settings" "$dir/lifeline.pxe" "$@" >/dev/null
+}
+
+# ql_qemu_slirp LOG SECS TFTPDIR ARGS...: like ql_qemu, with an e1000 on
+# slirp (TFTP from TFTPDIR, boot file lifeline.pxe) and no namespace.
+ql_qemu_slirp() {
+	local log=$1 secs=$2 dir=$3; shift 3
+	[ $# -gt 0 ] || set -- -boot n
+	ql_qemu_stop
+	: >"$log"
+	QL_QEMU_T0=$EPOCHREALTIME
+	timeout -k 5 "$secs" "$QL_QEMU" -accel tcg \
+		-m "${QL_MEM:-512}" -display none -monitor none -no-reboot \
+		-serial "file:$log" \
+		-netdev "user,id=n0,tftp=$dir,bootfile=lifeline.pxe" \
+		-device "e1000,netdev=n0,mac=$QL_SLIRP_MAC" \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 "$@" \
+		>"$log.qemu" 2>&1 &
+	QL_QEMU_PID=$!
+}
+
+# ql_fallback_disk OUT: a 1 MiB raw disk whose MBR prints "FALLBACK BOOT"
+# on COM1 and exits QEMU (tests/qemu/fallback.asm). 0 or 1.
+ql_fallback_disk() {
+	nasm -f bin -o "$1.mbr" "$LL_ROOT/tests/qemu/fallback.asm" &&
+	truncate -s 1M "$1" &&
+	dd if="$1.mbr" of="$1" conv=notrunc status=none
 }
