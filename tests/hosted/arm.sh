@@ -86,6 +86,17 @@ fake_sys "$D"; echo "dump-lun=2" >"$D/etc/lifeline.conf"; rm -rf "$D/sys/firmwar
 arm "$D" --dry-run
 [ "$RC" = 1 ] && grep -q 'error: no iBFT' <<<"$OUT"; check "missing iBFT" $? "rc=$RC out=$OUT"
 
+# 5b. no iBFT, but every value from settings (a -kernel boot): works
+fake_sys "$D"; rm -rf "$D/sys/firmware/ibft"
+echo "console=ttyS0 lifeline.dump-path=iscsi:10.0.2.2::3260:1:iqn.z:dump lifeline.initiator-iqn=iqn.z:guest lifeline.ip=10.0.2.15 lifeline.netmask=255.255.255.0 lifeline.gateway=10.0.2.2" >"$D/proc/cmdline"
+echo "mac=52:54:00:12:34:56" >"$D/etc/lifeline.conf"
+arm "$D" --dry-run
+want="kexec -p $IMG --type elf-x86_64 --args-linux --append \"console=ttyS0,115200 dump-path=iscsi:10.0.2.2::3260:1:iqn.z:dump initiator-iqn=iqn.z:guest ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 mac=52:54:00:12:34:56\""
+[ "$RC" = 0 ] && grep -qxF -- "$want" <<<"$OUT"; check "no iBFT, all from settings" $? "rc=$RC out=$OUT"
+echo "dump-lun=2" >"$D/etc/lifeline.conf"; echo "console=ttyS0 lifeline.initiator-iqn=iqn.z:guest lifeline.ip=10.0.2.15 lifeline.netmask=255.255.255.0 lifeline.mac=52:54:00:12:34:56" >"$D/proc/cmdline"
+arm "$D" --dry-run
+[ "$RC" = 1 ] && grep -q "dump-lun needs the iBFT's boot target" <<<"$OUT"; check "no iBFT, dump-lun" $? "rc=$RC out=$OUT"
+
 # 6. iBFT without a NIC address -> names the attribute
 fake_sys "$D"; echo "dump-lun=2" >"$D/etc/lifeline.conf"
 rm "$D/sys/firmware/ibft/ethernet0/ip-addr" "$D/sys/firmware/ibft/initiator/initiator-name"
