@@ -46,7 +46,8 @@ iscsistart=$(command -v iscsistart || true)
 arm=$ROOT/tools/lifeline-arm
 
 # modules in load order (dependencies first), as modprobe would insert them
-MODS="iscsi_ibft e1000 e1000e virtio_net virtio_pci iscsi_tcp sd_mod"
+MODS="iscsi_ibft e1000 e1000e virtio_net virtio_pci crc32c_generic crc32c_intel iscsi_tcp sd_mod"
+# (iscsi_tcp allocates a crc32c hash per connection even without digests)
 modlist() {
 	local m
 	for m in $MODS; do

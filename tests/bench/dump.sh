@@ -1,0 +1,111 @@
+#!/bin/bash
+# tests/bench/dump.sh - crash-dump write speed. Anchor: the guest's own Linux
+# (QEMU TCG, -kernel/-initrd, llmode=linux-write-bench) logs in to a tgtd LUN
+# with its kernel initiator (iscsistart) and writes LL_DUMP_MIB MiB with
+# O_DIRECT: "bench: dump-write-linux". When build/lifeline.elf dumps (a trial
+# panic ends with "dump: complete"), the same 1 GiB guest armed with it and
+# panicked gives "bench: dump-write ... anchor= ratio=" and "bench: dump-1g"
+# (seconds from the sysrq crash line to the complete line). Never a made-up
+# number: what did not run is said on stderr.
+# Env: LL_DUMP_MEM (guest MiB, default 1024), LL_DUMP_MIB (anchor size,
+# default the guest's RAM: about what the dump writes).
+set -uo pipefail
+. "$(dirname "$0")/../qemu/lib.sh"
+
+MEM=${LL_DUMP_MEM:-1024}
+MIB=${LL_DUMP_MIB:-$MEM}
+KVER=$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
+KERNEL=/boot/vmlinuz-$KVER
+GUEST_IP=10.79.0.50
+GUEST_IQN=iqn.2026-01.org.lifeline.test:guest
+DUMP_IQN=$TGT_IQN_BASE:dump
+ELF=$LL_ROOT/build/lifeline.elf
+DUMPINFO=$LL_ROOT/build/tools/lifeline-dumpinfo
+note() { echo "bench: note: $*" >&2; }
+
+[ "$(id -u)" = 0 ] || { echo "bench: dump needs root (netns, tap)"; exit 1; }
+for t in ip "$QL_QEMU" tgtd tgtadm; do
+	command -v "$t" >/dev/null || { echo "bench: dump: missing $t (make deps)"; exit 1; }
+done
+[ -r "$KERNEL" ] || { echo "bench: dump: no /boot/vmlinuz-* (make deps)"; exit 1; }
+command -v iscsistart >/dev/null || [ -x /usr/sbin/iscsistart ] ||
+	{ echo "bench: dump: missing iscsistart (open-iscsi; make deps)"; exit 1; }
+
+ql_net_setup || { echo "bench: dump: namespace setup failed"; exit 1; }
+LUN_FILE=$LL_TMP/dump.lun
+tgt_backing "$LUN_FILE" $((MEM + MIB + 64))
+ql_target "$LUN_FILE" 1 "$DUMP_IQN" || { echo "bench: dump: tgtd failed"; exit 1; }
+
+# guest NET-ARGS...: boot the test kernel + initramfs $INITRD with a 1 GiB
+# guest on the namespace's tap, the rest of the command line from the args.
+guest() {
+	local log=$1 secs=$2; shift 2
+	QL_MEM=$MEM ql_qemu "$log" "$secs" -kernel "$KERNEL" -initrd "$INITRD" \
+		-append "console=ttyS0,115200 panic=-1 loglevel=4 ll.ip=$GUEST_IP ll.mask=255.255.255.0 $*"
+}
+
+# --- the anchor: Linux writes MIB MiB through its own initiator
+anchor() {
+	local log=$LL_TMP/anchor.log line
+	guest "$log" 600 llmode=linux-write-bench "ll.iqn=$GUEST_IQN" \
+		"ll.target=$DUMP_IQN" "ll.portal=$QL_PORTAL" "ll.mib=$MIB"
+	if ! ql_wait "$log" '^(bench: dump-write-linux|GUEST FAIL)' 600; then
+		note "anchor: no result; $(tr -d '\r' <"$log" | grep -a GUEST | tail -n 3 | tr '\n' ' ')"
+		return 1
+	fi
+	ql_qemu_stop
+	line=$(tr -d '\r' <"$log" | grep -a -m1 '^bench: dump-write-linux')
+	[ -n "$line" ] || { note "anchor: $(tr -d '\r' <"$log" | grep -a 'GUEST FAIL')"; return 1; }
+	echo "$line" >&2
+	echo "$line" | awk '{ print $3 }'
+}
+
+# --- lifeline: arm, panic, seconds until "dump: complete"; prints
+# "MIBPS SECONDS" or nothing (reason on stderr)
+lifeline_dump() {
+	local log=$LL_TMP/lifeline.log t0 t1 line
+	[ -r "$ELF" ] || { note "no $ELF: lifeline dump not measured"; return 1; }
+	local dp="iscsi:$QL_IP::3260:1:$DUMP_IQN"
+	guest "$log" 900 crashkernel=64M llmode=arm-panic \
+		"lifeline.dump-path=$dp" "lifeline.initiator-iqn=$GUEST_IQN" \
+		"lifeline.ip=$GUEST_IP" "lifeline.netmask=255.255.255.0"
+	if ! ql_wait "$log" 'sysrq: Trigger a crash|GUEST FAIL' 300 ||
+	   grep -aq 'GUEST FAIL' "$log"; then
+		note "lifeline: guest did not panic armed: $(tr -d '\r' <"$log" | grep -a -E 'lifeline-arm|GUEST' | tail -n 3 | tr '\n' ' ')"
+		return 1
+	fi
+	t0=$EPOCHREALTIME
+	if ! ql_wait "$log" '^dump: complete' 900; then
+		note "lifeline: no 'dump: complete' after the panic: $(tr -d '\r' <"$log" | grep -a -E '^(lifeline|dump):' | tail -n 3 | tr '\n' ' ')"
+		return 1
+	fi
+	t1=$EPOCHREALTIME
+	ql_qemu_stop
+	line=$(tr -d '\r' <"$log" | grep -a -m1 '^dump: complete')
+	echo "$line" >&2
+	# the figure counts only when the LUN really holds a complete vmcore
+	if [ -x "$DUMPINFO" ] && ! "$DUMPINFO" "$LUN_FILE" >"$LL_TMP/dumpinfo.txt" 2>&1; then
+		note "lifeline: said complete but lifeline-dumpinfo disagrees: $(head -n 3 "$LL_TMP/dumpinfo.txt" | tr '\n' ' ')"
+		return 1
+	fi
+	local hex
+	hex=$(tr -d '\r' <"$log" | sed -n 's/^MARKER \([0-9a-f]\{32\}\)$/\1/p' | head -n 1)
+	if [ -z "$hex" ] || ! grep -aqF "$hex" "$LUN_FILE"; then
+		note "lifeline: the guest's marker ${hex:-?} is not on the dump LUN"
+		return 1
+	fi
+	# "dump: complete, N MiB in S s, R MiB/s"
+	echo "$line" | awk -v a="$t0" -v b="$t1" '{ printf "%s %.1f\n", $(NF - 1), b - a }'
+}
+
+INITRD=$(bash "$LL_ROOT/tools/mkinitramfs-guest.sh" ${ELF:+$( [ -r "$ELF" ] && echo --elf "$ELF")}) ||
+	{ echo "bench: dump: initramfs build failed"; exit 1; }
+linux=$(anchor) || { echo "bench: dump-write-linux failed"; exit 1; }
+echo "bench: dump-write-linux $linux MiB/s ($MIB MiB, ${MEM} MiB guest, iscsistart + dd oflag=direct, TCG)"
+if res=$(lifeline_dump) && [ -n "$res" ]; then
+	set -- $res
+	awk -v o="$1" -v a="$linux" 'BEGIN {
+		printf "bench: dump-write %.1f MiB/s anchor=%.1f ratio=%.2f\n", o, a, (a > 0 ? o / a : 0) }'
+	echo "bench: dump-1g $2 s"
+fi
+exit 0
