@@ -26,6 +26,8 @@
 #define CMDLINE_MAX  4096
 #define MAP_MAX      128
 #define E820_RAM     1
+#define E820_ACPI    3
+#define E820_NVS     4
 #define PHYS_TOP_MAX (1ull << 46)
 
 struct elf_map_entry {
@@ -125,10 +127,15 @@ static void read_mb2_info(uint64_t mbi)
 	}
 }
 
+/* End of the highest RAM (or ACPI) range: reserved ranges far up (QEMU's
+ * HyperTransport hole at 1 TiB) are not worth page tables. */
 static uint64_t map_top(void)
 {
 	uint64_t top = 0;
 	for (unsigned i = 0; i < ec.n_map; i++) {
+		if (ec.map[i].type != E820_RAM && ec.map[i].type != E820_ACPI &&
+		    ec.map[i].type != E820_NVS)
+			continue;
 		uint64_t end = ec.map[i].base + ec.map[i].len;
 		if (end > ec.map[i].base && end <= PHYS_TOP_MAX && end > top)
 			top = end;
