@@ -1,5 +1,5 @@
 #!/bin/bash
-# tools/demo.sh - `make demo`: the lifeline stack, in user space on a TAP in
+# tools/demo-tcp.sh - the hosted demo (was `make demo`): the lifeline stack, in user space on a TAP in
 # a throw-away network namespace, gets a lease from dnsmasq (with iSCSI
 # root path and settings) and sends 64 MiB over TCP to a Linux peer.
 set -u
