@@ -30,9 +30,11 @@ KERNEL=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
 tgt_setup || { echo "FAIL $NAME (namespace)"; exit 1; }
 MARKER="LLMARK-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
-# initramfs: static busybox, kexec with its libraries and loader, the image
+# make_initrd PORT OUT: initramfs with static busybox, kexec with its
+# libraries and loader, the image; /init arms it for the target at PORT
 make_initrd() {
-	local rd=$LL_TMP/rd bb f
+	local port=$1 out=$2 rd=$LL_TMP/rd bb f
+	rm -rf "$rd"
 	mkdir -p "$rd"/{bin,dev,proc,sys,tmp,usr/sbin}
 	bb=$(command -v busybox)
 	file -L "$bb" 2>/dev/null | grep -q 'statically linked' || bb=/bin/busybox
@@ -55,7 +57,7 @@ echo "KEXECTEST userspace"
 i=0
 while [ \$i -lt 4096 ]; do echo "$MARKER" ; i=\$((i + 1)); done >/tmp/marker
 if /usr/sbin/kexec -p /lifeline.elf --type elf-x86_64 --args-linux \
-	--append "console=ttyS0 dump-path=iscsi:10.0.2.2::3260:1:$IQN ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 dump-action=reboot"; then
+	--append "console=ttyS0 dump-path=iscsi:10.0.2.2::$port:1:$IQN ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 dump-action=reboot"; then
 	echo "KEXECTEST loaded \$(cat /sys/kernel/kexec_crash_loaded)"
 else
 	echo "KEXECTEST kexec failed"
@@ -65,25 +67,35 @@ echo c >/proc/sysrq-trigger
 sleep 30
 EOF
 	chmod +x "$rd/init"
-	(cd "$rd" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$LL_TMP/initrd.gz"
+	(cd "$rd" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$out"
 }
 
-# run NIC LOG: boot the guest with that NIC; wait for lifeline's last line
+# gone PID: the process has ended (a zombie not yet reaped counts)
+gone() {
+	! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = Z ]
+}
+
+# run NIC LOG INITRD: boot the guest with that NIC; wait for lifeline's
+# last line (or QEMU's end: -no-reboot makes the reset end it)
 run() {
-	local nic=$1 log=$2 i
+	local nic=$1 log=$2 initrd=$3 i
 	: >"$log"
 	ll_bg "$log.qemu" "$QEMU" -accel tcg -smp 2 -m "$MEM" -display none \
 		-monitor none -no-reboot -serial "file:$log" \
-		-kernel "$KERNEL" -initrd "$LL_TMP/initrd.gz" \
+		-kernel "$KERNEL" -initrd "$initrd" \
 		-append "console=ttyS0 crashkernel=64M panic=0 quiet" \
 		-netdev user,id=n0,net=10.0.2.0/24 -device "$nic,netdev=n0"
 	local pid=$LL_LAST_PID
 	for ((i = 0; i < TMO * 2; i++)); do
 		grep -aqE '^lifeline: (rebooting|halted)|^lifeline: exception' "$log" && break
-		kill -0 "$pid" 2>/dev/null || break
+		gone "$pid" && break
 		sleep 0.5
 	done
-	sleep 1
+	QEMU_EXITED=0  # the reset ended QEMU (-no-reboot) by itself
+	for ((i = 0; i < 20; i++)); do
+		gone "$pid" && { QEMU_EXITED=1; break; }
+		sleep 0.5
+	done
 	kill -TERM "$pid" 2>/dev/null
 	ll_wait_pid "$pid" 5 >/dev/null 2>&1
 	tr -d '\r' <"$log" >"$log.txt"
@@ -108,7 +120,8 @@ verdict() {
 		"$(grep -qE "^lifeline: logged in to $IQN, [0-9]+ blocks of 512 bytes$" "$L" && echo 1)"
 	check "$tag: progress and completion lines, logout, reboot" \
 		"$(grep -qE '^dump: [0-9]+/[0-9]+ MiB' "$L" && grep -qE '^dump: complete, ' "$L" &&
-		   grep -qE '^lifeline: logged out$' "$L" && grep -qE '^lifeline: rebooting$' "$L" && echo 1)" "$L"
+		   grep -qE '^lifeline: logged out$' "$L" && grep -qE '^lifeline: rebooting$' "$L" &&
+		   [ "$QEMU_EXITED" = 1 ] && echo 1)" "$L"
 	"$DUMPINFO" --extract "$core" "$img" >"$info" 2>&1
 	check "$tag: lifeline-dumpinfo: complete, 2 CPUs, VMCOREINFO" \
 		"$(grep -qx 'vmcore: complete' "$info" && grep -qx 'cpus: 2' "$info" &&
@@ -131,7 +144,7 @@ verdict() {
 	rm -f "$core" "$core.d31"
 }
 
-make_initrd
+make_initrd 3260 "$LL_TMP/initrd.gz"
 tgt_start "$(tgt_ctl_base)" 127.0.0.1:3260 "$LL_TMP/tgtd.log" || { echo "FAIL $NAME (tgtd)"; exit 1; }
 CTL=$(tgt_ctl_base)
 TID=0
@@ -142,7 +155,20 @@ for pair in ${KEXEC_ENTRY_NICS:-e1000:e1000 virtio-net-pci:virtio-net}; do
 	tgt_backing "$img" $((MEM + 64))
 	tgtadm_c "$CTL" --mode target --op delete --force --tid $((TID - 1)) >/dev/null 2>&1
 	tgt_target "$CTL" "$TID" "$IQN" "$img" || { echo "FAIL $NAME (target)"; exit 1; }
-	run "$dev" "$LL_TMP/$tag.log"
+	run "$dev" "$LL_TMP/$tag.log" "$LL_TMP/initrd.gz"
 	verdict "$tag" "$drv" "$LL_TMP/$tag.log" "$img"
 	rm -f "$img"
 done
+
+# The target down (nothing listens on 3261): three refused logins, a clear
+# error, then the configured action (reboot: QEMU ends), no hang.
+make_initrd 3261 "$LL_TMP/initrd-down.gz"
+T0=$SECONDS
+run e1000 "$LL_TMP/down.log" "$LL_TMP/initrd-down.gz"
+L=$LL_TMP/down.log.txt
+check "down: 3 login tries refused, error, reboot ($((SECONDS - T0)) s)" \
+	"$([ "$(grep -cE '^lifeline: E22 connection refused.*: login to ' "$L")" -eq 3 ] &&
+	   grep -qE '^lifeline: dump target .*, login try 3 of 3$' "$L" &&
+	   grep -qE '^lifeline: E22 .*giving up on the target$' "$L" &&
+	   grep -qE '^lifeline: crash flow failed$' "$L" &&
+	   grep -qE '^lifeline: rebooting$' "$L" && [ "$QEMU_EXITED" = 1 ] && echo 1)" "$L"
