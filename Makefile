@@ -38,6 +38,10 @@ PXE        := $(BUILD)/lifeline.pxe
 FW_LDFLAGS := -m elf_x86_64 -nostdlib -z noexecstack -z norelro \
 	      --no-warn-rwx-segments
 HOST_LIB   := $(BUILD)/host/libcore.a
+# tools/common: host-only code the tools (and hosted test programs) share.
+TLIB_SRCS  := $(wildcard tools/common/*.c)
+TLIB_OBJS  := $(TLIB_SRCS:%.c=$(BUILD)/host/%.o)
+TOOLS_LIB  := $(BUILD)/host/libtools.a
 FUZZ_LIB   := $(BUILD)/fuzzobj/libcore.a
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -53,7 +57,7 @@ all: elf
 .PHONY: elf all host fw pxe check unit bench fuzz demo deps clean
 all: host fw pxe
 
-host: $(HOST_LIB) $(UNIT_BINS) $(TOOL_BINS) $(HTEST_BINS)
+host: $(HOST_LIB) $(TOOLS_LIB) $(UNIT_BINS) $(TOOL_BINS) $(HTEST_BINS)
 fw: $(FW_OBJS) $(ARCH_OBJS)
 pxe: $(PXE)
 # FW_CFLAGS decide how these link (PIE): rebuild when they change.
@@ -78,6 +82,9 @@ $(BUILD)/fuzzobj/%.o: %.c
 $(HOST_LIB): $(HOST_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+$(TOOLS_LIB): $(TLIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
 $(FUZZ_LIB): $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -85,12 +92,12 @@ $(FUZZ_LIB): $(FUZZ_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_LIB) -o $@
-$(BUILD)/tests/%: tests/hosted/%.c $(HOST_LIB)
+$(BUILD)/tests/%: tests/hosted/%.c $(TOOLS_LIB) $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_LIB) -o $@
-$(BUILD)/tools/%: tools/%.c $(HOST_LIB)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(TOOLS_LIB) $(HOST_LIB) -o $@
+$(BUILD)/tools/%: tools/%.c $(TOOLS_LIB) $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_LIB) -o $@
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(TOOLS_LIB) $(HOST_LIB) -o $@
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d $< $(FUZZ_LIB) -o $@

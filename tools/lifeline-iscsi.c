@@ -15,28 +15,21 @@
 #include "lib/mem.h"
 #include "lib/print.h"
 #include "net/dhcp.h"
-#include "net/fault.h"
 #include "net/net.h"
-#include "net/tap.h"
 #include "tests/hosted/pattern.h"
+#include "tools/common/hostnet.h"
+#include "tools/common/xfer.h"
 
-#define US             1000000ull
+#define US             HOSTNET_US
 #define DHCP_SECS      30
 #define LOGIN_SECS     30
 #define CLOSE_SECS     10
 #define ARENA_BYTES    (96u << 20)
-#define MAX_DEPTH      ISCSI_MAX_TASKS
-#define DEFAULT_REQ    (128u * 1024)
-#define PROGRESS_BYTES (8ull << 20)
+#define MAX_DEPTH      XFER_MAX_DEPTH
 #define DEFAULT_INITIATOR "iqn.2026-01.org.lifeline:initiator"
 
 struct opts {
-	const char *tap;
-	uint8_t mac[ETH_ALEN];
-	int have_mac, dhcp, have_ip;
-	uint32_t ip, mask, gw;
-	struct fault_cfg fault;
-	int faulty;
+	struct hostnet_opts net;
 	const char *root_path, *initiator;
 	const char *user, *pass, *ruser, *rpass;
 	enum iscsi_digest_pref digest;
@@ -45,123 +38,41 @@ struct opts {
 	uint32_t io_timeout_us;
 };
 
-/* One queued request of a transfer and its buffer. */
-struct slot {
-	struct blk_req req;
-	uint8_t *buf;
-	uint32_t blocks;
-	int done;
-};
-
-/* A sequential transfer kept depth requests deep; produce fills a write
- * buffer before it is sent, consume takes a read buffer in LBA order. */
-struct xfer {
-	enum blk_op op;
-	uint64_t lba, blocks, next_lba;
-	uint32_t req_blocks;
-	unsigned depth;
-	int (*produce)(struct xfer *x, uint8_t *buf, size_t len);
-	int (*consume)(struct xfer *x, uint64_t lba, const uint8_t *buf, size_t len);
-	struct pattern pat, vpat;
-	struct md5_ctx md5;
-	FILE *file;
-	uint64_t mismatch_lba;
-	int mismatch;
-	int progress;              /* print a line every PROGRESS_BYTES */
-	uint64_t done_bytes;
-};
-
 /* Everything the tool holds, in one place. */
 struct app {
 	struct opts o;
-	struct tap_dev tap;
-	struct netdev tap_nd;
-	struct fault_dev fault;
-	struct netdev fault_nd;
-	struct netdev *dev;
-	struct net_stack ns;
+	struct hostnet hn;
 	struct dhcp_lease lease;
 	struct iscsi_rootpath rp;
 	struct ll_arena arena;
 	struct iscsi_session *sess;
 	struct blockdev bd;
-	struct slot slots[MAX_DEPTH];
-	uint8_t *scratch;          /* one request's worth, for verify */
+	struct xfer_pool pool;
 };
 
 static struct app app;
 
 static int fail(int err, const char *what)
 {
-	printf("error: E%d %s (%s)\n", -err, ll_strerror(err), what);
-	fflush(stdout);
-	return err;
+	return hostnet_fail(err, what);
 }
 
 static uint64_t deadline_in(unsigned secs)
 {
-	return net_now(&app.ns) + (uint64_t)secs * US;
+	return hostnet_deadline(&app.hn, secs);
 }
 
 static double secs_since(uint64_t t0)
 {
-	double s = (double)(net_now(&app.ns) - t0) / 1e6;
-	return s > 0 ? s : 1e-6;
+	return hostnet_secs_since(&app.hn, t0);
 }
 
 static void print_md5(const char *label, uint64_t bytes, struct md5_ctx *m, double secs)
 {
-	uint8_t d[16];
-
-	md5_final(m, d);
-	printf("%s bytes=%llu md5=", label, (unsigned long long)bytes);
-	for (int i = 0; i < 16; i++)
-		printf("%02x", d[i]);
-	printf(" secs=%.3f mibps=%.2f\n", secs, (double)bytes / 1048576.0 / secs);
+	hostnet_print_md5(label, bytes, m, secs);
 }
 
 /* ---- option parsing ---- */
-
-static int parse_cidr(const char *s, uint32_t *ip, uint32_t *mask)
-{
-	const char *slash = strchr(s, '/');
-	uint64_t prefix = 24;
-
-	if (ll_parse_ipv4(s, slash ? (size_t)(slash - s) : strlen(s), ip) < 0)
-		return LL_EINVAL;
-	if (slash && (ll_strtou64(slash + 1, NULL, 10, &prefix) < 0 || prefix > 32))
-		return LL_EINVAL;
-	*mask = prefix ? ~0u << (32 - prefix) : 0;
-	return 0;
-}
-
-static int parse_percent(const char *s, uint16_t *permille)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || v < 0 || v > 100)
-		return LL_EINVAL;
-	*permille = (uint16_t)(v * 10 + 0.5);
-	return 0;
-}
-
-/* Set one fault rate (0 drop, 1 dup, 2 reorder, 3 corrupt) both ways. */
-static int set_fault(struct opts *o, int which, const char *arg)
-{
-	uint16_t pm;
-
-	if (parse_percent(arg, &pm) < 0)
-		return LL_EINVAL;
-	uint16_t *rx[] = { &o->fault.rx.drop, &o->fault.rx.dup,
-			   &o->fault.rx.reorder, &o->fault.rx.corrupt };
-	uint16_t *tx[] = { &o->fault.tx.drop, &o->fault.tx.dup,
-			   &o->fault.tx.reorder, &o->fault.tx.corrupt };
-	*rx[which] = pm;
-	*tx[which] = pm;
-	o->faulty = 1;
-	return 0;
-}
 
 static int parse_digest(const char *s, enum iscsi_digest_pref *d)
 {
@@ -172,13 +83,6 @@ static int parse_digest(const char *s, enum iscsi_digest_pref *d)
 	else if (strcmp(s, "require") == 0)
 		*d = ISCSI_DIGEST_REQUIRE;
 	else
-		return LL_EINVAL;
-	return 0;
-}
-
-static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
-{
-	if (ll_strtou64(s, NULL, 0, v) < 0 || *v < lo || *v > hi)
 		return LL_EINVAL;
 	return 0;
 }
@@ -195,16 +99,11 @@ static void usage(void)
 		"       verify SEED | md5 | soak SECS | bench read|write SIZE_MIB REQ_KIB DEPTH\n");
 }
 
-enum { OPT_TAP = 256, OPT_MAC, OPT_IP, OPT_GW, OPT_DHCP, OPT_LOSS, OPT_DUP,
-       OPT_REORDER, OPT_CORRUPT, OPT_SEED, OPT_ROOT, OPT_INIT, OPT_USER,
-       OPT_PASS, OPT_RUSER, OPT_RPASS, OPT_DIGEST, OPT_DEPTH, OPT_TIMEOUT,
-       OPT_IOTMO };
+enum { OPT_ROOT = HOSTNET_OPT_END, OPT_INIT, OPT_USER, OPT_PASS, OPT_RUSER,
+       OPT_RPASS, OPT_DIGEST, OPT_DEPTH, OPT_TIMEOUT, OPT_IOTMO };
 
 static const struct option long_opts[] = {
-	{"tap", 1, 0, OPT_TAP}, {"mac", 1, 0, OPT_MAC}, {"ip", 1, 0, OPT_IP},
-	{"gw", 1, 0, OPT_GW}, {"dhcp", 0, 0, OPT_DHCP}, {"loss", 1, 0, OPT_LOSS},
-	{"dup", 1, 0, OPT_DUP}, {"reorder", 1, 0, OPT_REORDER},
-	{"corrupt", 1, 0, OPT_CORRUPT}, {"seed", 1, 0, OPT_SEED},
+	HOSTNET_LONG_OPTS,
 	{"root-path", 1, 0, OPT_ROOT}, {"initiator", 1, 0, OPT_INIT},
 	{"username", 1, 0, OPT_USER}, {"password", 1, 0, OPT_PASS},
 	{"reverse-username", 1, 0, OPT_RUSER},
@@ -213,21 +112,12 @@ static const struct option long_opts[] = {
 	{"io-timeout", 1, 0, OPT_IOTMO}, {0, 0, 0, 0},
 };
 
-static int parse_one(struct opts *o, int c, const char *arg)
+static int parse_one(void *ctx, int c, const char *arg)
 {
+	struct opts *o = ctx;
 	uint64_t v;
 
 	switch (c) {
-	case OPT_TAP: o->tap = arg; return 0;
-	case OPT_MAC: o->have_mac = 1; return tap_parse_mac(arg, o->mac);
-	case OPT_IP: o->have_ip = 1; return parse_cidr(arg, &o->ip, &o->mask);
-	case OPT_GW: return ll_parse_ipv4(arg, strlen(arg), &o->gw);
-	case OPT_DHCP: o->dhcp = 1; return 0;
-	case OPT_LOSS: return set_fault(o, 0, arg);
-	case OPT_DUP: return set_fault(o, 1, arg);
-	case OPT_REORDER: return set_fault(o, 2, arg);
-	case OPT_CORRUPT: return set_fault(o, 3, arg);
-	case OPT_SEED: return ll_strtou64(arg, NULL, 0, &o->fault.seed);
 	case OPT_ROOT: o->root_path = arg; return 0;
 	case OPT_INIT: o->initiator = arg; return 0;
 	case OPT_USER: o->user = arg; return 0;
@@ -236,17 +126,17 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_RPASS: o->rpass = arg; return 0;
 	case OPT_DIGEST: return parse_digest(arg, &o->digest);
 	case OPT_DEPTH:
-		if (parse_uint(arg, 1, MAX_DEPTH, &v) < 0)
+		if (hostnet_parse_uint(arg, 1, MAX_DEPTH, &v) < 0)
 			return LL_EINVAL;
 		o->depth = (unsigned)v;
 		return 0;
 	case OPT_TIMEOUT:
-		if (parse_uint(arg, 1, 3600, &v) < 0)
+		if (hostnet_parse_uint(arg, 1, 3600, &v) < 0)
 			return LL_EINVAL;
 		o->timeout_secs = (unsigned)v;
 		return 0;
 	case OPT_IOTMO:
-		if (parse_uint(arg, 1, 600, &v) < 0)
+		if (hostnet_parse_uint(arg, 1, 600, &v) < 0)
 			return LL_EINVAL;
 		o->io_timeout_us = (uint32_t)(v * US);
 		return 0;
@@ -256,63 +146,24 @@ static int parse_one(struct opts *o, int c, const char *arg)
 
 static int parse_opts(struct opts *o, int argc, char **argv)
 {
-	int c;
-
 	o->depth = 16;
 	o->timeout_secs = 600;
-	o->fault.seed = 1;
-	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
-		if (c == '?' || parse_one(o, c, optarg) < 0) {
-			if (c != '?')
-				fprintf(stderr, "lifeline-iscsi: bad value '%s'\n", optarg);
-			return LL_EINVAL;
-		}
-	}
-	if (!o->tap || optind >= argc)
-		return LL_EINVAL;
-	return 0;
+	return hostnet_parse_args(&o->net, argc, argv, "lifeline-iscsi", long_opts,
+				  parse_one, o);
 }
 
 /* ---- network, settings, login ---- */
-
-static int bring_up(void)
-{
-	struct opts *o = &app.o;
-	struct ll_clock clk = ll_host_clock();
-	int rc;
-
-	rc = tap_netdev_create(&app.tap_nd, &app.tap, o->tap, o->have_mac ? o->mac : NULL);
-	if (rc < 0)
-		return fail(rc, "tap");
-	app.dev = &app.tap_nd;
-	if (o->faulty) {
-		rc = fault_netdev_create(&app.fault_nd, &app.fault, &app.tap_nd, &o->fault);
-		if (rc < 0)
-			return fail(rc, "fault wrapper");
-		app.dev = &app.fault_nd;
-	}
-	rc = app.dev->ops->open(app.dev);
-	if (rc < 0)
-		return fail(rc, "open tap (does it exist? are we root?)");
-	net_init(&app.ns, app.dev, &clk);
-	if (o->have_ip) {
-		app.ns.ip.addr = o->ip;
-		app.ns.ip.netmask = o->mask;
-		app.ns.ip.gateway = o->gw;
-	}
-	return 0;
-}
 
 static int get_address(void)
 {
 	int rc;
 
-	if (!app.o.dhcp) {
-		if (!app.o.have_ip)
+	if (!app.o.net.dhcp) {
+		if (!app.o.net.have_ip)
 			return fail(LL_ESETTING, "no address: give --ip or --dhcp");
 		return 0;
 	}
-	rc = dhcp_run(&app.ns, &app.lease, deadline_in(DHCP_SECS));
+	rc = dhcp_run(&app.hn.ns, &app.lease, deadline_in(DHCP_SECS));
 	if (rc < 0)
 		return fail(rc, "dhcp");
 	printf("lease: ip=" LL_IPV4_FMT " root-path=%s initiator=%s\n",
@@ -327,7 +178,7 @@ static int resolve_target(const char **initiator)
 	const char *rp = app.o.root_path;
 	int rc;
 
-	if (!rp && app.o.dhcp && app.lease.root_path[0])
+	if (!rp && app.o.net.dhcp && app.lease.root_path[0])
 		rp = app.lease.root_path;
 	if (!rp)
 		return fail(LL_ESETTING, "no root path: give --root-path or DHCP option 17");
@@ -335,7 +186,7 @@ static int resolve_target(const char **initiator)
 	if (rc < 0)
 		return fail(rc, rp);
 	*initiator = app.o.initiator;
-	if (!*initiator && app.o.dhcp && app.lease.initiator_iqn[0])
+	if (!*initiator && app.o.net.dhcp && app.lease.initiator_iqn[0])
 		*initiator = app.lease.initiator_iqn;
 	if (!*initiator)
 		*initiator = DEFAULT_INITIATOR;
@@ -380,7 +231,7 @@ static int login(void)
 	memcpy(cfg.lun, app.rp.rp_lun, sizeof(cfg.lun));
 	cfg.digest = app.o.digest;
 	cfg.io_timeout_us = app.o.io_timeout_us;
-	rc = iscsi_session_open(&app.sess, &app.ns, &cfg, &app.arena,
+	rc = iscsi_session_open(&app.sess, &app.hn.ns, &cfg, &app.arena,
 				deadline_in(LOGIN_SECS));
 	if (rc < 0)
 		return fail(rc, "login");
@@ -388,199 +239,10 @@ static int login(void)
 	rc = blk_open(&app.bd, app.sess, deadline_in(LOGIN_SECS));
 	if (rc < 0)
 		return fail(rc, "open LUN");
-	return 0;
-}
-
-/* ---- the pipelined transfer ---- */
-
-static void slot_done(void *ctx, struct blk_req *r)
-{
-	(void)r;
-	((struct slot *)ctx)->done = 1;
-}
-
-/* Report a failed request, with its sense when the target sent one. */
-static int req_error(struct slot *s)
-{
-	char sense[128], what[192];
-
-	if (s->req.result == LL_ESCSI &&
-	    blk_describe_error(&s->req.task, sense, sizeof(sense)) >= 0)
-		snprintf(what, sizeof(what), "%s LBA %llu: %s",
-			 s->req.op == BLK_READ ? "read" : "write",
-			 (unsigned long long)s->req.lba, sense);
-	else
-		snprintf(what, sizeof(what), "%s LBA %llu",
-			 s->req.op == BLK_READ ? "read" : "write",
-			 (unsigned long long)s->req.lba);
-	return fail(s->req.result, what);
-}
-
-/* Give slot s the next piece of the transfer and queue it. */
-static int slot_submit(struct xfer *x, struct slot *s)
-{
-	uint64_t left = x->lba + x->blocks - x->next_lba;
-	int rc;
-
-	s->blocks = left < x->req_blocks ? (uint32_t)left : x->req_blocks;
-	memset(&s->req, 0, sizeof(s->req));
-	s->req.op = x->op;
-	s->req.lba = x->next_lba;
-	s->req.count = s->blocks;
-	s->req.buf = s->buf;
-	s->req.done = slot_done;
-	s->req.ctx = s;
-	s->done = 0;
-	if (x->op == BLK_WRITE && x->produce &&
-	    (rc = x->produce(x, s->buf, (size_t)s->blocks * app.bd.block_size)) < 0)
-		return rc;
-	rc = blk_submit(&app.bd, &s->req);
-	if (rc < 0)
-		return fail(rc, "submit");
-	x->next_lba += s->blocks;
-	return 0;
-}
-
-/* Poll until slot s completed (its result may be an error). */
-static int slot_wait(struct slot *s, uint64_t deadline)
-{
-	int rc;
-
-	while (!s->done) {
-		if (ll_expired(&app.ns.clock, deadline))
-			return fail(LL_ETIMEDOUT, "waiting for a request");
-		rc = iscsi_wait(app.sess, &s->req.task, net_now(&app.ns) + 200000);
-		if (rc < 0 && rc != LL_ETIMEDOUT && !s->done &&
-		    s->req.task.state != ISCSI_TASK_DONE)
-			return fail(rc, "session");
-	}
-	return 0;
-}
-
-static int alloc_slots(unsigned depth, uint32_t req_blocks)
-{
-	size_t len = (size_t)req_blocks * app.bd.block_size;
-
-	for (unsigned i = 0; i < depth; i++) {
-		if (app.slots[i].buf)
-			continue;
-		app.slots[i].buf = ll_alloc_aligned(&app.arena, len, 4096);
-		if (!app.slots[i].buf)
-			return fail(LL_ENOMEM, "request buffers (lower --depth)");
-	}
-	if (!app.scratch && !(app.scratch = ll_alloc_aligned(&app.arena, len, 4096)))
-		return fail(LL_ENOMEM, "scratch buffer");
-	return 0;
-}
-
-static void note_progress(struct xfer *x, uint64_t bytes)
-{
-	uint64_t before = x->done_bytes / PROGRESS_BYTES;
-
-	x->done_bytes += bytes;
-	if (x->progress && x->done_bytes / PROGRESS_BYTES != before)
-		printf("progress: mib=%llu of=%llu\n",
-		       (unsigned long long)(x->done_bytes >> 20),
-		       (unsigned long long)((x->blocks * app.bd.block_size) >> 20));
-}
-
-/* Run x to its end: requests complete in any order, are taken in LBA
- * order (head of the ring), and each taken slot is refilled at once. */
-static int xfer_run(struct xfer *x, uint64_t deadline)
-{
-	unsigned head = 0, queued = 0, depth = x->depth;
-	int rc;
-
-	if ((rc = alloc_slots(depth, x->req_blocks)) < 0)
-		return rc;
-	x->next_lba = x->lba;
-	while (queued < depth && x->next_lba < x->lba + x->blocks)
-		if ((rc = slot_submit(x, &app.slots[queued++])) < 0)
-			return rc;
-	while (queued) {
-		struct slot *s = &app.slots[head];
-		if ((rc = slot_wait(s, deadline)) < 0)
-			return rc;
-		if (s->req.result < 0)   /* after blk's own UNIT ATTENTION retries */
-			return req_error(s);
-		if (x->op == BLK_READ && x->consume &&
-		    (rc = x->consume(x, s->req.lba, s->buf,
-				     (size_t)s->blocks * app.bd.block_size)) < 0)
-			return rc;
-		queued--;
-		note_progress(x, (uint64_t)s->blocks * app.bd.block_size);
-		if (x->next_lba < x->lba + x->blocks) {
-			if ((rc = slot_submit(x, s)) < 0)
-				return rc;
-			queued++;
-		}
-		head = (head + 1) % depth;
-	}
-	return 0;
-}
-
-static void xfer_init(struct xfer *x, enum blk_op op, uint64_t lba, uint64_t blocks)
-{
-	uint32_t max = app.bd.max_blocks_per_cmd ? app.bd.max_blocks_per_cmd : 256;
-
-	memset(x, 0, sizeof(*x));
-	x->op = op;
-	x->lba = lba;
-	x->blocks = blocks;
-	x->req_blocks = DEFAULT_REQ / app.bd.block_size;
-	if (x->req_blocks == 0)
-		x->req_blocks = 1;
-	if (x->req_blocks > max)
-		x->req_blocks = max;
-	x->depth = app.o.depth;
-	x->progress = 1;
-	md5_init(&x->md5);
-}
-
-/* ---- producers and consumers ---- */
-
-static int produce_pattern(struct xfer *x, uint8_t *buf, size_t len)
-{
-	pattern_fill(&x->pat, buf, len);
-	md5_update(&x->md5, buf, len);
-	return 0;
-}
-
-static int produce_file(struct xfer *x, uint8_t *buf, size_t len)
-{
-	if (fread(buf, 1, len, x->file) != len)
-		return fail(LL_EIO, "reading the input file");
-	md5_update(&x->md5, buf, len);
-	return 0;
-}
-
-static int consume_md5(struct xfer *x, uint64_t lba, const uint8_t *buf, size_t len)
-{
-	(void)lba;
-	md5_update(&x->md5, buf, len);
-	return 0;
-}
-
-static int consume_verify(struct xfer *x, uint64_t lba, const uint8_t *buf, size_t len)
-{
-	md5_update(&x->md5, buf, len);
-	pattern_fill(&x->vpat, app.scratch, len);
-	if (!x->mismatch && memcmp(buf, app.scratch, len) != 0) {
-		size_t i = 0;
-		while (buf[i] == app.scratch[i])
-			i++;
-		x->mismatch = 1;
-		x->mismatch_lba = lba + i / app.bd.block_size;
-	}
-	return 0;
-}
-
-static int consume_file(struct xfer *x, uint64_t lba, const uint8_t *buf, size_t len)
-{
-	(void)lba;
-	md5_update(&x->md5, buf, len);
-	if (fwrite(buf, 1, len, x->file) != len)
-		return fail(LL_EIO, "writing the output file");
+	app.pool.bd = &app.bd;
+	app.pool.sess = app.sess;
+	app.pool.ns = &app.hn.ns;
+	app.pool.arena = &app.arena;
 	return 0;
 }
 
@@ -620,14 +282,14 @@ static int finish_write(struct xfer *x, uint64_t t0, const char *label)
 static int do_fill(const char *arg)
 {
 	struct xfer x;
-	uint64_t seed, t0 = net_now(&app.ns);
+	uint64_t seed, t0 = net_now(&app.hn.ns);
 	int rc;
 
 	if (ll_strtou64(arg, NULL, 0, &seed) < 0)
 		return fail(LL_EINVAL, "fill SEED");
-	xfer_init(&x, BLK_WRITE, 0, app.bd.blocks);
+	xfer_init(&x, &app.pool, BLK_WRITE, 0, app.bd.blocks, app.o.depth);
 	pattern_init(&x.pat, seed);
-	x.produce = produce_pattern;
+	x.produce = xfer_produce_pattern;
 	if ((rc = xfer_run(&x, deadline_in(app.o.timeout_secs))) < 0)
 		return rc;
 	return finish_write(&x, t0, "result: op=fill");
@@ -637,16 +299,16 @@ static int do_fill(const char *arg)
 static int do_check(const char *arg)
 {
 	struct xfer x;
-	uint64_t seed, t0 = net_now(&app.ns);
+	uint64_t seed, t0 = net_now(&app.hn.ns);
 	int rc;
 
 	if (arg && ll_strtou64(arg, NULL, 0, &seed) < 0)
 		return fail(LL_EINVAL, "verify SEED");
-	xfer_init(&x, BLK_READ, 0, app.bd.blocks);
-	x.consume = consume_md5;
+	xfer_init(&x, &app.pool, BLK_READ, 0, app.bd.blocks, app.o.depth);
+	x.consume = xfer_consume_md5;
 	if (arg) {
 		pattern_init(&x.vpat, seed);
-		x.consume = consume_verify;
+		x.consume = xfer_consume_verify;
 	}
 	if ((rc = xfer_run(&x, deadline_in(app.o.timeout_secs))) < 0)
 		return rc;
@@ -668,17 +330,17 @@ static int do_check(const char *arg)
 static int do_soak(const char *arg)
 {
 	uint8_t first[16], d[16];
-	uint64_t secs, t0 = net_now(&app.ns), end;
+	uint64_t secs, t0 = net_now(&app.hn.ns), end;
 	unsigned passes = 0;
 	struct xfer x;
 	int rc;
 
-	if (parse_uint(arg, 1, 3600, &secs) < 0)
+	if (hostnet_parse_uint(arg, 1, 3600, &secs) < 0)
 		return fail(LL_EINVAL, "soak SECS");
 	end = t0 + secs * US;
 	do {
-		xfer_init(&x, BLK_READ, 0, app.bd.blocks);
-		x.consume = consume_md5;
+		xfer_init(&x, &app.pool, BLK_READ, 0, app.bd.blocks, app.o.depth);
+		x.consume = xfer_consume_md5;
 		x.progress = 0;
 		if ((rc = xfer_run(&x, deadline_in(app.o.timeout_secs))) < 0)
 			return rc;
@@ -686,7 +348,7 @@ static int do_soak(const char *arg)
 		if (passes && memcmp(d, first, 16) != 0)
 			return fail(LL_ECHECKSUM, "a soak pass read different data");
 		passes++;
-	} while (!ll_expired(&app.ns.clock, end));
+	} while (!ll_expired(&app.hn.ns.clock, end));
 	printf("result: op=soak passes=%u bytes=%llu secs=%.3f\n", passes,
 	       (unsigned long long)(passes * app.bd.blocks * app.bd.block_size),
 	       secs_since(t0));
@@ -706,13 +368,13 @@ static int parse_range(const char *slba, const char *scount, uint64_t *lba, uint
 static int do_read(char **argv)
 {
 	struct xfer x;
-	uint64_t lba, count, t0 = net_now(&app.ns);
+	uint64_t lba, count, t0 = net_now(&app.hn.ns);
 	int rc;
 
 	if (parse_range(argv[0], argv[1], &lba, &count) < 0)
 		return fail(LL_ERANGE, "read LBA COUNT FILE: beyond the LUN");
-	xfer_init(&x, BLK_READ, lba, count);
-	x.consume = consume_file;
+	xfer_init(&x, &app.pool, BLK_READ, lba, count, app.o.depth);
+	x.consume = xfer_consume_file;
 	if (!(x.file = fopen(argv[2], "wb")))
 		return fail(LL_EIO, argv[2]);
 	rc = xfer_run(&x, deadline_in(app.o.timeout_secs));
@@ -727,7 +389,7 @@ static int do_read(char **argv)
 static int do_write(char **argv)
 {
 	struct xfer x;
-	uint64_t lba, size, t0 = net_now(&app.ns);
+	uint64_t lba, size, t0 = net_now(&app.hn.ns);
 	FILE *f;
 	long end;
 	int rc;
@@ -749,8 +411,9 @@ static int do_write(char **argv)
 		fclose(f);
 		return fail(LL_ERANGE, "write LBA FILE: beyond the LUN");
 	}
-	xfer_init(&x, BLK_WRITE, lba, size / app.bd.block_size);
-	x.produce = produce_file;
+	xfer_init(&x, &app.pool, BLK_WRITE, lba, size / app.bd.block_size,
+		  app.o.depth);
+	x.produce = xfer_produce_file;
 	x.file = f;
 	rc = xfer_run(&x, deadline_in(app.o.timeout_secs));
 	fclose(f);
@@ -769,26 +432,26 @@ static int do_bench(char **argv)
 
 	op = strcmp(argv[0], "read") == 0 ? BLK_READ :
 	     strcmp(argv[0], "write") == 0 ? BLK_WRITE : 0;
-	if (!op || parse_uint(argv[1], 1, 1u << 20, &mib) < 0 ||
-	    parse_uint(argv[2], 1, 16384, &kib) < 0 ||
-	    parse_uint(argv[3], 1, MAX_DEPTH, &depth) < 0)
+	if (!op || hostnet_parse_uint(argv[1], 1, 1u << 20, &mib) < 0 ||
+	    hostnet_parse_uint(argv[2], 1, 16384, &kib) < 0 ||
+	    hostnet_parse_uint(argv[3], 1, MAX_DEPTH, &depth) < 0)
 		return fail(LL_EINVAL, "bench read|write SIZE_MIB REQ_KIB DEPTH");
 	if ((mib << 20) / app.bd.block_size > app.bd.blocks ||
 	    (kib << 10) % app.bd.block_size)
 		return fail(LL_ERANGE, "bench size beyond the LUN or request not whole blocks");
-	xfer_init(&x, op, 0, (mib << 20) / app.bd.block_size);
+	xfer_init(&x, &app.pool, op, 0, (mib << 20) / app.bd.block_size, app.o.depth);
 	x.req_blocks = (uint32_t)((kib << 10) / app.bd.block_size);
 	if (app.bd.max_blocks_per_cmd && x.req_blocks > app.bd.max_blocks_per_cmd)
 		return fail(LL_ERANGE, "request larger than the LUN's limit");
 	x.depth = (unsigned)depth;
 	x.progress = 0;
-	if ((rc = alloc_slots(x.depth, x.req_blocks)) < 0)
+	if ((rc = xfer_alloc_slots(&app.pool, x.depth, x.req_blocks)) < 0)
 		return rc;
 	for (unsigned i = 0; i < x.depth; i++) {
 		pattern_init(&x.pat, i + 1);
-		pattern_fill(&x.pat, app.slots[i].buf, (size_t)kib << 10);
+		pattern_fill(&x.pat, app.pool.slots[i].buf, (size_t)kib << 10);
 	}
-	t0 = net_now(&app.ns);
+	t0 = net_now(&app.hn.ns);
 	if ((rc = xfer_run(&x, deadline_in(app.o.timeout_secs))) < 0)
 		return rc;
 	if (op == BLK_WRITE && (rc = blk_sync(&app.bd, deadline_in(app.o.timeout_secs))) < 0)
@@ -816,13 +479,7 @@ static void print_stats(void)
 	       (unsigned long long)st->rejects, (unsigned long long)st->reconnects,
 	       (unsigned long long)st->reissued, (unsigned long long)st->digest_errors,
 	       (unsigned long long)st->redirects, (unsigned long long)st->bad_pdus);
-	if (app.o.faulty)
-		printf("faults: rx drop=%u dup=%u reorder=%u corrupt=%u; "
-		       "tx drop=%u dup=%u reorder=%u corrupt=%u\n",
-		       app.fault.rx_cnt.dropped, app.fault.rx_cnt.duplicated,
-		       app.fault.rx_cnt.reordered, app.fault.rx_cnt.corrupted,
-		       app.fault.tx_cnt.dropped, app.fault.tx_cnt.duplicated,
-		       app.fault.tx_cnt.reordered, app.fault.tx_cnt.corrupted);
+	hostnet_print_faults(&app.hn, HOSTNET_FAULTS_SHORT);
 }
 
 /* Check the command's shape before any network work. */
@@ -872,7 +529,7 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if ((rc = bring_up()) < 0)
+	if ((rc = hostnet_up(&app.hn, &app.o.net)) < 0)
 		return 1;
 	if ((rc = get_address()) < 0 || (rc = login()) < 0)
 		goto out;
@@ -882,6 +539,6 @@ int main(int argc, char **argv)
 		printf("note: logout: E%d %s\n", -crc, ll_strerror(crc));
 out:
 	print_stats();
-	app.dev->ops->close(app.dev);
+	hostnet_down(&app.hn);
 	return rc < 0 ? 1 : 0;
 }

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include "lib/md5.h"
 #include "tests/hosted/pattern.h"
+#include "tools/common/hostnet.h"
 
 #define PEER_ALARM_SECS 600
 #define PEER_CHUNK (256 * 1024)
@@ -34,15 +35,7 @@ static int die(const char *what)
 
 static void print_result(uint64_t bytes, struct md5_ctx *m, double secs)
 {
-	uint8_t d[16];
-	md5_final(m, d);
-	printf("result: bytes=%llu md5=", (unsigned long long)bytes);
-	for (int i = 0; i < 16; i++)
-		printf("%02x", d[i]);
-	if (secs <= 0)
-		secs = 1e-6;
-	printf(" secs=%.3f mibps=%.2f\n", secs, (double)bytes / 1048576.0 / secs);
-	fflush(stdout);
+	hostnet_print_md5("result:", bytes, m, secs);
 }
 
 /* Listen on 0.0.0.0:port, say so, and accept one connection. */
