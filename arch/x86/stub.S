@@ -123,6 +123,7 @@ entry_norm:
 	mov	%es:0x413, %ax
 	mov	%ax, basemem0
 	sub	$__stub_resident_kib, %ax
+	and	$0xfffc, %ax		/* on a page boundary (see stub.ld) */
 	mov	%ax, basemem1
 	movzwl	%ax, %eax
 	shl	$6, %eax		/* KiB to paragraphs */
@@ -292,6 +293,10 @@ boot_paging:
 	loop	2b
 	ret
 
+/* Everything below runs on every call: its own page (see stub.ld), apart
+ * from the header, stack and bounce buffer written on every call (under
+ * QEMU TCG a write to a page holding translated code drops that code). */
+	.section .hot, "ax"
 /* ---- real mode to long mode: EBX = landing offset, EDI = parameter ---- */
 go_long:
 	mov	stub_linear, %esi

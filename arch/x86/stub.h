@@ -7,9 +7,12 @@
  *   0000:7C00        the image as the ROM loaded it, then the scratch
  *                    area (boot page tables, E820 copy, stack): free again
  *                    once the core runs high.
- *   40:13 - size     the resident stub (code, GDT, header, 4 KiB real-mode
- *                    stack, 8 KiB bounce buffer): 40:13 lowered by its
- *                    size in whole KiB (15 KiB today).
+ *   40:13 - size     the resident stub (header, GDT and entry code; the
+ *                    per-call code on its own page; 4 KiB real-mode stack,
+ *                    8 KiB bounce buffer): 40:13 lowered by its size in
+ *                    whole KiB (20 KiB today), then down to a 4 KiB
+ *                    boundary, so code and written data never share a
+ *                    page (QEMU TCG retranslates a page's code on a write).
  *   top of the RAM extent at 1 MiB (below 4 GiB), 64 KiB aligned: the
  *                    core (image, bss with page tables, IDT and a 64 KiB
  *                    stack) and the 8 MiB heap; hidden by boot/ via E820.
