@@ -144,6 +144,32 @@ verdict() {
 	rm -f "$core" "$core.d31"
 }
 
+# The image itself: ET_DYN x86-64, no PT_INTERP, a Multiboot2 header in the
+# first 32 KiB, 8-aligned, checksum zero, entry tag inside the image
+check "image: ET_DYN, Multiboot2 header valid" "$(python3 - "$ELF" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+ok = d[:4] == b'\x7fELF' and struct.unpack_from('<HH', d, 16) == (3, 62)
+phoff, = struct.unpack_from('<Q', d, 32)
+phnum, = struct.unpack_from('<H', d, 56)
+types = [struct.unpack_from('<I', d, phoff + 56 * i)[0] for i in range(phnum)]
+ok = ok and 3 not in types
+i = d.find(struct.pack('<I', 0xe85250d6))
+if ok and 0 <= i < 32768 and i % 8 == 0:
+    magic, arch, hlen, csum = struct.unpack_from('<4I', d, i)
+    ok = (magic + arch + hlen + csum) & 0xffffffff == 0 and arch == 0
+    t, ok2 = i + 16, False
+    while ok and t < i + hlen:
+        ty, fl, sz = struct.unpack_from('<HHI', d, t)
+        if ty == 0 and sz == 8:
+            ok2 = True
+        t += (sz + 7) & ~7
+    ok = ok and ok2
+else:
+    ok = False
+print(1 if ok else 0)
+PY
+)"
 make_initrd 3260 "$LL_TMP/initrd.gz"
 tgt_start "$(tgt_ctl_base)" 127.0.0.1:3260 "$LL_TMP/tgtd.log" || { echo "FAIL $NAME (tgtd)"; exit 1; }
 CTL=$(tgt_ctl_base)
