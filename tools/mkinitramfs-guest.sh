@@ -15,8 +15,9 @@
 #                     sysrq c
 #  linux-write-bench  eth0 from ll.ip/ll.mask/ll.gw, iscsistart login to
 #                     ll.target at ll.portal (IP:PORT) as ll.iqn, dd ll.mib MiB
-#                     (oflag=direct) to the LUN's disk: "bench: dump-write-linux
-#                     <MiB/s> MiB/s", power off
+#                     to the LUN's disk, with oflag=direct and then buffered
+#                     + fsync: "bench: dump-write-linux-{direct,buffered}
+#                     <MiB/s> MiB/s ...", "GUEST bench done", power off
 #  shell              a shell on the console
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -186,12 +187,19 @@ linux-write-bench)
 	done
 	[ -n "$dev" ] || { echo "GUEST FAIL no disk"; off; }
 	echo "GUEST disk /dev/$dev $(( $(cat /sys/block/$dev/size) / 2048 )) MiB"
-	t0=$(now)
-	dd if=/dev/zero of="/dev/$dev" bs=1M count="$mib" oflag=direct 2>/dev/null ||
-		{ echo "GUEST FAIL dd"; off; }
-	t1=$(now)
-	awk -v a="$t0" -v b="$t1" -v m="$mib" 'BEGIN {
-		printf "bench: dump-write-linux %.1f MiB/s (%d MiB in %.2f s)\n", m / (b - a), m, b - a }'
+	# O_DIRECT 1 MiB writes, then through the page cache with a final
+	# fsync (as a kdump capture kernel's cp/makedumpfile would)
+	for how in direct buffered; do
+		flags=oflag=direct
+		[ "$how" = buffered ] && flags=conv=fsync
+		t0=$(now)
+		dd if=/dev/zero of="/dev/$dev" bs=1M count="$mib" $flags 2>/dev/null ||
+			{ echo "GUEST FAIL dd $how"; off; }
+		t1=$(now)
+		awk -v a="$t0" -v b="$t1" -v m="$mib" -v h="$how" 'BEGIN {
+			printf "bench: dump-write-linux-%s %.1f MiB/s (%d MiB in %.2f s)\n", h, m / (b - a), m, b - a }'
+	done
+	echo "GUEST bench done"
 	off ;;
 shell)
 	setsid sh -c 'exec sh </dev/ttyS0 >/dev/ttyS0 2>&1' ;;
