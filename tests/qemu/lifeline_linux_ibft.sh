@@ -29,7 +29,7 @@ if ! ql_target "$LL_TMP/linux.img" 2 "$name" ||
 	exit 1
 fi
 ql_qemu "$log" 180
-if grep -aq '^lifeline: address .* from our own DHCP' "$log"; then
+if ql_wait "$log" '^lifeline: address .* from our own DHCP' 90; then
 	ql_ibft_verdict lifeline-linux-ibft "$log" "$name" LIFELINE
 else
 	ql_fail lifeline-linux-ibft "lifeline did not run its own DHCP (ROM sent 17?)" "$log"
