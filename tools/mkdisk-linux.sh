@@ -4,7 +4,11 @@
 # initramfs whose /init prints /sys/firmware/ibft/* on COM1, then powers off.
 # No loop mounts: mtools + syslinux's mtools installer. The image is cached as
 # build/qemu/linux-<kernel version>.img; prints its path.
-# Usage: tools/mkdisk-linux.sh [KERNEL_VERSION]   (default: newest in /boot)
+# Usage: tools/mkdisk-linux.sh [--initrd FILE] [--append TEXT] [--out FILE]
+#                              [KERNEL_VERSION]   (default: newest in /boot)
+#  --initrd FILE  this initramfs instead of the iBFT one built here
+#  --append TEXT  added to the kernel command line
+#  --out FILE     build into FILE (always rebuilt; no cache)
 # Env: LL_LINUX_REBUILD=1 to rebuild. Needs root only for mknod (dev/console).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,13 +18,25 @@ PART_LBA=2048
 
 die() { echo "mkdisk-linux: $*" >&2; exit 1; }
 
+opt_initrd="" opt_append="" opt_out=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--initrd) opt_initrd=$2; shift ;;
+	--append) opt_append=$2; shift ;;
+	--out) opt_out=$2; shift ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+	shift
+done
+[ -z "$opt_initrd" ] || [ -r "$opt_initrd" ] || die "no initramfs $opt_initrd"
 kver=${1:-}
 if [ -z "$kver" ]; then
 	kver=$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
 fi
 [ -n "$kver" ] && [ -r "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-* (install linux-image-amd64)"
-out=$OUTDIR/linux-$kver.img
-if [ -s "$out" ] && [ -z "${LL_LINUX_REBUILD:-}" ] && [ "$out" -nt "$0" ]; then
+out=${opt_out:-$OUTDIR/linux-$kver.img}
+if [ -z "$opt_out" ] && [ -s "$out" ] && [ -z "${LL_LINUX_REBUILD:-}" ] && [ "$out" -nt "$0" ]; then
 	echo "$out"
 	exit 0
 fi
@@ -32,7 +48,7 @@ mbr=/usr/lib/syslinux/mbr/mbr.bin
 bb=$(command -v busybox)
 file -L "$bb" 2>/dev/null | grep -q 'statically linked' || bb=/bin/busybox
 
-mkdir -p "$OUTDIR"
+mkdir -p "$OUTDIR" "$(dirname "$out")"
 work=$(mktemp -d "$OUTDIR/linux-work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -87,6 +103,7 @@ poweroff -f
 EOF
 chmod 755 "$rd/init"
 (cd "$rd" && find . | cpio -o -H newc --quiet) | gzip -9 >"$work/initrd.img"
+[ -z "$opt_initrd" ] || cp "$opt_initrd" "$work/initrd.img"
 
 # --- the disk: MBR code, one bootable FAT16 (LBA) partition from PART_LBA
 img=$work/disk.img
@@ -111,7 +128,7 @@ with open(path, "r+b") as f:
     f.write(entry + bytes(48) + b"\x55\xaa")
 PY
 syslinux --offset $((PART_LBA * 512)) --install "$img"
-cat >"$work/syslinux.cfg" <<'EOF'
+cat >"$work/syslinux.cfg" <<EOF
 SERIAL 0 115200
 DEFAULT linux
 PROMPT 0
@@ -119,7 +136,7 @@ TIMEOUT 0
 LABEL linux
   LINUX /vmlinuz
   INITRD /initrd.img
-  APPEND console=ttyS0,115200 panic=-1 loglevel=6
+  APPEND console=ttyS0,115200 panic=-1 loglevel=6${opt_append:+ $opt_append}
 EOF
 export MTOOLS_SKIP_CHECK=1
 mcopy -i "$img@@$((PART_LBA * 512))" "/boot/vmlinuz-$kver" ::/vmlinuz

@@ -126,6 +126,7 @@ ql_target() {
 # ql_qemu LOG SECS ARGS...: start QEMU (TCG) in the namespace with COM1 to
 # LOG, an e1000 on the tap, network boot, isa-debug-exit at 0xf4, and ARGS;
 # killed by `timeout` after SECS. Sets QL_QEMU_PID and QL_QEMU_T0.
+# QL_NIC picks another QEMU NIC model (e.g. virtio-net-pci); QL_MEM the RAM.
 ql_qemu() {
 	local log=$1 secs=$2; shift 2
 	ql_qemu_stop
@@ -135,7 +136,7 @@ ql_qemu() {
 		-m "${QL_MEM:-512}" -display none -monitor none -no-reboot \
 		-serial "file:$log" \
 		-netdev "tap,id=n0,ifname=$QL_TAP,script=no,downscript=no" \
-		-device "e1000,netdev=n0,mac=$QL_MAC" -boot n \
+		-device "${QL_NIC:-e1000},netdev=n0,mac=$QL_MAC" -boot n \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 "$@" \
 		>"$log.qemu" 2>&1 &
 	QL_QEMU_PID=$!

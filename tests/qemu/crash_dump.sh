@@ -1,0 +1,193 @@
+#!/bin/bash
+# tests/qemu/crash_dump.sh - the crash path end to end: lifeline.pxe boots the
+# Linux disk from tgtd's LUN (as lifeline_linux_ibft.sh) with crashkernel= and
+# lifeline.dump-path= (a second target on the same tgtd); the guest
+# (tools/mkdisk-crash.sh, -smp 2) arms lifeline.elf with lifeline-arm from the
+# real iBFT, starts the marker (tests/qemu/guest/marker.c: mlock'ed pages
+# holding a random marker, physical address from pagemap) and panics through
+# sysrq. lifeline dumps with its own driver and reboots (-no-reboot ends
+# QEMU). Host checks: lifeline-dumpinfo complete, readelf, 2 NT_PRSTATUS,
+# VMCOREINFO, the marker at the file offset the PT_LOAD holding its address
+# gives, makedumpfile -d 31 without a vmlinux, boot LUN backing file unchanged.
+# With an e1000, then virtio-net-pci; then the dump target down (nothing on
+# the dump portal): three refused logins, error, reboot within a bound.
+# Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_DOWN=0
+# skips the target-down run.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+NAME=crash_dump
+PXE=$LL_ROOT/build/lifeline.pxe
+ELF=$LL_ROOT/build/lifeline.elf
+DUMPINFO=$LL_ROOT/build/tools/lifeline-dumpinfo
+MEM=512
+BOOT_IQN=$QL_IQN-crash
+DUMP_IQN=$QL_IQN-dump
+BOOT_TMO=240          # QEMU start to the guest's panic line
+DUMP_TMO=180          # panic line to lifeline's last line
+DOWN_TMO=90           # panic line to QEMU's end, target down
+
+check() { # DESC OK [LOG]
+	if [ "$2" = 1 ]; then echo "PASS qemu/$NAME: $1"; else
+		echo "FAIL qemu/$NAME: $1"; [ -n "${3:-}" ] && ll_show "$3" 30; fi
+}
+ql_require "$NAME"
+for f in "$PXE" "$ELF" "$DUMPINFO"; do
+	[ -f "$f" ] || { echo "FAIL qemu/$NAME (no $f; run make)"; exit 1; }
+done
+for t in readelf makedumpfile gcc; do
+	command -v "$t" >/dev/null || { echo "FAIL qemu/$NAME (missing $t; make deps)"; exit 1; }
+done
+ql_net_setup || { echo "FAIL qemu/$NAME (namespace, bridge, tap)"; exit 1; }
+
+disk=$LL_TMP/crash.img
+down=$LL_TMP/crash-down.img
+if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")" >/dev/null ||
+   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null; then
+	echo "FAIL qemu/$NAME (building the crash disks)"
+	exit 1
+fi
+mkdir -p "$LL_TMP/tftp"
+cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
+
+# serve BOOTIMG DUMPIMG: tid 1 = the boot LUN, tid 2 = a fresh dump LUN
+serve() {
+	local t
+	for t in 2 1; do
+		[ -n "$QL_TGT_PID" ] && tgtadm_c "$QL_TGT_CTL" --mode target --op delete --force --tid $t >/dev/null 2>&1
+	done
+	tgt_backing "$2" $((MEM + 64))
+	ql_target "$1" 1 "$BOOT_IQN" && ql_target "$2" 2 "$DUMP_IQN"
+}
+
+# boot TAG NIC IMG: QEMU boots IMG's LUN through lifeline.pxe; waits for the
+# guest's panic line, then for lifeline's last line (or QEMU's end), then
+# for QEMU to end by itself. Sets T_PANIC, T_DONE, T_END (seconds since
+# QEMU started), QEMU_RC (0: QEMU ended by itself) and LOG.
+boot() {
+	local tag=$1 nic=$2 tmo=$3
+	LOG=$LL_TMP/$tag.serial
+	T_PANIC="" T_DONE="" T_END="" QEMU_RC=""
+	QL_NIC=$nic QL_MEM=$MEM ql_qemu "$LOG" $((BOOT_TMO + tmo + 30)) -smp 2
+	T_PANIC=$(ql_wait_secs "$LOG" '^CRASHTEST (panic|FAIL)' "$BOOT_TMO")
+	if [ -n "$T_PANIC" ]; then
+		T_DONE=$(ql_wait_secs "$LOG" '^lifeline: (rebooting|halted|powering off)|^lifeline: exception' "$tmo")
+		ll_wait_pid "$QL_QEMU_PID" 30
+		QEMU_RC=$?
+		QL_QEMU_PID=""
+		T_END=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	fi
+	ql_qemu_stop
+	tr -d '\r' <"$LOG" >"$LOG.txt"
+}
+
+# marker_at CORE PADDR HEX: 0 when the page at PADDR, found through the
+# PT_LOAD that holds it, is HEX repeated; prints the file offset.
+marker_at() {
+	/usr/bin/python3 - "$@" <<'PY'
+import struct, sys
+path, paddr, hexs = sys.argv[1], int(sys.argv[2], 16), sys.argv[3].encode()
+with open(path, "rb") as f:
+    eh = f.read(64)
+    phoff, = struct.unpack_from("<Q", eh, 32)
+    phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+    f.seek(phoff)
+    ph = f.read(phentsize * phnum)
+    for i in range(phnum):
+        ty, fl, off, va, pa, filesz, memsz, al = struct.unpack_from("<IIQQQQQQ", ph, i * phentsize)
+        if ty == 1 and pa <= paddr and paddr + 4096 <= pa + filesz:
+            f.seek(off + paddr - pa)
+            page = f.read(4096)
+            print("offset 0x%x in PT_LOAD %d (paddr 0x%x)" % (off + paddr - pa, i, pa))
+            sys.exit(0 if page == hexs * (4096 // len(hexs)) else 1)
+print("no PT_LOAD holds 0x%x" % paddr)
+sys.exit(1)
+PY
+}
+
+# verdict TAG DRIVER DUMPIMG HASH_BEFORE
+verdict() {
+	local tag=$1 drv=$2 img=$3 h0=$4 L=$LOG.txt
+	local info=$LL_TMP/$tag.info core=$LL_TMP/$tag.vmcore hex paddr where
+	check "$tag: guest booted through lifeline.pxe, armed from the iBFT, marker, panic (${T_PANIC:-?} s)" \
+		"$(grep -q '^lifeline: address .* from our own DHCP' "$L" &&
+		   grep -qE '^lifeline-arm: iBFT: initiator .*boot target '"$BOOT_IQN"' at ' "$L" &&
+		   grep -qx 'CRASHTEST armed kexec_crash_loaded=1' "$L" &&
+		   grep -qE '^CRASHTEST MARKER [0-9a-f]{32} PADDR 0x[0-9a-f]+$' "$L" &&
+		   grep -qx 'CRASHTEST panic' "$L" && echo 1)" "$L"
+	check "$tag: kexec entry, elfcorehdr with 2 CPUs and VMCOREINFO, NIC ($drv)" \
+		"$(grep -qE '^lifeline: kexec entry, boot_params at 0x[0-9a-f]+, image at 0x' "$L" &&
+		   grep -qE '^lifeline: elfcorehdr at 0x[0-9a-f]+: 2 CPUs, [0-9]+ RAM ranges, [0-9]+ MiB, VMCOREINFO present$' "$L" &&
+		   grep -qE "^lifeline: NIC [0-9a-f]{2}:[0-9a-f]{2}\.[0-7] [0-9a-f]{4}:[0-9a-f]{4} $drv, MAC $QL_MAC" "$L" && echo 1)" "$L"
+	check "$tag: dump LUN login, progress, complete, logout, reboot ends QEMU (done ${T_DONE:-?} s, QEMU end ${T_END:-?} s)" \
+		"$(grep -qE "^lifeline: logged in to $DUMP_IQN, [0-9]+ blocks of 512 bytes$" "$L" &&
+		   grep -qE '^dump: [0-9]+/[0-9]+ MiB' "$L" && grep -qE '^dump: complete, ' "$L" &&
+		   grep -qx 'lifeline: logged out' "$L" && grep -qx 'lifeline: rebooting' "$L" &&
+		   [ "$QEMU_RC" = 0 ] && echo 1)" "$L"
+	"$DUMPINFO" --extract "$core" "$img" >"$info" 2>&1
+	check "$tag: lifeline-dumpinfo: complete, 2 CPUs, VMCOREINFO" \
+		"$(grep -qx 'vmcore: complete' "$info" && grep -qx 'cpus: 2' "$info" &&
+		   grep -qx 'vmcoreinfo: yes' "$info" && echo 1)" "$info"
+	readelf -h -l -n "$core" >"$core.readelf" 2>&1
+	check "$tag: readelf -h -l -n: CORE, NOTE first, exactly 2 NT_PRSTATUS, VMCOREINFO" \
+		"$(grep -qE 'Type:[[:space:]]+CORE' "$core.readelf" &&
+		   ! grep -qi 'warning\|error' "$core.readelf" &&
+		   [ "$(grep -cE 'NT_PRSTATUS' "$core.readelf")" -eq 2 ] &&
+		   grep -qE 'VMCOREINFO' "$core.readelf" &&
+		   [ "$(sed -n '/Program Headers/,$p' "$core.readelf" | grep -m 1 -E '^  (NOTE|LOAD)' | awk '{print $1}')" = NOTE ] &&
+		   echo 1)" "$core.readelf"
+	read -r hex paddr < <(sed -nE 's/^CRASHTEST MARKER ([0-9a-f]{32}) PADDR 0x([0-9a-f]+)$/\1 \2/p' "$L")
+	where=$( [ -n "${paddr:-}" ] && marker_at "$core" "$paddr" "$hex") && ok=1 || ok=0
+	check "$tag: marker page at paddr 0x${paddr:-?}: $where" "$ok"
+	rm -f "$core.d31"
+	makedumpfile -d 31 "$core" "$core.d31" >"$core.mdf" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
+	check "$tag: makedumpfile -d 31 converts it without a vmlinux ($(stat -c %s "$core" 2>/dev/null || echo 0) -> $(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
+		"$ok" "$core.mdf"
+	check "$tag: boot LUN backing file unchanged (sha256)" \
+		"$([ "$(sha256sum <"$disk")" = "$h0" ] && echo 1)"
+	echo "  $tag: $(grep -E '^dump: complete' "$L"); panic line ${T_PANIC:-?} s, lifeline done ${T_DONE:-?} s after QEMU start"
+	rm -f "$core" "$core.d31"
+}
+
+ll_dnsmasq_ok=0
+for nic in ${CRASH_DUMP_NICS:-e1000 virtio-net-pci}; do
+	case $nic in
+	e1000) drv=e1000 tag=e1000 ;;
+	virtio-net-pci) drv=virtio-net tag=virtio ;;
+	*) drv=$nic tag=$nic ;;
+	esac
+	dimg=$LL_TMP/dump-$tag.img
+	if ! serve "$disk" "$dimg"; then
+		echo "FAIL qemu/$NAME ($tag: tgtd targets)"; exit 1
+	fi
+	if [ $ll_dnsmasq_ok = 0 ]; then
+		ql_dnsmasq "$(ql_rootpath 1 "$BOOT_IQN")" "$LL_TMP/tftp" lifeline.pxe ||
+			{ echo "FAIL qemu/$NAME (dnsmasq)"; exit 1; }
+		ll_dnsmasq_ok=1
+	fi
+	h0=$(sha256sum <"$disk")
+	boot "$tag" "$nic" "$DUMP_TMO"
+	verdict "$tag" "$drv" "$dimg" "$h0"
+	rm -f "$dimg"
+done
+
+# the dump target down: the dump path names port 3261, where nothing listens
+if [ "${CRASH_DUMP_DOWN:-1}" = 1 ]; then
+	serve "$down" "$LL_TMP/dump-down.img" || { echo "FAIL qemu/$NAME (down: targets)"; exit 1; }
+	if [ $ll_dnsmasq_ok = 0 ]; then
+		ql_dnsmasq "$(ql_rootpath 1 "$BOOT_IQN")" "$LL_TMP/tftp" lifeline.pxe ||
+			{ echo "FAIL qemu/$NAME (dnsmasq)"; exit 1; }
+	fi
+	boot down e1000 "$DOWN_TMO"
+	L=$LOG.txt
+	secs=$(awk -v a="${T_PANIC:-0}" -v b="${T_END:-0}" 'BEGIN { printf "%.1f", b - a }')
+	check "down: 3 refused logins (E22), giving up, crash flow failed, reboot ends QEMU ($secs s after the panic line)" \
+		"$([ -n "$T_PANIC" ] && [ "$(grep -cE '^lifeline: E22 connection refused.*: login to ' "$L")" -eq 3 ] &&
+		   grep -qE '^lifeline: dump target .*, login try 3 of 3$' "$L" &&
+		   grep -qE '^lifeline: E22 .*giving up on the target$' "$L" &&
+		   grep -qx 'lifeline: crash flow failed' "$L" &&
+		   grep -qx 'lifeline: rebooting' "$L" && [ "$QEMU_RC" = 0 ] &&
+		   awk -v s="$secs" -v m="$DOWN_TMO" 'BEGIN { exit !(s > 0 && s < m) }' && echo 1)" "$L"
+	grep -E '^lifeline: (E[0-9]+ |dump target|crash flow|rebooting)' "$L" | sed 's/^/  down: /'
+fi
+exit 0

@@ -1,0 +1,63 @@
+#!/bin/bash
+# tools/mkdisk-crash.sh - the Linux disk for the crash tests and the demo: the
+# guest initramfs (tools/mkinitramfs-guest.sh with lifeline.elf, kexec,
+# lifeline-arm, modules) plus an overlay with the marker program
+# (tests/qemu/guest/marker.c, static) and a /init that arms lifeline from the
+# iBFT, starts the marker and panics; the kernel command line gets
+# crashkernel= and lifeline.dump-path=. Built with tools/mkdisk-linux.sh.
+# Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL]   (default 64M)
+# Prints OUT. The guest's lines start with "CRASHTEST ".
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUTDIR=$ROOT/build/qemu
+die() { echo "mkdisk-crash: $*" >&2; exit 1; }
+
+[ $# -ge 2 ] || die "usage: mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL]"
+out=$1 dump_path=$2 ck=${3:-64M}
+elf=$ROOT/build/lifeline.elf
+[ -r "$elf" ] || die "no $elf (run make)"
+command -v gcc >/dev/null || die "missing gcc"
+mkdir -p "$OUTDIR"
+base=$(bash "$ROOT/tools/mkinitramfs-guest.sh" --elf "$elf") || die "guest initramfs"
+
+work=$(mktemp -d "$OUTDIR/crash-work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+ov=$work/overlay
+mkdir -p "$ov/bin"
+gcc -static -O2 -Wall -Wextra -Werror -o "$ov/bin/marker" \
+	"$ROOT/tests/qemu/guest/marker.c" || die "building the marker (static glibc: libc6-dev)"
+cat >"$ov/init" <<'INIT'
+#!/bin/sh
+# /init of the crash test guest (tools/mkdisk-crash.sh): load the modules,
+# arm lifeline from the iBFT (lifeline-arm), start the marker, panic.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+exec </dev/console >/dev/console 2>&1
+echo "CRASHTEST userspace kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
+for m in $(cat /lib/modules/load.list); do
+	insmod "/lib/modules/$m" 2>/dev/null
+done
+fail() { echo "CRASHTEST FAIL $*"; sync; poweroff -f; }
+lifeline-arm || fail "lifeline-arm"
+echo "CRASHTEST armed kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+marker >/tmp/marker.out 2>&1 &
+i=0
+while ! grep -q '^MARKER ' /tmp/marker.out 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "marker: $(cat /tmp/marker.out 2>/dev/null)"
+	sleep 0.1
+done
+echo "CRASHTEST $(cat /tmp/marker.out)"
+echo "CRASHTEST panic"
+sleep 1   # let the console drain: the panic's messages would cut our lines
+echo c >/proc/sysrq-trigger
+fail "still alive after sysrq c"
+INIT
+chmod 755 "$ov/init"
+cp "$base" "$work/initrd"
+(cd "$ov" && find . | cpio -o -H newc --quiet) | gzip -6 >>"$work/initrd"
+bash "$ROOT/tools/mkdisk-linux.sh" --initrd "$work/initrd" --out "$out" \
+	--append "crashkernel=$ck lifeline.dump-path=$dump_path"
