@@ -1,56 +1,90 @@
 #!/bin/bash
 # tools/demo.sh - `make demo`: PXE-boots a diskless Linux VM from iSCSI
 # through lifeline.pxe under QEMU (TCG), with the VM's serial console shown
-# live. In a throw-away network namespace: dnsmasq (TFTP lifeline.pxe, DHCP
-# options 17 and 203 for lifeline), tgtd serving the Linux disk (syslinux,
-# the host's Debian kernel, a busybox initramfs). Stops when the guest has
-# reached user space and printed the iBFT lifeline left it; cleans up.
+# live; the guest then arms lifeline as its crash image from the iBFT
+# lifeline left it (lifeline-arm, kexec -p), panics through sysrq, and
+# lifeline, re-entered with the OS dead, dumps all RAM to a second iSCSI
+# target with its own NIC driver (progress lines live). Finally the host runs
+# lifeline-dumpinfo on the dump LUN's backing file. In a throw-away network
+# namespace: dnsmasq (TFTP lifeline.pxe, DHCP options 17 and 203 for
+# lifeline), tgtd serving the Linux disk (tools/mkdisk-crash.sh: syslinux,
+# the host's Debian kernel with crashkernel=, a busybox initramfs with
+# kexec, lifeline-arm and lifeline.elf) and the dump LUN. Bounded; cleans up.
 # (The hosted TCP demo without a VM is tools/demo-tcp.sh.)
 set -uo pipefail
 . "$(dirname "$0")/../tests/qemu/lib.sh"
 
+MEM=512
+DUMPINFO=$LL_ROOT/build/tools/lifeline-dumpinfo
 say() { printf '\n== %s\n' "$*"; }
 die() { printf '\ndemo failed: %s\n' "$*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespace, tap device)"
 ql_require demo || exit 1          # prints what is missing (make deps)
-[ -f "$LL_ROOT/build/lifeline.pxe" ] || die "no build/lifeline.pxe: run make"
+for f in lifeline.pxe lifeline.elf tools/lifeline-dumpinfo; do
+	[ -f "$LL_ROOT/build/$f" ] || die "no build/$f: run make"
+done
 
-say "Building the Linux disk (cached in build/qemu/)"
-img=$(bash "$LL_ROOT/tools/mkdisk-linux.sh") || die "mkdisk-linux failed"
-echo "$img"
-
-say "Network namespace, bridge 10.79.0.1/24, tgtd and dnsmasq"
+say "Network namespace, bridge 10.79.0.1/24"
 ql_net_setup || die "namespace, bridge or tap"
-cp --sparse=always "$img" "$LL_TMP/linux.img"
+name=$QL_IQN-demo
+dump_name=$QL_IQN-demo-dump
+rp=$(ql_rootpath 1 "$name")
+dp=$(ql_rootpath 1 "$dump_name")
+
+say "Building the Linux disk (crashkernel=64M, lifeline.dump-path=$dp)"
+bash "$LL_ROOT/tools/mkdisk-crash.sh" "$LL_TMP/linux.img" "$dp" || die "mkdisk-crash failed"
 mkdir -p "$LL_TMP/tftp"
 cp "$LL_ROOT/build/lifeline.pxe" "$LL_TMP/tftp/"
-name=$QL_IQN-demo
-rp=$(ql_rootpath 1 "$name")
+tgt_backing "$LL_TMP/dump.img" $((MEM + 64))
+
+say "tgtd (boot LUN and dump LUN) and dnsmasq"
 ql_target "$LL_TMP/linux.img" 1 "$name" || die "tgtd did not start"
+ql_target "$LL_TMP/dump.img" 2 "$dump_name" || die "dump target"
 ql_dnsmasq "$rp" "$LL_TMP/tftp" lifeline.pxe || die "dnsmasq did not start"
 echo "root-path (option 17): $rp"
 echo "initiator (option 203): $QL_INITIATOR"
+echo "dump-path (guest command line): $dp"
 echo "boot file: lifeline.pxe (iPXE clients get no 17/203; see docs/pxe.md)"
+h0=$(sha256sum <"$LL_TMP/linux.img")
 
-say "QEMU (TCG, e1000, no disk): PXE ROM -> lifeline.pxe -> iSCSI -> syslinux -> Linux"
+say "QEMU (TCG, e1000, -smp 2, ${MEM} MiB, no disk): PXE ROM -> lifeline.pxe -> iSCSI -> Linux -> panic -> lifeline dump"
 log=$LL_TMP/serial.log
-ql_qemu "$log" 240
+QL_MEM=$MEM ql_qemu "$log" 300 -smp 2
 tail -n +1 -f --pid="$QL_QEMU_PID" "$log" &
 tail_pid=$!
-ql_wait "$log" '^IBFTTEST DONE' 200
-ok=$?
-secs=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-sleep 0.5
+# stage REGEX SECS: wait for the line; 0 or 1
+stage() { ql_wait "$log" "$1" "$2"; }
+ok=1
+stage '^CRASHTEST userspace' 200 || ok=0
+t_user=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+[ $ok = 1 ] && stage '^CRASHTEST (panic|FAIL)' 60 || ok=0
+t_panic=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+[ $ok = 1 ] && stage '^lifeline: (rebooting|halted|powering off)|^lifeline: exception' 180 || ok=0
+t_done=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+ll_wait_pid "$QL_QEMU_PID" 20 >/dev/null 2>&1
+QL_QEMU_PID=""
+sleep 0.3
 kill "$tail_pid" 2>/dev/null
 wait "$tail_pid" 2>/dev/null
 
 say "Result"
 tr -d '\r' <"$log" >"$log.txt"
-if [ $ok -eq 0 ] && grep -aq '^IBFTTEST userspace' "$log.txt"; then
-	echo "the guest reached user space and printed its iBFT ${secs}s after QEMU started:"
-	grep -a '^IBFT ' "$log.txt" | grep -E 'oem_table_id|initiator-name|target-name|lun|target0/ip-addr|port|ethernet0/(ip-addr|mac)' | sed 's/^/  /'
-	echo "demo OK"
-else
+grep -aq '^CRASHTEST userspace' "$log.txt" ||
 	die "the guest did not reach user space (log: $log)"
+echo "user space ${t_user}s after QEMU started; lifeline armed from the iBFT:"
+grep -a '^lifeline-arm: \(iBFT\|armed\)' "$log.txt" | sed 's/^/  /'
+[ $ok = 1 ] || die "no panic or no end of the dump (log: $log)"
+echo "panic at ${t_panic}s; lifeline's crash flow ended at ${t_done}s:"
+sed -n '/^lifeline: kexec entry/,$p' "$log.txt" |
+	grep -aE '^(lifeline: (kexec entry|elfcorehdr|NIC|logged in)|dump: complete)' | sed 's/^/  /'
+if [ "$(sha256sum <"$LL_TMP/linux.img")" = "$h0" ]; then
+	echo "boot LUN unchanged (sha256 of its backing file before boot = after the dump)"
+else
+	echo "WARNING: the boot LUN's backing file changed"
 fi
+
+say "On the host: lifeline-dumpinfo $LL_TMP/dump.img"
+"$DUMPINFO" "$LL_TMP/dump.img" | sed 's/^/  /'
+"$DUMPINFO" "$LL_TMP/dump.img" | grep -qx 'vmcore: complete' || die "the vmcore is not complete"
+echo "demo OK"

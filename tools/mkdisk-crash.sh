@@ -40,6 +40,7 @@ echo "CRASHTEST userspace kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpu
 for m in $(cat /lib/modules/load.list); do
 	insmod "/lib/modules/$m" 2>/dev/null
 done
+dmesg -n 1   # from here only the panic's messages interleave with ours
 fail() { echo "CRASHTEST FAIL $*"; sync; poweroff -f; }
 lifeline-arm || fail "lifeline-arm"
 echo "CRASHTEST armed kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"

@@ -188,6 +188,6 @@ if [ "${CRASH_DUMP_DOWN:-1}" = 1 ]; then
 		   grep -qx 'lifeline: crash flow failed' "$L" &&
 		   grep -qx 'lifeline: rebooting' "$L" && [ "$QEMU_RC" = 0 ] &&
 		   awk -v s="$secs" -v m="$DOWN_TMO" 'BEGIN { exit !(s > 0 && s < m) }' && echo 1)" "$L"
-	grep -E '^lifeline: (E[0-9]+ |dump target|crash flow|rebooting)' "$L" | sed 's/^/  down: /'
+	grep -E '^lifeline: (E[0-9]+ [a-z]|dump target|crash flow|rebooting)' "$L" | sed 's/^/  down: /'
 fi
 exit 0
