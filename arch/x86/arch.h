@@ -18,6 +18,7 @@ extern uint32_t __core_flags[];
 #define LX_FLAG_TEST_UD 0x1   /* raise #UD after the entry lines */
 #define LX_FLAG_TEST_HOOK 0x2 /* run x86_selftest_hook first */
 #define LX_FLAG_TEST_JUMP 0x4 /* end in x86_selftest_jump */
+#define LX_FLAG_BENCH 0x8     /* time memcpy / inet_sum (x86_bench) */
 
 /* reloc.c: run before relocation, so they touch no pointer data. */
 uint64_t lx_pick_home(uint64_t stub, uint64_t image);
@@ -43,6 +44,9 @@ void x86_selftest_hook(void);
 /* selftest.c: hook INT 12h, rm_jump to code calling it twice, INT 18h;
  * returns only when the hook cannot be installed. */
 void x86_selftest_jump(void);
+/* bench.c: time ll_memcpy and inet_sum over 16 MiB in area (2 MiB + 64
+ * bytes of scratch) with the TSC at hz; one line each. */
+void x86_bench(uint8_t *area, uint64_t hz);
 
 /* realmode.c: bind rm_* to the stub at this linear address. */
 void rm_init(uint64_t stub);

@@ -155,6 +155,8 @@ void pxe_main(uint64_t stub_linear)
 		x86_selftest_hook();
 	if (__core_flags[0] & LX_FLAG_TEST_JUMP)
 		x86_selftest_jump();
+	if (__core_flags[0] & LX_FLAG_BENCH)
+		x86_bench((uint8_t *)_end, tsc_hz);
 	if (__core_flags[0] & LX_FLAG_TEST_UD)
 		__asm__ volatile("ud2");
 
