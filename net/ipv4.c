@@ -12,28 +12,52 @@
 #define IPV4_FLAG_MF 0x2000
 #define IPV4_FRAG_OFFSET 0x1fff
 
-/* Four bytes at a time as one big-endian 32-bit value: since 2^16 = 1
- * (mod 0xffff), adding w0 * 2^16 + w1 is adding w0 + w1 once folded, and a
- * nonzero sum still folds to a nonzero value, so the result is the same as
- * word by word. The 64-bit accumulator cannot overflow below 2^34 bytes. */
-uint32_t inet_sum(const void *data, size_t len, uint32_t sum)
-{
-	const uint8_t *p = data;
-	uint64_t acc = sum;
-	size_t i = 0;
+/* A 64-bit word at any address (x86 loads it in one instruction). */
+typedef uint64_t __attribute__((may_alias, aligned(1))) inet_word;
 
-	for (; i + 8 <= len; i += 8)
-		acc += (uint64_t)((uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
-				  (uint32_t)p[i + 2] << 8 | p[i + 3]) +
-		       ((uint32_t)p[i + 4] << 24 | (uint32_t)p[i + 5] << 16 |
-			(uint32_t)p[i + 6] << 8 | p[i + 7]);
-	for (; i + 1 < len; i += 2)
-		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		acc += (uint32_t)p[len - 1] << 8;
+/* End-around-carry fold of a 64-bit one's complement sum to 16 bits; zero
+ * only when acc is zero. */
+static uint32_t inet_fold64(uint64_t acc)
+{
 	while (acc >> 16)
 		acc = (acc & 0xffff) + (acc >> 16);
 	return (uint32_t)acc;
+}
+
+/* The sum is byte-order independent (RFC 1071 2(B)): add the data as native
+ * little-endian words (8 bytes a load, as two 32-bit halves so no carry is
+ * lost; 2^32 halves fit the 64-bit accumulator), fold, and swap the 16-bit
+ * result once to big-endian order. A nonzero sum folds to 1..ffff, the one
+ * representative of its class, and zero stays zero, so the value is exactly
+ * that of adding big-endian words one by one. Under QEMU TCG this runs a
+ * few times faster than assembling words from bytes. */
+uint32_t inet_sum(const void *data, size_t len, uint32_t sum)
+{
+	const uint8_t *p = data;
+	uint64_t acc = 0;
+	uint32_t le;
+
+	for (; len >= 32; len -= 32, p += 32) {
+		uint64_t w0 = *(const inet_word *)(const void *)p;
+		uint64_t w1 = *(const inet_word *)(const void *)(p + 8);
+		uint64_t w2 = *(const inet_word *)(const void *)(p + 16);
+		uint64_t w3 = *(const inet_word *)(const void *)(p + 24);
+
+		acc += (w0 & 0xffffffffu) + (w0 >> 32) + (w1 & 0xffffffffu) +
+		       (w1 >> 32) + (w2 & 0xffffffffu) + (w2 >> 32) +
+		       (w3 & 0xffffffffu) + (w3 >> 32);
+	}
+	for (; len >= 8; len -= 8, p += 8) {
+		uint64_t w = *(const inet_word *)(const void *)p;
+
+		acc += (w & 0xffffffffu) + (w >> 32);
+	}
+	for (; len >= 2; len -= 2, p += 2)
+		acc += (uint32_t)p[0] | (uint32_t)p[1] << 8;
+	if (len)
+		acc += p[0];            /* the high half of a big-endian word */
+	le = inet_fold64(acc);
+	return inet_fold64((uint64_t)sum + ((le >> 8) | (le & 0xff) << 8));
 }
 
 uint16_t inet_fold(uint32_t sum)
