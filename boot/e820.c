@@ -147,37 +147,42 @@ int e820_hide(struct e820_ctx *c, uint64_t base, uint64_t len)
 	return 0;
 }
 
-/* One E820 call to the previous handler; 1 = entry read, 0 = end. */
+/* One E820 call to the previous handler with a size-byte descriptor at
+ * seg:off (never more than the caller gave us); 1 = entry read, 0 = end. */
 static int e820_bios_next(struct e820_ctx *c, uint16_t seg, uint16_t off,
-			  uint32_t *cont, struct e820_map_entry *e)
+			  uint32_t size, uint32_t *cont, struct e820_map_entry *e)
 {
 	struct rm_regs r;
-	const struct e820_desc *d;
+	struct e820_desc *d;
 
 	memset(&r, 0, sizeof(r));
 	r.eax = E820_FUNC;
 	r.edx = E820_SMAP;
 	r.ebx = *cont;
-	r.ecx = E820_DESC_EXT;
+	r.ecx = size;
 	r.es = seg;
 	r.edi = off;
-	d = rm_mem_map(&c->mem, rm_seg_linear(seg, off), E820_DESC_EXT);
+	d = rm_mem_map(&c->mem, rm_seg_linear(seg, off), size);
 	if (!d)
 		return LL_EINVAL;
-	memset((void *)d, 0, E820_DESC_EXT);
-	((struct e820_desc *)d)->ext_attr = E820_ATTR_VALID;
+	memset(d, 0, size);
+	if (size >= E820_DESC_EXT)
+		d->ext_attr = E820_ATTR_VALID;
 	c->chain(c->old_vector, &r);
 	if ((r.flags & RM_CF) || r.eax != E820_SMAP || r.ecx < E820_DESC_MIN)
 		return 0;
 	e->base = d->base;
 	e->len = d->length;
 	e->type = d->type;
-	e->attr = r.ecx >= E820_DESC_EXT ? d->ext_attr : E820_ATTR_VALID;
+	e->attr = size >= E820_DESC_EXT && r.ecx >= E820_DESC_EXT ?
+		  d->ext_attr : E820_ATTR_VALID;
 	*cont = r.ebx;
 	return 1;
 }
 
-int e820_load(struct e820_ctx *c, uint16_t seg, uint16_t off)
+/* Read the BIOS map with size-byte descriptors. */
+static int e820_load_sized(struct e820_ctx *c, uint16_t seg, uint16_t off,
+			   uint32_t size)
 {
 	struct e820_map_entry bios[E820_MAX_ENTRIES], e;
 	unsigned n = 0;
@@ -186,8 +191,8 @@ int e820_load(struct e820_ctx *c, uint16_t seg, uint16_t off)
 
 	if (!c->chain)
 		return LL_ENOTSUP;
-	do {   /* bounded: at most E820_MAX_ENTRIES calls */
-		rc = e820_bios_next(c, seg, off, &cont, &e);
+	do {
+		rc = e820_bios_next(c, seg, off, size, &cont, &e);
 		if (rc <= 0)
 			break;
 		c->st.bios_entries++;
@@ -209,6 +214,11 @@ int e820_load(struct e820_ctx *c, uint16_t seg, uint16_t off)
 	return 0;
 }
 
+int e820_load(struct e820_ctx *c, uint16_t seg, uint16_t off)
+{
+	return e820_load_sized(c, seg, off, E820_DESC_EXT);
+}
+
 static void e820_fail(struct e820_ctx *c, struct rm_regs *r)
 {
 	c->st.bad_calls++;
@@ -224,7 +234,8 @@ static void int15_e820(struct e820_ctx *c, struct rm_regs *r)
 	struct e820_desc *d;
 
 	c->st.e820_calls++;
-	if (!c->loaded && e820_load(c, r->es, (uint16_t)r->edi) < 0)
+	if (!c->loaded && r->ecx >= E820_DESC_MIN &&
+	    e820_load_sized(c, r->es, (uint16_t)r->edi, size) < 0)
 		return e820_fail(c, r);
 	d = rm_mem_map(&c->mem, rm_seg_linear(r->es, (uint16_t)r->edi), size);
 	if (r->edx != E820_SMAP || r->ecx < E820_DESC_MIN || !d ||

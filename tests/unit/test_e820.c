@@ -126,6 +126,7 @@ static const struct e820_map_entry bios_map[] = {
 	{ MIB, 63 * MIB, E820_RAM, 1 },
 };
 static int bios_calls, other_calls;
+static uint32_t bios_ecx;                      /* ECX of the last E820 call */
 static void *fake_map(void *c, uint64_t lin, uint64_t len)
 {
 	(void)c;
@@ -140,6 +141,7 @@ static void fake_bios(uint32_t vec, struct rm_regs *r)
 		uint8_t *d = basemem + ((uint32_t)r->es << 4) + (r->edi & 0xffff);
 		const struct e820_map_entry *e = &bios_map[r->ebx];
 		bios_calls++;
+		bios_ecx = r->ecx;
 		memcpy(d, &e->base, 8);
 		memcpy(d + 8, &e->len, 8);
 		memcpy(d + 16, &e->type, 4);
@@ -230,6 +232,32 @@ static void test_handler_protocol(void)
 	CHECK_EQ(c.st.chained, 1);
 }
 
+/* A caller with a 20-byte buffer makes the first call (the one that loads
+ * the BIOS map through its buffer): nothing past byte 20 may be written,
+ * by us or by the BIOS we ask. */
+static void test_first_call_20_byte_buffer(void)
+{
+	static struct e820_ctx c;
+	struct rm_regs r;
+
+	memset(&c, 0, sizeof(c));
+	c.mem.map = fake_map;
+	c.chain = fake_bios;
+	bios_ecx = 0;
+	memset(basemem + 0x200, 0xee, 32);
+	memset(&r, 0, sizeof(r));
+	r.eax = 0xe820; r.edx = E820_SMAP; r.ecx = 20; r.ebx = 0;
+	r.es = 0; r.edi = 0x200;
+	e820_dispatch(&c, &r);
+	CHECK(!(r.flags & RM_CF));
+	CHECK_EQ(r.ecx, 20);
+	CHECK_EQ(bios_ecx, 20);                    /* the BIOS was asked for 20 */
+	CHECK_EQ(c.n_map, 3);
+	CHECK_EQ(basemem[0x200 + 20], 0xee);       /* caller's bytes 20..23 kept */
+	CHECK_EQ(basemem[0x200 + 23], 0xee);
+	CHECK_EQ(r.ebx, 1);
+}
+
 int main(void)
 {
 	check_suite = "e820";
@@ -239,5 +267,6 @@ int main(void)
 	RUN(test_carve_overflow_and_wrap);
 	RUN(test_e801_88_adjust);
 	RUN(test_handler_protocol);
+	RUN(test_first_call_20_byte_buffer);
 	return CHECK_DONE();
 }
