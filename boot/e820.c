@@ -9,6 +9,7 @@
 #include "lib/mem.h"
 
 #define MIB 0x100000ull
+#define E820_MAX_CALLS (2 * E820_MAX_ENTRIES) /* BIOS calls per load */
 static struct e820_ctx *e820_active;
 
 static uint64_t range_end(uint64_t base, uint64_t len)
@@ -180,12 +181,14 @@ static int e820_bios_next(struct e820_ctx *c, uint16_t seg, uint16_t off,
 	return 1;
 }
 
-/* Read the BIOS map with size-byte descriptors. */
+/* Read the BIOS map with size-byte descriptors. Bounded: ignored entries
+ * count against the calls too, so a BIOS that never ends its list can't
+ * keep us here. */
 static int e820_load_sized(struct e820_ctx *c, uint16_t seg, uint16_t off,
 			   uint32_t size)
 {
 	struct e820_map_entry bios[E820_MAX_ENTRIES], e;
-	unsigned n = 0;
+	unsigned n = 0, calls = 0;
 	uint32_t cont = 0;
 	int rc;
 
@@ -201,7 +204,7 @@ static int e820_load_sized(struct e820_ctx *c, uint16_t seg, uint16_t off,
 			continue;
 		}
 		bios[n++] = e;
-	} while (cont && n < E820_MAX_ENTRIES);
+	} while (cont && n < E820_MAX_ENTRIES && ++calls < E820_MAX_CALLS);
 	if (rc < 0)
 		return rc;
 	if (n == 0)

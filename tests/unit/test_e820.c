@@ -258,6 +258,38 @@ static void test_first_call_20_byte_buffer(void)
 	CHECK_EQ(r.ebx, 1);
 }
 
+/* A BIOS whose list never ends, every entry marked invalid (ACPI 3.0
+ * attribute bit 0 clear): loading must stop by itself. */
+static int endless_calls;
+static void endless_bios(uint32_t vec, struct rm_regs *r)
+{
+	uint8_t *d = basemem + ((uint32_t)r->es << 4) + (r->edi & 0xffff);
+
+	(void)vec;
+	endless_calls++;
+	memset(d, 0, 24);
+	d[16] = E820_RAM;                          /* attr (byte 20) stays 0 */
+	r->eax = E820_SMAP;
+	r->ecx = 24;
+	r->ebx = 1;
+	r->flags &= (uint16_t)~RM_CF;
+}
+
+static void test_load_endless_invalid_list(void)
+{
+	static struct e820_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.mem.map = fake_map;
+	c.chain = endless_bios;
+	endless_calls = 0;
+	CHECK_EQ(e820_load(&c, 0, 0x300), LL_ENOENT);
+	CHECK(endless_calls > 0);
+	CHECK(endless_calls <= 2 * E820_MAX_ENTRIES);
+	CHECK_EQ(c.st.ignored_entries, (uint32_t)endless_calls);
+	CHECK(!c.loaded);
+}
+
 int main(void)
 {
 	check_suite = "e820";
@@ -268,5 +300,6 @@ int main(void)
 	RUN(test_e801_88_adjust);
 	RUN(test_handler_protocol);
 	RUN(test_first_call_20_byte_buffer);
+	RUN(test_load_endless_invalid_list);
 	return CHECK_DONE();
 }
