@@ -225,8 +225,11 @@ static void req_done(void *ctx, struct iscsi_task *t)
 	if (t->result == LL_ESCSI && req_retry_ua(r, t, r->bdev->sess))
 		return;
 	r->result = t->result;
-	if (r->result == 0 && r->op == BLK_READ && t->residual)
-		r->result = LL_EIO;           /* the target returned less */
+	/* the target returned less: said so (residual), or not (a GOOD status
+	 * after fewer Data-In bytes would leave stale bytes in the buffer) */
+	if (r->result == 0 && r->op == BLK_READ &&
+	    (t->residual || t->data_done < t->xfer_len))
+		r->result = LL_EIO;
 	if (r->done)
 		r->done(r->ctx, r);
 }

@@ -217,6 +217,39 @@ static void test_rw_ua_forever(void)
 	CHECK_EQ(fk.rw_ua_pending, 0);
 }
 
+/* A target that answers an 8-block READ with 4 blocks of Data-In and GOOD
+ * status, without the underflow bit: the request fails, it does not pass
+ * with half the buffer stale. */
+static void test_short_read_without_residual(void)
+{
+	struct blk_req r;
+	int calls = 0;
+
+	disk(NBLK - 1);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	fk.disk = 0;                                  /* we answer by hand */
+	memset(&r, 0, sizeof(r));
+	r.op = BLK_READ;
+	r.lba = 0;
+	r.count = 8;
+	r.buf = rbuf;
+	r.done = req_cb;
+	r.ctx = &calls;
+	CHECK_EQ(blk_submit(&B, &r), 0);
+	iscsi_poll(S);
+	struct fk_pdu *c = fk_find(ISCSI_OP_SCSI_CMD, fk_count(ISCSI_OP_SCSI_CMD) - 1);
+	CHECK(c && c->p.cdb[0] == 0x28);
+	if (!c)
+		return;
+	fk_data_in(c->p.itt, wbuf, 4 * 512, 4 * 512); /* S=1, U=0, residual 0 */
+	while (r.task.state != ISCSI_TASK_DONE && iscsi_wait_any(S, far()) == 0)
+		;
+	CHECK_EQ(calls, 1);
+	CHECK_EQ(r.task.result, 0);                   /* SCSI status was GOOD */
+	CHECK_EQ(r.task.data_done, 4 * 512);
+	CHECK_EQ(r.result, LL_EIO);
+}
+
 static void test_timeout_cancels(void)
 {
 	disk(NBLK - 1);
@@ -237,6 +270,7 @@ int main(void)
 	RUN(test_report_luns);
 	RUN(test_rw_ua_once);
 	RUN(test_rw_ua_forever);
+	RUN(test_short_read_without_residual);
 	RUN(test_timeout_cancels);
 	return CHECK_DONE();
 }
