@@ -131,12 +131,17 @@ static int send_queued(struct iscsi_session *s)
 		if (!sna_in_window(s->cmdsn, s->expcmdsn, s->maxcmdsn))
 			return 0;             /* window closed: wait for MaxCmdSN */
 		rc = send_cmd(s, t);
+		if (t->state == ISCSI_TASK_ACTIVE) {
+			/* the command went out (even if its unsolicited
+			 * Data-Out then failed): off the queue, or a requeue
+			 * after the drop would link it in twice */
+			s->q_head = t->next;
+			if (!s->q_head)
+				s->q_tail = NULL;
+			t->next = NULL;
+		}
 		if (rc)
 			return rc == LL_EAGAIN ? 0 : rc;
-		s->q_head = t->next;
-		if (!s->q_head)
-			s->q_tail = NULL;
-		t->next = NULL;
 	}
 	return 0;
 }

@@ -29,6 +29,8 @@ struct fake {
 	size_t peek_chunk;              /* 0: everything at once */
 	int status;                     /* error the transport reports */
 	int connect_error;
+	unsigned writes;                /* write calls so far */
+	unsigned fail_write;            /* this write call fails (LL_EIO), 0: none */
 	int connects;
 	uint32_t last_ip; uint16_t last_port;
 	int ffp;                        /* full feature phase on this connection */
@@ -202,6 +204,8 @@ static long fk_write(struct iscsi_session *s, const void *d, size_t n)
 	(void)s;
 	if (fk.status)
 		return fk.status;
+	if (++fk.writes == fk.fail_write)
+		return LL_EIO;
 	if (n > FK_TX_MAX - fk.tx_len)
 		abort();
 	memcpy(fk.tx + fk.tx_len, d, n);

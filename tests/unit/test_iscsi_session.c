@@ -261,6 +261,32 @@ static void test_unsolicited_data(void)
 	CHECK_EQ(l->p.flags, 0x80);
 }
 
+/* The command goes out, then the write of its unsolicited Data-Out fails:
+ * the task is sent (ACTIVE) and must leave the send queue, or the
+ * reconnect that requeues every ACTIVE task links it in twice (a cycle)
+ * and the command is sent again and again. */
+static void test_unsolicited_write_fails(void)
+{
+	struct iscsi_task t;
+
+	open_plain("InitialR2T=No\0ImmediateData=Yes\0FirstBurstLength=16384\0"
+		   "MaxRecvDataSegmentLength=4096\0DefaultTime2Wait=0\0");
+	write_task(&t, 40000);
+	CHECK_EQ(iscsi_submit(S, &t), 0);
+	fk.fail_write = fk.writes + 3;               /* BHS, immediate data, Data-Out */
+	int ncmd = fk_count(ISCSI_OP_SCSI_CMD);
+	poll_n(1);
+	CHECK_EQ(fk.connects, 2);                     /* dropped, logged in again */
+	CHECK_EQ(t.state, ISCSI_TASK_ACTIVE);
+	/* the fake drops what the lost connection carried: only the reissue
+	 * is logged, and it must be there once (with the cycle: twice) */
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - ncmd, 1);
+	poll_n(2);
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - ncmd, 1);
+	CHECK_EQ(iscsi_session_stats(S)->reissued, 1);
+	CHECK_EQ(iscsi_inflight(S), 1);
+}
+
 static void test_cmdsn_window(void)
 {
 	struct iscsi_task t[5];
@@ -594,6 +620,7 @@ int main(void)
 	RUN(test_scsi_rsp_sense);
 	RUN(test_r2t_data_out);
 	RUN(test_unsolicited_data);
+	RUN(test_unsolicited_write_fails);
 	RUN(test_cmdsn_window);
 	RUN(test_nop_in_answered);
 	RUN(test_keepalive_and_dead_peer);
