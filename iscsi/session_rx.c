@@ -225,24 +225,32 @@ static int rx_dispatch(struct iscsi_session *s)
 
 /* ---- the framing state machine ---- */
 
-/* Data-In: its data goes into the task buffer at BufferOffset, checked. */
-static void data_in_sink(struct iscsi_session *s, const struct iscsi_pdu *p)
+/* Data-In: its data goes into the task buffer at BufferOffset, checked.
+ * We always negotiate DataPDUInOrder=Yes and DataSequenceInOrder=Yes
+ * (RFC 7143 13.19-20), so a non-empty Data-In must start where the last
+ * one ended: a gap, duplicate or overlap would make data_done lie about
+ * what is in the buffer. Such a target is broken: drop the connection
+ * (the task is reissued after the reconnect). */
+static int data_in_sink(struct iscsi_session *s, const struct iscsi_pdu *p)
 {
 	struct iscsi_task *t = sess_task_by_itt(s, p->itt);
 
 	s->rx_sink = SINK_NONE;
 	if (!t || t->state != ISCSI_TASK_ACTIVE) {
 		s->st.bad_pdus++;             /* stale tag: skip the data */
-		return;
+		return 0;
 	}
 	if (t->dir != ISCSI_DIR_READ || (p->data_len && !t->buf) ||
 	    p->buffer_offset > t->xfer_len ||
 	    p->data_len > t->xfer_len - p->buffer_offset) {
 		task_fault(s, t, "Data-In outside the buffer");
-		return;
+		return 0;
 	}
+	if (p->data_len && p->buffer_offset != t->data_done)
+		return bad_pdu(s, "Data-In out of order");
 	s->rx_task = t;
 	s->rx_sink = SINK_TASK;
+	return 0;
 }
 
 static int header_done(struct iscsi_session *s)
@@ -266,10 +274,14 @@ static int header_done(struct iscsi_session *s)
 	s->rx_task = NULL;
 	s->rx_kept = 0;
 	s->rx_crc = 0;
-	if (p->opcode == ISCSI_OP_DATA_IN)
-		data_in_sink(s, p);
-	else
+	if (p->opcode == ISCSI_OP_DATA_IN) {
+		int rc = data_in_sink(s, p);
+
+		if (rc)
+			return rc;
+	} else {
 		s->rx_sink = SINK_BUF;
+	}
 	s->rx_seg = iscsi_pad4(p->data_len);
 	s->rx_have = 0;
 	s->rx_phase = RX_DATA;

@@ -97,19 +97,19 @@ static void test_data_in_placement(void)
 	CHECK_EQ(c->p.cdb[0], 0x28);
 	memset(a, 0x11, sizeof(a));
 	memset(b, 0x22, sizeof(b));
-	send_data_in(t.itt, 8192, b, 8192, 0, 0);   /* second half first */
+	send_data_in(t.itt, 0, a, 8192, 0, 0);
 	poll_n(1);
 	CHECK_EQ(t.state, ISCSI_TASK_ACTIVE);
 	fk.expcmdsn++;
-	send_data_in(t.itt, 0, a, 8000, 0x81 | 0x02, SAM_STAT_GOOD);
+	send_data_in(t.itt, 8192, b, 8000, 0x81 | 0x02, SAM_STAT_GOOD);
 	poll_n(1);
 	CHECK_EQ(t.state, ISCSI_TASK_DONE);
 	CHECK_EQ(t.result, 0);
 	CHECK_EQ(buf[0], 0x11);
-	CHECK_EQ(buf[7999], 0x11);
-	CHECK_EQ(buf[8000], 0xee);                  /* never sent */
+	CHECK_EQ(buf[8191], 0x11);
 	CHECK_EQ(buf[8192], 0x22);
-	CHECK_EQ(buf[16383], 0x22);
+	CHECK_EQ(buf[16191], 0x22);
+	CHECK_EQ(buf[16192], 0xee);                 /* never sent */
 	CHECK_EQ(buf[16384], 0xee);
 	CHECK_EQ(t.data_done, 16192);
 	CHECK_EQ(iscsi_session_stats(S)->bytes_in, 16192);
@@ -147,6 +147,41 @@ static void test_data_in_out_of_bounds(void)
 	poll_n(1);
 	CHECK_EQ(t.result, LL_EPDU);
 	CHECK_EQ(buf[0], 0xee);
+}
+
+/* DataPDUInOrder=Yes: a Data-In that does not start where the last one
+ * ended (here the first 8 KiB sent twice) drops the connection, counted;
+ * the READ is reissued and completes with the true byte count. Before,
+ * data_done became 16384 for 8192 distinct bytes and the READ passed. */
+static void test_data_in_duplicate(void)
+{
+	struct iscsi_task t;
+	uint8_t a[8192];
+
+	open_plain("DefaultTime2Wait=0\0");
+	read_task(&t, 16384);
+	memset(buf, 0xee, sizeof(buf));
+	memset(a, 0x44, sizeof(a));
+	CHECK_EQ(iscsi_submit(S, &t), 0);
+	poll_n(1);
+	send_data_in(t.itt, 0, a, 8192, 0, 0);
+	send_data_in(t.itt, 0, a, 8192, 0x80, 0); /* again; then status alone */
+	struct iscsi_pdu p = { .opcode = ISCSI_OP_SCSI_RSP, .flags = 0x80, .itt = t.itt };
+	fk_seq(&p, 1);
+	fk_send(&p, NULL, 0);
+	poll_n(1);
+	CHECK_EQ(iscsi_session_stats(S)->bad_pdus, 1);
+	CHECK(t.state != ISCSI_TASK_DONE);
+	CHECK_EQ(t.data_done, 0);                   /* reset for the reissue */
+	poll_n(2);
+	CHECK_EQ(fk.connects, 2);
+	CHECK_EQ(iscsi_session_stats(S)->reissued, 1);
+	fk_data_in(t.itt, a, 8192, 16384);          /* honest short answer */
+	poll_n(1);
+	CHECK_EQ(t.state, ISCSI_TASK_DONE);
+	CHECK_EQ(t.data_done, 8192);
+	CHECK_EQ(buf[8191], 0x44);
+	CHECK_EQ(buf[8192], 0xee);
 }
 
 static void test_scsi_rsp_sense(void)
@@ -534,8 +569,8 @@ static void test_fragmented_stream(void)
 	read_task(&t, 3000);
 	CHECK_EQ(iscsi_submit(S, &t), 0);
 	poll_n(1);
-	send_data_in(t.itt, 1000, d + 1000, 2000, 0, 0);
-	send_data_in(t.itt, 0, d, 1000, 0x81, 0);
+	send_data_in(t.itt, 0, d, 1000, 0, 0);
+	send_data_in(t.itt, 1000, d + 1000, 2000, 0x81, 0);
 	poll_n(1);
 	CHECK_EQ(t.result, 0);
 	CHECK(memcmp(buf, d, 3000) == 0);
@@ -617,6 +652,7 @@ int main(void)
 	RUN(test_login);
 	RUN(test_data_in_placement);
 	RUN(test_data_in_out_of_bounds);
+	RUN(test_data_in_duplicate);
 	RUN(test_scsi_rsp_sense);
 	RUN(test_r2t_data_out);
 	RUN(test_unsolicited_data);
