@@ -209,7 +209,7 @@ static int e820_load_sized(struct e820_ctx *c, uint16_t seg, uint16_t off,
 		return rc;
 	if (n == 0)
 		return LL_ENOENT;
-	rc = e820_carve(bios, n, c->hide, c->n_hide, c->map, E820_MAX_ENTRIES);
+	rc = e820_carve(bios, n, c->hide, c->n_hide, c->map, E820_MAP_MAX);
 	if (rc < 0)
 		return rc;
 	c->n_map = (unsigned)rc;

@@ -8,7 +8,10 @@
 #include "boot/rmmem.h"
 
 #define E820_MAX_ENTRIES 128
-#define E820_MAX_HIDE    8
+#define E820_MAX_HIDE    8   /* everything we hide, the iBFT included */
+/* The filtered map: each hidden range adds at most two entries (the RAM
+ * before it and its reserved part; the RAM after is the entry's own). */
+#define E820_MAP_MAX     (E820_MAX_ENTRIES + 2 * E820_MAX_HIDE)
 
 struct e820_map_entry {
 	uint64_t base, len;
@@ -42,7 +45,7 @@ struct e820_ctx {
 	struct rm_mem mem;
 	struct e820_range hide[E820_MAX_HIDE];
 	unsigned n_hide;
-	struct e820_map_entry map[E820_MAX_ENTRIES]; /* the filtered map */
+	struct e820_map_entry map[E820_MAP_MAX]; /* the filtered map */
 	unsigned n_map;
 	int loaded;
 	uint32_t old_vector;

@@ -290,6 +290,64 @@ static void test_load_endless_invalid_list(void)
 	CHECK(!c.loaded);
 }
 
+/* A BIOS with a full-size map: E820_MAX_ENTRIES RAM entries of 1 MiB at
+ * 2 MiB steps from 16 MiB, 24-byte answers. */
+static void full_bios(uint32_t vec, struct rm_regs *r)
+{
+	uint8_t *d = basemem + ((uint32_t)r->es << 4) + (r->edi & 0xffff);
+	uint64_t base = 16 * MIB + (uint64_t)r->ebx * 2 * MIB, len = MIB;
+	uint32_t type = E820_RAM, attr = 1;
+
+	(void)vec;
+	memcpy(d, &base, 8);
+	memcpy(d + 8, &len, 8);
+	memcpy(d + 16, &type, 4);
+	memcpy(d + 20, &attr, 4);
+	r->eax = E820_SMAP;
+	r->ecx = 24;
+	r->ebx = r->ebx + 1 < E820_MAX_ENTRIES ? r->ebx + 1 : 0;
+	r->flags &= (uint16_t)~RM_CF;
+}
+
+/* Every hidden range splits one entry in three: the filtered map is
+ * E820_MAX_ENTRIES + 2 * E820_MAX_HIDE long and every index answers
+ * (the old map had room for E820_MAX_ENTRIES only: every call failed). */
+static void test_full_map_with_splits(void)
+{
+	static struct e820_ctx c;
+	struct rm_regs r;
+	unsigned want = E820_MAX_ENTRIES + 2 * E820_MAX_HIDE, last = want - 1;
+	uint64_t base;
+
+	memset(&c, 0, sizeof(c));
+	c.mem.map = fake_map;
+	c.chain = full_bios;
+	for (unsigned i = 0; i < E820_MAX_HIDE; i++)   /* 64 KiB inside entry 10i */
+		CHECK_EQ(e820_hide(&c, 16 * MIB + 20 * i * MIB + 0x40000, 0x10000), 0);
+	memset(&r, 0, sizeof(r));
+	r.eax = 0xe820; r.edx = E820_SMAP; r.ecx = 24; r.ebx = 0;
+	r.es = 0; r.edi = 0x400;
+	e820_dispatch(&c, &r);
+	CHECK(!(r.flags & RM_CF));
+	CHECK_EQ(c.n_map, want);
+	CHECK_EQ(r.ebx, 1);
+	/* entry 1: the first hide, reserved */
+	CHECK_EQ(c.map[1].base, 16 * MIB + 0x40000);
+	CHECK_EQ(c.map[1].len, 0x10000);
+	CHECK_EQ(c.map[1].type, E820_RESERVED);
+	CHECK_EQ(c.map[2].base, 16 * MIB + 0x50000);
+	CHECK_EQ(c.map[2].type, E820_RAM);
+	/* the last index answers with the BIOS's last entry, EBX = 0 */
+	memset(&r, 0, sizeof(r));
+	r.eax = 0xe820; r.edx = E820_SMAP; r.ecx = 24; r.ebx = last;
+	r.es = 0; r.edi = 0x400;
+	e820_dispatch(&c, &r);
+	CHECK(!(r.flags & RM_CF));
+	CHECK_EQ(r.ebx, 0);
+	memcpy(&base, basemem + 0x400, 8);
+	CHECK_EQ(base, 16 * MIB + (uint64_t)(E820_MAX_ENTRIES - 1) * 2 * MIB);
+}
+
 int main(void)
 {
 	check_suite = "e820";
@@ -301,5 +359,6 @@ int main(void)
 	RUN(test_handler_protocol);
 	RUN(test_first_call_20_byte_buffer);
 	RUN(test_load_endless_invalid_list);
+	RUN(test_full_map_with_splits);
 	return CHECK_DONE();
 }
