@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include "arch/x86/arch.h"
 #include "arch/x86/io.h"
+#include "arch/x86/realmode.h"
 #include "lib/mem.h"
 #include "lib/print.h"
 #include "net/ipv4.h"
@@ -39,8 +40,24 @@ static void bench_copy(const char *what, uint8_t *dst, const uint8_t *src,
 	bench_line(what, rdtsc() - t0, hz);
 }
 
+/* One trip through the real-mode door (INT 12h, the cheapest BIOS call):
+ * what each UNDI call and each INT 13h request pays at least twice. */
+static void bench_rm_call(uint64_t hz)
+{
+	struct rm_regs r;
+	uint64_t t0 = rdtsc(), mhz = hz / 1000000 ? hz / 1000000 : 1;
+
+	for (int i = 0; i < 1000; i++) {
+		memset(&r, 0, sizeof(r));
+		rm_int(0x12, &r);
+	}
+	ll_printf("lifeline: bench rm_int %llu ns/call\n",
+		  (unsigned long long)((rdtsc() - t0) / mhz));
+}
+
 /* Times 16 MiB of ll_memcpy (same and different alignment) and of
- * inet_sum in the arena at area (at least 2 MiB + 64 bytes). */
+ * inet_sum in the arena at area (at least 2 MiB + 64 bytes), and a
+ * real-mode call. */
 void x86_bench(uint8_t *area, uint64_t hz)
 {
 	uint8_t *a = area, *b = area + BENCH_BUF + 32;
@@ -56,5 +73,6 @@ void x86_bench(uint8_t *area, uint64_t hz)
 	for (int i = 0; i < BENCH_PASSES; i++)
 		sink += inet_sum(a + (i & 1), BENCH_BUF, 0);
 	bench_line("inet_sum", rdtsc() - t0, hz);
+	bench_rm_call(hz);
 	ll_printf("lifeline: bench sum %x\n", sink);
 }
