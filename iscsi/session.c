@@ -215,7 +215,8 @@ static void logout_on_request(struct iscsi_session *s)
 	sess_fail_conn(s, LL_ESESSION);
 }
 
-int iscsi_poll(struct iscsi_session *s)
+/* One step of iscsi_poll; a reconnect inside it stops at deadline. */
+static int sess_poll(struct iscsi_session *s, uint64_t deadline)
 {
 	int rc;
 
@@ -235,24 +236,36 @@ int iscsi_poll(struct iscsi_session *s)
 		run_timers(s);
 	if (s->connected)
 		sess_tx_step(s);
-	if (!s->connected && !s->fatal && sess_reconnect(s) == 0)
+	if (!s->connected && !s->fatal && sess_reconnect(s, deadline) == 0)
 		sess_tx_step(s);              /* reissue at once */
 	return s->fatal;
+}
+
+int iscsi_poll(struct iscsi_session *s)
+{
+	return sess_poll(s, UINT64_MAX);
+}
+
+/* Idle until the next millisecond, but not past deadline. */
+static void idle_until(struct iscsi_session *s, uint64_t deadline)
+{
+	uint64_t now = s->xo->now(s);
+
+	if (now < deadline)
+		s->xo->poll(s, deadline - now < 1000 ? (uint32_t)(deadline - now) : 1000);
 }
 
 int iscsi_wait(struct iscsi_session *s, struct iscsi_task *t, uint64_t deadline)
 {
 	while (t->state != ISCSI_TASK_DONE) {
-		uint64_t now = s->xo->now(s);
-
-		if (now >= deadline)
+		if (s->xo->now(s) >= deadline)
 			return LL_ETIMEDOUT;
-		iscsi_poll(s);
+		sess_poll(s, deadline);
 		if (t->state == ISCSI_TASK_DONE)
 			break;
-		if (s->fatal && t->state != ISCSI_TASK_DONE)
+		if (s->fatal)
 			return s->fatal;
-		s->xo->poll(s, deadline - now < 1000 ? (uint32_t)(deadline - now) : 1000);
+		idle_until(s, deadline);
 	}
 	return t->result;
 }
@@ -260,16 +273,14 @@ int iscsi_wait(struct iscsi_session *s, struct iscsi_task *t, uint64_t deadline)
 int iscsi_wait_any(struct iscsi_session *s, uint64_t deadline)
 {
 	while (s->completions == s->completions_seen) {
-		uint64_t now = s->xo->now(s);
-
 		if (s->fatal)
 			return s->fatal;
-		if (now >= deadline)
+		if (s->xo->now(s) >= deadline)
 			return LL_ETIMEDOUT;
-		iscsi_poll(s);
+		sess_poll(s, deadline);
 		if (s->completions != s->completions_seen)
 			break;
-		s->xo->poll(s, deadline - now < 1000 ? (uint32_t)(deadline - now) : 1000);
+		idle_until(s, deadline);
 	}
 	s->completions_seen = s->completions;
 	return 0;

@@ -89,7 +89,9 @@ int iscsi_submit(struct iscsi_session *s, struct iscsi_task *t);
  * fatal error (after reconnecting failed). A reconnect runs inside this
  * call (Time2Wait, then login; bounded by cfg->reconnect_limit_us). */
 int iscsi_poll(struct iscsi_session *s);
-/* Poll until t is done or deadline; returns t->result or LL_ETIMEDOUT. */
+/* Poll until t is done or deadline; returns t->result or LL_ETIMEDOUT.
+ * A reconnect inside stops at deadline too (and goes on at the next
+ * poll or wait, its Time2Wait and reconnect_limit_us kept). */
 int iscsi_wait(struct iscsi_session *s, struct iscsi_task *t, uint64_t deadline);
 /* Poll until any task completes (or at once if one completed since the
  * last call) or deadline; returns 0, the session's fatal error, or

@@ -346,27 +346,48 @@ static void sleep_until(struct iscsi_session *s, uint64_t t, uint64_t limit)
 		s->xo->poll(s, t - now < 10000 ? (uint32_t)(t - now) : 10000);
 }
 
-int sess_reconnect(struct iscsi_session *s)
+/* Time2Wait from now (at least 1 s after a failed attempt, so no tight
+ * loop of failed logins). */
+static void schedule_retry(struct iscsi_session *s, uint32_t min_s)
 {
-	uint64_t now = s->xo->now(s), limit;
 	uint32_t t2w = s->time2wait_s > SESS_TIME2WAIT_MAX ? SESS_TIME2WAIT_MAX : s->time2wait_s;
+
+	if (t2w < min_s)
+		t2w = min_s;
+	s->retry_at = s->xo->now(s) + (uint64_t)t2w * 1000000u;
+	ll_printf("iscsi: reconnecting in %u s\n", t2w);
+}
+
+int sess_reconnect(struct iscsi_session *s, uint64_t deadline)
+{
+	uint64_t limit, end;
 	int rc = s->drop_reason ? s->drop_reason : LL_ESESSION;
 
-	if (!s->fail_since)
-		s->fail_since = now;
+	if (!s->fail_since) {
+		s->fail_since = s->xo->now(s);
+		schedule_retry(s, 0);
+	}
 	limit = s->fail_since + s->cfg.reconnect_limit_us;
-	for (int attempt = 0; !s->connected; attempt++) {
-		if (permanent_error(rc) || s->xo->now(s) >= limit) {
+	end = deadline < limit ? deadline : limit;
+	while (!s->connected) {
+		uint64_t now = s->xo->now(s);
+
+		if (permanent_error(rc) || now >= limit) {
 			give_up(s, rc);
 			return s->fatal;
 		}
-		if (attempt > 0 && t2w < 1)
-			t2w = 1;                  /* no tight loop of failed logins */
-		ll_printf("iscsi: reconnecting in %u s\n", t2w);
-		sleep_until(s, s->xo->now(s) + (uint64_t)t2w * 1000000u, limit);
-		rc = sess_login(s, limit);
-		if (rc < 0 && !s->connected)
+		if (now >= deadline)
+			return LL_ETIMEDOUT;
+		if (now < s->retry_at) {
+			sleep_until(s, s->retry_at, end);
 			continue;
+		}
+		rc = sess_login(s, end);
+		if (rc < 0 && !s->connected) {
+			s->drop_reason = rc;
+			if (s->xo->now(s) < deadline || s->xo->now(s) >= limit)
+				schedule_retry(s, 1);   /* else: cut short by the caller */
+		}
 	}
 	s->fail_since = 0;
 	s->st.reconnects++;

@@ -111,6 +111,7 @@ struct iscsi_session {
 	int drop_reason;                   /* nonzero: reconnect at next poll */
 	uint32_t time2wait_s;              /* for the next reconnect */
 	uint64_t fail_since;               /* first failure of this outage */
+	uint64_t retry_at;                 /* next login attempt of this outage */
 
 	struct iscsi_stats st;
 };
@@ -123,7 +124,10 @@ int iscsi_session_open_xport(struct iscsi_session **out,
 
 /* session_conn.c */
 int sess_login(struct iscsi_session *s, uint64_t deadline);
-int sess_reconnect(struct iscsi_session *s);
+/* Reconnect (Time2Wait, then login), bounded by the session's
+ * reconnect_limit_us and by the caller's deadline: LL_ETIMEDOUT when the
+ * deadline comes first (the outage goes on at the next call). */
+int sess_reconnect(struct iscsi_session *s, uint64_t deadline);
 int sess_setup(struct iscsi_session *s, const struct iscsi_session_cfg *cfg);
 extern const struct iscsi_xport_ops sess_tcp_ops;
 

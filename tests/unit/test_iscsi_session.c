@@ -629,6 +629,45 @@ static void test_async_and_give_up(void)
 	CHECK_EQ(iscsi_submit(S, &t), LL_ESESSION);
 }
 
+/* The target is unreachable: a wait returns LL_ETIMEDOUT by its own
+ * deadline instead of sitting in the reconnect (Time2Wait 2 s, then up to
+ * reconnect_limit_us); the outage goes on across waits (Time2Wait and the
+ * 1 s between failed logins kept), and a later poll reconnects. */
+static void test_wait_deadline_bounds_reconnect(void)
+{
+	struct iscsi_task t;
+	uint64_t dl;
+
+	open_plain("DefaultTime2Wait=2\0");
+	read_task(&t, 512);
+	CHECK_EQ(iscsi_submit(S, &t), 0);
+	poll_n(1);
+	fk.status = LL_ECONNRESET;
+	fk.connect_error = LL_ECONNREFUSED;
+	dl = fk.now + 500000;
+	CHECK_EQ(iscsi_wait(S, &t, dl), LL_ETIMEDOUT);
+	CHECK(fk.now <= dl);
+	CHECK_EQ(fk.connects, 1);                   /* still in Time2Wait */
+	dl = fk.now + 500000;
+	CHECK_EQ(iscsi_wait_any(S, dl), LL_ETIMEDOUT);
+	CHECK(fk.now <= dl);
+	CHECK_EQ(fk.connects, 1);
+	dl = fk.now + 1500000;                      /* Time2Wait ends inside */
+	CHECK_EQ(iscsi_wait(S, &t, dl), LL_ETIMEDOUT);
+	CHECK(fk.now <= dl);
+	CHECK_EQ(fk.connects, 2);                   /* one refused login */
+	CHECK_EQ(t.state, ISCSI_TASK_ACTIVE);
+	fk.connect_error = 0;                       /* the target is back */
+	uint64_t t0 = fk.now;
+	CHECK_EQ(iscsi_poll(S), 0);
+	CHECK_EQ(fk.connects, 3);
+	CHECK(fk.now - t0 >= 1000000);              /* 1 s after the failed one */
+	CHECK_EQ(iscsi_session_stats(S)->reconnects, 1);
+	CHECK_EQ(iscsi_session_stats(S)->reissued, 1);
+	fk_rsp(t.itt, 0, NULL, 0);
+	CHECK_EQ(iscsi_wait(S, &t, fk.now + 1000000), 0);
+}
+
 static void test_logout(void)
 {
 	open_plain("");
@@ -667,6 +706,7 @@ int main(void)
 	RUN(test_fragmented_stream);
 	RUN(test_redirect);
 	RUN(test_async_and_give_up);
+	RUN(test_wait_deadline_bounds_reconnect);
 	RUN(test_logout);
 	return CHECK_DONE();
 }
