@@ -34,6 +34,7 @@ struct virtio_vq {
 	uint16_t nbuf;          /* descriptors used: min(size, VNET_BUFS) */
 	uint16_t avail_idx;     /* our copy of avail->idx */
 	uint16_t used_last;     /* next used entry to consume */
+	uint16_t kicked_idx;    /* avail_idx when the doorbell was last due */
 	uint32_t notify_at;     /* modern: byte offset of its doorbell */
 	volatile struct virtq_desc *desc;
 	volatile struct virtq_avail *avail;

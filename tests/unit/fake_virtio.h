@@ -24,6 +24,7 @@ struct fv_queue {
 	uint64_t desc, drv, dev;
 	uint16_t last_avail;
 	unsigned notifies;
+	uint16_t notified_idx;    /* avail->idx seen by the last doorbell */
 };
 
 struct fv_frame {
@@ -38,6 +39,9 @@ struct fake_virtio {
 	int reset_reads;          /* status reads still nonzero after reset */
 	int refuse_features_ok;   /* FEATURES_OK does not stick */
 	int tx_hold;              /* notify does not consume the TX queue */
+	int tx_bh;                /* as QEMU: a TX doorbell sets NO_NOTIFY and
+				   * leaves the work to fake_virtio_tx_bh */
+	int tx_bh_due;            /* a doorbell is waiting for the bh */
 	uint8_t status, isr, cfggen;
 	uint64_t dev_features, drv_features;
 	uint32_t dfsel, gfsel;
@@ -124,15 +128,36 @@ static void fv_consume_tx(struct fake_virtio *f)
 	}
 }
 
+static struct virtq_used *fv_used(struct fake_virtio *f, int qi)
+{
+	return (void *)(uintptr_t)f->q[qi].dev;
+}
+
 static void fv_notify(struct fake_virtio *f, uint16_t qi)
 {
 	if (qi > 1)
 		abort();
 	f->q[qi].notifies++;
-	if (!(f->status & VIRTIO_STATUS_DRIVER_OK))
+	if (f->q[qi].drv)
+		f->q[qi].notified_idx = ((struct virtq_avail *)(uintptr_t)f->q[qi].drv)->idx;
+	if (!(f->status & VIRTIO_STATUS_DRIVER_OK)) {
 		f->early_notify++;
-	else if (qi == 1 && !f->tx_hold)
+	} else if (qi == 1 && f->tx_bh) {
+		fv_used(f, 1)->flags |= VIRTQ_USED_F_NO_NOTIFY;
+		f->tx_bh_due = 1;
+	} else if (qi == 1 && !f->tx_hold) {
 		fv_consume_tx(f);
+	}
+}
+
+/* The deferred TX work of tx_bh mode: drain the ring, let doorbells in
+ * again, then look once more (QEMU's order, so nothing is missed). */
+static inline void fake_virtio_tx_bh(struct fake_virtio *f)
+{
+	f->tx_bh_due = 0;
+	fv_consume_tx(f);
+	fv_used(f, 1)->flags &= (uint16_t)~VIRTQ_USED_F_NO_NOTIFY;
+	fv_consume_tx(f);
 }
 
 static uint8_t fv_status_read(struct fake_virtio *f)

@@ -66,12 +66,13 @@ static void test_modern_reset_from_dirty(void)
 	CHECK_EQ(fv.cfg[4] | fv.cfg[5] << 8, 0x0407);         /* INTx off */
 	CHECK_EQ(fv.isr, 0);
 	CHECK_EQ(fv.early_notify, 0);
+	CHECK_EQ(fv.q[0].size, 64);
+	CHECK_EQ(fv.q[1].size, VNET_BUFS);
 	for (i = 0; i < 2; i++) {
-		CHECK_EQ(fv.q[i].size, 64);
 		CHECK_EQ(fv.q[i].enable, 1);
-		CHECK(in_dma(fv.q[i].desc, 64 * 16));
+		CHECK(in_dma(fv.q[i].desc, fv.q[i].size * 16));
 		CHECK_EQ(fv.q[i].desc % 4096, 0);
-		CHECK(in_dma(fv.q[i].dev, 6 + 8 * 64));
+		CHECK(in_dma(fv.q[i].dev, 6 + 8 * fv.q[i].size));
 	}
 	CHECK_EQ(fv.q[0].desc, (uintptr_t)vn.rxq.desc);
 	CHECK_EQ(fv.q[0].drv, (uintptr_t)vn.rxq.avail);
@@ -169,6 +170,14 @@ static void make_frame(uint8_t *f, size_t len, unsigned seq)
 		f[i] = (uint8_t)(seq * 7 + i);
 }
 
+static struct rx_log nolog;
+
+/* Frames sent so far go out at the latest on the next poll. */
+static void flush(void)
+{
+	CHECK_EQ(vn.nd.ops->poll(&vn.nd, rx_record, &nolog, 0), 0);
+}
+
 static void tx_many(int modern)
 {
 	uint8_t f[1514];
@@ -179,6 +188,7 @@ static void tx_many(int modern)
 		size_t len = 60 + (i * 97) % 1455;
 		make_frame(f, len, i);
 		CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, len), 0);
+		flush();
 		CHECK_EQ(fv.tx_n, i + 1);
 		CHECK_EQ(fv.tx[i % FV_MAX_FRAMES].len, len);
 		CHECK(memcmp(fv.tx[i % FV_MAX_FRAMES].data, f, len) == 0);
@@ -193,25 +203,180 @@ static void tx_many(int modern)
 static void test_tx_wrap_modern(void) { tx_many(1); }
 static void test_tx_wrap_legacy(void) { tx_many(0); }
 
+/* A burst rings the doorbell once: at the next poll, or on the frame that
+ * fills the ring; a poll with nothing new rings nothing. */
+static void tx_burst(int modern)
+{
+	unsigned n, bursts[4], i, j, sent = 0;
+	uint8_t f[200];
+
+	CHECK_EQ(setup(modern ? 0x1041 : 0x1000, modern, 256, 0), 0);
+	n = vn.txq.nbuf;
+	bursts[0] = 1; bursts[1] = 5; bursts[2] = n - 1; bursts[3] = n;
+	for (j = 0; j < 4; j++) {
+		unsigned burst = bursts[j], before = fv.q[1].notifies;
+		for (i = 0; i < burst; i++, sent++) {
+			make_frame(f, sizeof(f), sent);
+			CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
+		}
+		CHECK_EQ(fv.q[1].notifies - before, burst == n);
+		CHECK_EQ(fv.tx_n, burst == n ? sent : sent - burst);
+		flush();
+		CHECK_EQ(fv.q[1].notifies - before, 1);
+		CHECK_EQ(fv.tx_n, sent);
+		CHECK_EQ(fv.tx[(sent - 1) % FV_MAX_FRAMES].data[0], (uint8_t)((sent - 1) * 7));
+		flush();                    /* nothing new: no doorbell */
+		CHECK_EQ(fv.q[1].notifies - before, 1);
+	}
+	CHECK_EQ(sent, 2 * n + 5);
+	teardown();
+}
+
+static void test_tx_burst_modern(void) { tx_burst(1); }
+static void test_tx_burst_legacy(void) { tx_burst(0); }
+
+static void send_n(unsigned n, unsigned *seq)
+{
+	uint8_t f[100];
+
+	while (n--) {
+		make_frame(f, sizeof(f), (*seq)++);
+		CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
+	}
+}
+
+/* A device that says VIRTQ_USED_F_NO_NOTIFY while it works gets no
+ * doorbells, and still sees every frame once it looks again. */
+static void test_tx_no_notify(void)
+{
+	unsigned seq = 0;
+
+	CHECK_EQ(setup(0x1041, 1, 256, 0), 0);
+	fv.tx_bh = 1;
+	send_n(5, &seq);
+	flush();
+	CHECK_EQ(fv.q[1].notifies, 1);
+	CHECK_EQ(fv.q[1].notified_idx, 5);
+	send_n(7, &seq);
+	flush();
+	CHECK_EQ(fv.q[1].notifies, 1);          /* the flag is up */
+	CHECK_EQ(fv.tx_n, 0);
+	fake_virtio_tx_bh(&fv);
+	CHECK_EQ(fv.tx_n, 12);
+	CHECK_EQ(fv.tx[11].data[0], (uint8_t)(11 * 7));
+	send_n(1, &seq);
+	flush();                                /* flag down again: rung */
+	CHECK_EQ(fv.q[1].notifies, 2);
+	CHECK_EQ(fv.q[1].notified_idx, 13);
+	fake_virtio_tx_bh(&fv);
+	CHECK_EQ(fv.tx_n, 13);
+	flush();                                /* reaps */
+	CHECK_EQ(vn.tx_nfree, VNET_BUFS);
+	fv.tx_bh = 0;
+	teardown();
+}
+
+/* Without any poll, a full ring has had its doorbell: a device that works
+ * only when rung drains it and transmit goes on. */
+static void test_tx_full_progress(void)
+{
+	const unsigned n = VNET_BUFS;
+	uint8_t f[64] = {0};
+	unsigned i, eagain = 0;
+
+	CHECK_EQ(setup(0x1041, 1, 256, 0), 0);
+	CHECK_EQ(vn.txq.nbuf, n);
+	fv.tx_bh = 1;
+	for (i = 0; i < n; i++)
+		CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
+	CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), LL_EAGAIN);
+	CHECK_EQ(fv.tx_n, 0);
+	CHECK_EQ(fv.tx_bh_due, 1);
+	fake_virtio_tx_bh(&fv);
+	CHECK_EQ(fv.tx_n, n);
+	/* 3n + 5 more, the model's work running only after each EAGAIN */
+	for (i = 0; i < 3 * n + 5 && eagain < 100; ) {
+		f[0] = (uint8_t)i;
+		if (vn.nd.ops->transmit(&vn.nd, f, sizeof(f)) == LL_EAGAIN) {
+			eagain++;
+			CHECK(fv.tx_bh_due || fv.q[1].notified_idx == vn.txq.avail_idx);
+			fake_virtio_tx_bh(&fv);
+		} else {
+			i++;
+		}
+	}
+	CHECK_EQ(i, 3 * n + 5);
+	CHECK_EQ(eagain, 3);
+	CHECK_EQ(vn.cnt.tx_full, 4);
+	flush();
+	fake_virtio_tx_bh(&fv);
+	CHECK_EQ(fv.tx_n, 4 * n + 5);
+	CHECK_EQ(fv.tx[(4 * n + 4) % FV_MAX_FRAMES].data[0], (uint8_t)(3 * n + 4));
+	fv.tx_bh = 0;
+	teardown();
+}
+
+/* RX buffers given back while the device says NO_NOTIFY: no doorbell. */
+static void test_rx_no_notify(void)
+{
+	static struct rx_log log;
+	uint8_t f[100];
+	unsigned i, n0;
+
+	CHECK_EQ(setup(0x1041, 1, 256, 0), 0);
+	n0 = fv.q[0].notifies;
+	CHECK_EQ(n0, 1);                        /* the initial fill */
+	fv_used(&fv, 0)->flags = VIRTQ_USED_F_NO_NOTIFY;
+	for (i = 0; i < 10; i++)
+		CHECK_EQ(fake_virtio_rx(&fv, f, 60), 0);
+	CHECK_EQ(vn.nd.ops->poll(&vn.nd, rx_record, &log, 64), 10);
+	CHECK_EQ(fv.q[0].notifies, 1);
+	CHECK_EQ(vn.rxq.avail->idx, 74);        /* reposted all the same */
+	fv_used(&fv, 0)->flags = 0;
+	CHECK_EQ(fake_virtio_rx(&fv, f, 60), 0);
+	CHECK_EQ(vn.nd.ops->poll(&vn.nd, rx_record, &log, 64), 1);
+	CHECK_EQ(fv.q[0].notifies, 2);
+	CHECK_EQ(fv.q[0].notified_idx, 75);
+	CHECK_EQ(vn.nd.ops->poll(&vn.nd, rx_record, &log, 64), 0);
+	CHECK_EQ(fv.q[0].notifies, 2);
+	teardown();
+}
+
+/* close lets queued frames leave before the reset. */
+static void test_close_drains(void)
+{
+	uint8_t f[80];
+
+	CHECK_EQ(setup(0x1041, 1, 256, 0), 0);
+	make_frame(f, sizeof(f), 3);
+	CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
+	CHECK_EQ(fv.tx_n, 0);
+	teardown();
+	CHECK_EQ(fv.tx_n, 1);
+	CHECK(memcmp(fv.tx[0].data, f, sizeof(f)) == 0);
+}
+
 static void test_tx_full(void)
 {
+	const unsigned n = VNET_BUFS;
 	uint8_t f[64] = {0};
 	unsigned i;
 
 	CHECK_EQ(setup(0x1041, 1, 256, 0), 0);
 	fv.tx_hold = 1;
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < n; i++)
 		CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
 	CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), LL_EAGAIN);
 	CHECK_EQ(vn.cnt.tx_full, 1);
 	fv.tx_hold = 0;
 	fv_consume_tx(&fv);
-	CHECK_EQ(fv.tx_n, 64);
+	CHECK_EQ(fv.tx_n, n);
 	f[0] = 0x99;
 	CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
-	CHECK_EQ(fv.tx_n, 65);
-	CHECK_EQ(fv.tx[64].data[0], 0x99);
-	CHECK_EQ(vn.tx_nfree, 63);
+	flush();
+	CHECK_EQ(fv.tx_n, n + 1);
+	CHECK_EQ(fv.tx[n % FV_MAX_FRAMES].data[0], 0x99);
+	CHECK_EQ(vn.tx_nfree, n - 1);
 	teardown();
 }
 
@@ -337,6 +502,12 @@ int main(void)
 	RUN(test_tx_wrap_modern);
 	RUN(test_tx_wrap_legacy);
 	RUN(test_tx_full);
+	RUN(test_tx_burst_modern);
+	RUN(test_tx_burst_legacy);
+	RUN(test_tx_no_notify);
+	RUN(test_tx_full_progress);
+	RUN(test_rx_no_notify);
+	RUN(test_close_drains);
 	RUN(test_rx_wrap_modern);
 	RUN(test_rx_wrap_legacy);
 	RUN(test_rx_bad_entries);
