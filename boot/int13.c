@@ -3,7 +3,8 @@
  * goes through disk_op. Other drives pass through to the previous vector.
  * Buffers are taken linearly from their seg:off (no DMA, so 64 KiB
  * physical boundaries do not apply); a buffer that is not addressable
- * (e.g. runs past the end of base memory in tests) gets status 09h. */
+ * (e.g. runs past the end of base memory in tests) gets status 09h, one
+ * that touches lifeline's own hidden memory 01h (invalid parameter). */
 #include "boot/int13.h"
 #include "boot/int13_proto.h"
 #include "boot/regs.h"
@@ -55,6 +56,26 @@ static uint8_t int13_status_of(int rc)
 	}
 }
 
+static uint64_t int13_end(uint64_t base, uint64_t len)
+{
+	return base + len < base ? UINT64_MAX : base + len;
+}
+
+/* Does [linear, linear+len) overlap one of our hidden ranges? */
+static int int13_hits_hidden(const struct int13_ctx *c, uint64_t linear,
+			     uint64_t len)
+{
+	uint64_t end = int13_end(linear, len);
+
+	for (unsigned i = 0; i < c->n_hide && c->hide; i++) {
+		uint64_t hb = c->hide[i].base, he = int13_end(hb, c->hide[i].len);
+
+		if (c->hide[i].len && linear < he && hb < end)
+			return 1;
+	}
+	return 0;
+}
+
 /* Transfer count blocks at lba to/from the linear buffer address. */
 static uint8_t int13_xfer(struct int13_ctx *c, enum blk_op op, uint64_t lba,
 			  uint32_t count, uint64_t linear)
@@ -63,6 +84,10 @@ static uint8_t int13_xfer(struct int13_ctx *c, enum blk_op op, uint64_t lba,
 	void *buf = NULL;
 
 	if (op != BLK_VERIFY && count) {
+		if (int13_hits_hidden(c, linear, len)) {
+			c->st.hidden_buffers++;
+			return INT13_E_BAD_COMMAND;
+		}
 		buf = rm_mem_map(&c->mem, linear, len);
 		if (!buf)
 			return INT13_E_BOUNDARY;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "arch/x86/realmode.h"
 #include "boot/disk.h"
+#include "boot/e820.h"
 #include "boot/rmmem.h"
 
 /* Synthesized geometry for CHS calls. */
@@ -19,6 +20,7 @@ struct int13_geom {
 
 struct int13_stats {
 	uint32_t calls, chained, errors;
+	uint32_t hidden_buffers;  /* refused: buffer in our hidden memory */
 };
 
 /* The INT 13h layer's one context. */
@@ -30,6 +32,8 @@ struct int13_ctx {
 	uint8_t hd_count;         /* hard disks, us included (BDA 40:75) */
 	uint8_t last_status;      /* for AH=01h */
 	struct int13_geom geom;
+	const struct e820_range *hide; /* our memory (hidden through E820): */
+	unsigned n_hide;          /* no caller buffer may touch it */
 	uint32_t old_vector;      /* previous INT 13h, for pass-through */
 	void (*chain)(uint32_t old_vector, struct rm_regs *r); /* rm_chain */
 	struct int13_stats st;

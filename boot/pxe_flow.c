@@ -271,6 +271,8 @@ static int boot_hook_disk(struct boot_ctx *b)
 	b->di.clock = &b->env->clock;
 	disk_init_iscsi(&b->disk, &b->di);
 	b->i13.chain = rm_chain;
+	b->i13.hide = b->e820.hide;            /* no caller buffer in there */
+	b->i13.n_hide = b->e820.n_hide;
 	rc = int13_setup(&b->i13, &b->disk, want);
 	if (!rc)
 		rc = rm_hook_install(0x13, int13_handler, &b->i13.old_vector);

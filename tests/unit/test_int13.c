@@ -302,6 +302,55 @@ static void test_ext_bounds(void)
 	CHECK_EQ(AH(r), 0x09);
 }
 
+/* A buffer (flat or seg:off) overlapping lifeline's hidden memory is
+ * refused with 01h, CF, nothing read or written; one just outside passes.
+ * Before, the RAM disk's blocks were copied over the hidden range. */
+static void test_buffer_in_hidden_memory(void)
+{
+	static const struct e820_range hide[] = { { 0x60000, 0x1000 },
+						  { 0x9f000, 0x1000 } };
+	struct rm_regs r;
+
+	setup(0, 0x80);
+	ctx.hide = hide;
+	ctx.n_hide = 2;
+	memset(base + 0x5f000, 0xaa, 0x3000);
+	uint64_t reads = disk.st.reads;
+	/* flat: last byte of the read lands on the first hidden byte */
+	put_dap(24, 2, 0xffff, 0xffff, 0, 0x60000 - 1023);
+	r = dap_call(0x42);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x01);
+	CHECK(CF(r));
+	CHECK_EQ(base[0x602], 0);
+	CHECK_EQ(base[0x60000], 0xaa);
+	CHECK_EQ(base[0x60000 - 1023], 0xaa);
+	CHECK_EQ(disk.st.reads, reads);
+	/* seg:off inside the second range, CHS write: refused too */
+	r = call(0x03, 0x80);
+	r.eax |= 1;
+	r.ecx = 1;                               /* C0 S1 */
+	r.es = 0x9f00; r.ebx = 0x800;
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x01);
+	CHECK(CF(r));
+	CHECK_EQ(ctx.st.hidden_buffers, 2);
+	/* ending exactly where the hidden range begins: fine */
+	put_dap(24, 2, 0xffff, 0xffff, 0, 0x60000 - 1024);
+	r = dap_call(0x42);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0);
+	CHECK(!CF(r));
+	CHECK(memcmp(base + 0x60000 - 1024, ram, 1024) == 0);
+	CHECK_EQ(base[0x60000], 0xaa);
+	/* starting right after it: fine */
+	put_dap(24, 1, 0xffff, 0xffff, 0, 0x61000);
+	r = dap_call(0x42);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0);
+	CHECK_EQ(ctx.st.hidden_buffers, 2);
+}
+
 static void test_params_48(void)
 {
 	struct rm_regs r;
@@ -374,6 +423,7 @@ int main(void)
 	RUN(test_disk_type_15_and_check_41);
 	RUN(test_ext_read_write_verify_seek);
 	RUN(test_ext_bounds);
+	RUN(test_buffer_in_hidden_memory);
 	RUN(test_params_48);
 	RUN(test_pass_through_renumbered);
 	return CHECK_DONE();
