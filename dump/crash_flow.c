@@ -2,12 +2,12 @@
  * NIC -> network (static or DHCP) -> login to dump-path (bounded retries)
  * -> dump_run -> logout. One step per function; every failure is printed
  * with its stable code and returned, the arch entry then does dump-action. */
-#include "boot/settings.h"
 #include "dump/bw_blockdev.h"
 #include "dump/crash_flow.h"
 #include "dump/elfcorehdr.h"
 #include "dump/writer.h"
 #include "iscsi/blockdev.h"
+#include "iscsi/iscsi_proto.h"
 #include "iscsi/rootpath.h"
 #include "iscsi/session.h"
 #include "lib/alloc.h"
@@ -28,7 +28,8 @@
  * before anything runs (the crash path allocates nothing else). */
 struct crash_ctx {
 	const struct crash_env *env;
-	struct settings set;
+	struct crash_settings set;
+	char iqn[ISCSI_NAME_MAX + 1];        /* the default initiator name */
 	struct ech_table ech;
 	struct nic_probe np;
 	struct net_stack ns;
@@ -108,16 +109,16 @@ static uint64_t cmdline_max_mib(const char *cl)
 	return n;
 }
 
-static int crash_settings(struct crash_ctx *c)
+/* The settings from the command line (lease NULL) or from the lease's
+ * options under it. */
+static int crash_settings(struct crash_ctx *c, const struct dhcp_lease *lease)
 {
-	struct settings_err err = { "" };
-	const char *cl = c->env->cmdline ? c->env->cmdline : "";
-	settings_init(&c->set);
-	int rc = settings_parse_kv(&c->set, cl, ll_strlen(cl),
-				   SETTINGS_IGNORE_UNKNOWN, &err);
-	if (rc < 0)
-		return crash_fail(rc, err.key);
-	return 0;
+	const char *what = "settings";
+	int rc = LL_ENOTSUP;
+
+	if (c->env->settings)
+		rc = c->env->settings(c->env->settings_ctx, lease, &c->set, &what);
+	return rc < 0 ? crash_fail(rc, what) : 0;
 }
 
 static int crash_elfcorehdr(struct crash_ctx *c)
@@ -166,8 +167,8 @@ static int crash_nic(struct crash_ctx *c)
  * supply settings the command line lacks; the command line still wins). */
 static int crash_net(struct crash_ctx *c)
 {
-	const struct settings *s = &c->set;
-	if (s->set & (1u << SET_IP)) {
+	const struct crash_settings *s = &c->set;
+	if (s->static_ip) {
 		c->ns.ip.addr = s->ip;
 		c->ns.ip.netmask = s->netmask ? s->netmask : 0xffffff00u;
 		c->ns.ip.gateway = s->gateway;
@@ -184,33 +185,26 @@ static int crash_net(struct crash_ctx *c)
 	ll_printf("lifeline: address " LL_IPV4_FMT " gateway " LL_IPV4_FMT " (DHCP from " LL_IPV4_FMT ")\n",
 		  LL_IPV4_ARGS(c->ns.ip.addr), LL_IPV4_ARGS(c->ns.ip.gateway),
 		  LL_IPV4_ARGS(c->lease.server_id));
-	struct settings_err err = { "" };
-	struct settings keep = c->set;
-	settings_init(&c->set);
-	rc = settings_from_lease(&c->set, &c->lease, &err);
-	const char *cl = c->env->cmdline ? c->env->cmdline : "";
-	if (!rc)
-		rc = settings_parse_kv(&c->set, cl, ll_strlen(cl),
-				       SETTINGS_IGNORE_UNKNOWN, &err);
-	if (rc < 0) {
-		c->set = keep;
-		return crash_fail(rc, err.key);
-	}
-	return 0;
+	return crash_settings(c, &c->lease);
+}
+
+static const char *set_or_null(const char *v)
+{
+	return v && v[0] ? v : NULL;
 }
 
 static void session_cfg(const struct crash_ctx *c, struct iscsi_session_cfg *cfg)
 {
-	const struct settings *s = &c->set;
+	const struct crash_settings *s = &c->set;
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->target_ip = c->rp.rp_server;
 	cfg->target_port = c->rp.rp_port;
 	cfg->target_name = c->rp.rp_target;
 	cfg->initiator_name = s->initiator_iqn;
-	cfg->username = s->username[0] ? s->username : NULL;
-	cfg->password = s->password[0] ? s->password : NULL;
-	cfg->reverse_username = s->reverse_username[0] ? s->reverse_username : NULL;
-	cfg->reverse_password = s->reverse_password[0] ? s->reverse_password : NULL;
+	cfg->username = set_or_null(s->username);
+	cfg->password = set_or_null(s->password);
+	cfg->reverse_username = set_or_null(s->reverse_username);
+	cfg->reverse_password = set_or_null(s->reverse_password);
 	memcpy(cfg->lun, c->rp.rp_lun, 8);
 }
 
@@ -250,9 +244,11 @@ static int crash_login(struct crash_ctx *c, const char *path, const char *what)
 	int rc = LL_ELOGIN;
 	if (iscsi_rootpath_parse(path, &c->rp) < 0)
 		return crash_fail(LL_EROOTPATH, path);
-	if (!c->set.initiator_iqn[0])
-		ll_snprintf(c->set.initiator_iqn, sizeof(c->set.initiator_iqn),
-			    DEFAULT_IQN_FMT, LL_MAC_ARGS(c->np.nd->mac));
+	if (!set_or_null(c->set.initiator_iqn)) {
+		ll_snprintf(c->iqn, sizeof(c->iqn), DEFAULT_IQN_FMT,
+			    LL_MAC_ARGS(c->np.nd->mac));
+		c->set.initiator_iqn = c->iqn;
+	}
 	for (unsigned t = 1; t <= CRASH_LOGIN_TRIES; t++) {
 		ll_printf("lifeline: %s %s, login try %u of %u\n", what,
 			  c->rp.rp_target, t, CRASH_LOGIN_TRIES);
@@ -306,7 +302,7 @@ static int crash_common(struct crash_ctx *c, const struct crash_env *env)
 	int rc;
 	memset(c, 0, sizeof(*c));
 	c->env = env;
-	if ((rc = crash_settings(c)) < 0 || (rc = crash_nic(c)) < 0)
+	if ((rc = crash_settings(c, NULL)) < 0 || (rc = crash_nic(c)) < 0)
 		return rc;
 	return crash_net(c);
 }
@@ -320,10 +316,10 @@ int crash_flow_run(const struct crash_env *env, enum crash_action *action)
 	c->env = env;
 	if ((rc = crash_elfcorehdr(c)) < 0)
 		return rc;
-	if ((rc = crash_settings(c)) < 0 || (rc = crash_nic(c)) < 0 ||
+	if ((rc = crash_settings(c, NULL)) < 0 || (rc = crash_nic(c)) < 0 ||
 	    (rc = crash_net(c)) < 0)
 		return rc;
-	if (!c->set.dump_path[0])
+	if (!set_or_null(c->set.dump_path))
 		return crash_fail(LL_ESETTING, "dump-path (none given)");
 	if ((rc = crash_login(c, c->set.dump_path, "dump target")) < 0)
 		return rc;
@@ -338,7 +334,7 @@ int crash_flow_bootcheck(const struct crash_env *env)
 	int rc = crash_common(c, env);
 	if (rc < 0)
 		return rc;
-	if (!c->set.root_path[0]) {
+	if (!set_or_null(c->set.root_path)) {
 		ll_printf("lifeline: no root-path set; nothing to log in to\n");
 		return 0;
 	}

@@ -11,6 +11,24 @@
 #include "lib/clock.h"
 #include "net/nicprobe.h"
 
+/* What the flow needs of lifeline's settings. boot/ owns the settings
+ * parser (command line, DHCP options); dump/ sits beside boot/, not above
+ * it, so the caller parses and hands the values in. Strings are
+ * NUL-terminated, "" when unset, and stay valid for the flow. */
+struct crash_settings {
+	const char *root_path, *dump_path, *initiator_iqn;
+	const char *username, *password, *reverse_username, *reverse_password;
+	int static_ip;                       /* ip= given: no DHCP */
+	uint32_t ip, netmask, gateway, dns;  /* host order */
+};
+
+struct dhcp_lease;
+/* Fill *out from the command line; with a lease, from the lease's options
+ * under the command line (which still wins). 0, or an error with *what
+ * naming the bad key (*out untouched then). */
+typedef int (*crash_settings_fn)(void *ctx, const struct dhcp_lease *lease,
+				 struct crash_settings *out, const char **what);
+
 /* dump-action=reboot|poweroff|halt (default reboot). */
 enum crash_action { CRASH_REBOOT = 0, CRASH_POWEROFF, CRASH_HALT };
 
@@ -22,6 +40,8 @@ enum crash_action { CRASH_REBOOT = 0, CRASH_POWEROFF, CRASH_HALT };
 struct crash_env {
 	const struct ll_clock *clock;
 	const char *cmdline;                 /* NUL-terminated, may be "" */
+	crash_settings_fn settings;          /* parses the settings */
+	void *settings_ctx;
 	const struct nic_candidate *nics;    /* PCI network functions */
 	size_t n_nics;
 	nicprobe_make_fn nic_make;

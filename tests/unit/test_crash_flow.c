@@ -1,6 +1,7 @@
 /* tests/unit/test_crash_flow.c - the crash flow's command-line pieces:
  * dump-action (default reboot, last word wins, unknown -> reboot) and
- * key=value lookup (word boundaries, last occurrence, buffer bounds). */
+ * key=value lookup (word boundaries, last occurrence, buffer bounds); the
+ * settings come from the caller's parser (env->settings). */
 #include "tests/unit/check.h"
 #include "dump/crash_flow.h"
 #include "lib/err.h"
@@ -42,10 +43,67 @@ static void test_value(void)
 	CHECK_EQ(crash_cmdline_value("k", "k", b, sizeof(b)), LL_ENOENT);
 }
 
+static int settings_calls, settings_lease_calls, nic_calls;
+static int settings_rc;
+
+static int fake_settings(void *ctx, const struct dhcp_lease *lease,
+			 struct crash_settings *out, const char **what)
+{
+	settings_calls++;
+	if (lease)
+		settings_lease_calls++;
+	CHECK(ctx == (void *)&settings_rc);
+	if (settings_rc) {
+		*what = "ip";
+		return settings_rc;
+	}
+	memset(out, 0, sizeof(*out));
+	out->root_path = "";
+	return 0;
+}
+
+static int fake_nic_make(void *ctx, const struct nic_candidate *c,
+			 struct pcidev *out)
+{
+	(void)ctx; (void)c; (void)out;
+	nic_calls++;
+	return LL_ENODEV;
+}
+
+/* The flow takes its settings from env->settings (the caller parses with
+ * boot/'s parser; dump/ includes nothing of boot/): a parse error stops it
+ * before the NIC probe, a good parse goes on to the NIC. */
+static void test_settings_from_caller(void)
+{
+	static const struct nic_candidate nic = { .vendor = 0x8086, .device = 0x100e };
+	struct crash_env env;
+
+	memset(&env, 0, sizeof(env));
+	env.cmdline = "ip=1.2.3";
+	env.settings = fake_settings;
+	env.settings_ctx = &settings_rc;
+	env.nics = &nic;
+	env.n_nics = 1;
+	env.nic_make = fake_nic_make;
+	settings_rc = LL_ESETTING;
+	CHECK_EQ(crash_flow_bootcheck(&env), LL_ESETTING);
+	CHECK_EQ(settings_calls, 1);
+	CHECK_EQ(nic_calls, 0);
+	settings_rc = 0;
+	CHECK(crash_flow_bootcheck(&env) < 0);      /* no NIC opens */
+	CHECK_EQ(settings_calls, 2);
+	CHECK_EQ(settings_lease_calls, 0);           /* no DHCP got that far */
+	CHECK_EQ(nic_calls, 1);
+	env.settings = NULL;                         /* no parser: refused */
+	CHECK_EQ(crash_flow_bootcheck(&env), LL_ENOTSUP);
+	CHECK_EQ(nic_calls, 1);
+}
+
 int main(void)
 {
 	check_suite = "crash_flow";
 	RUN(test_action);
 	RUN(test_value);
+	RUN(test_settings_from_caller);
 	return CHECK_DONE();
 }
