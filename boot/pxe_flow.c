@@ -174,18 +174,9 @@ static int boot_login(struct boot_ctx *b)
 	cfg.reverse_username = s->reverse_username[0] ? s->reverse_username : NULL;
 	cfg.reverse_password = s->reverse_password[0] ? s->reverse_password : NULL;
 	memcpy(cfg.lun, b->rp.rp_lun, 8);
-	rc = ll_arena_init(&b->arena, b->env->arena, b->env->arena_size);
-	if (!rc)
-		rc = iscsi_session_open(&b->sess, &b->ns, &cfg, &b->arena, deadline);
-	if (rc < 0)
-		return boot_fail(rc, b->rp.rp_target);
-	rc = blk_open(&b->bd, b->sess, deadline);
-	if (rc < 0)
-		return boot_fail(rc, "boot LUN not ready");
-	ll_printf("lifeline: logged in to %s, %llu blocks of %u bytes\n",
-		  b->rp.rp_target, (unsigned long long)b->bd.blocks,
-		  (unsigned)b->bd.block_size);
-	return 0;
+	rc = blk_login_open(&b->bd, &b->sess, &b->ns, &cfg, &b->arena,
+			    b->env->arena, b->env->arena_size, deadline, deadline);
+	return rc < 0 ? boot_fail(rc, b->rp.rp_target) : 0;
 }
 
 /* Take IBFT_MAX_SIZE from the top of base memory unless arch placed it. */

@@ -221,21 +221,12 @@ static int login_once(struct crash_ctx *c)
 {
 	struct iscsi_session_cfg cfg;
 	uint64_t now = ll_now(c->env->clock);
-	int rc = ll_arena_init(&c->arena, c->env->arena, c->env->arena_size);
+
 	session_cfg(c, &cfg);
-	if (!rc)
-		rc = iscsi_session_open(&c->sess, &c->ns, &cfg, &c->arena,
-					now + CRASH_LOGIN_TIMEOUT_US);
-	if (rc < 0) {
-		c->sess = NULL;
-		return rc;
-	}
-	rc = blk_open(&c->bd, c->sess, ll_now(c->env->clock) + BLK_OPEN_TIMEOUT_US);
-	if (rc < 0) {
-		iscsi_session_close(c->sess, ll_now(c->env->clock) + LOGOUT_TIMEOUT_US);
-		c->sess = NULL;
-	}
-	return rc;
+	return blk_login_open(&c->bd, &c->sess, &c->ns, &cfg, &c->arena,
+			      c->env->arena, c->env->arena_size,
+			      now + CRASH_LOGIN_TIMEOUT_US,
+			      now + CRASH_LOGIN_TIMEOUT_US + BLK_OPEN_TIMEOUT_US);
 }
 
 /* Log in to path with CRASH_LOGIN_TRIES tries; what names the setting. */
@@ -262,9 +253,6 @@ static int crash_login(struct crash_ctx *c, const char *path, const char *what)
 	}
 	if (rc < 0)
 		return crash_fail(rc, "giving up on the target");
-	ll_printf("lifeline: logged in to %s, %llu blocks of %u bytes\n",
-		  c->rp.rp_target, (unsigned long long)c->bd.blocks,
-		  (unsigned)c->bd.block_size);
 	return 0;
 }
 

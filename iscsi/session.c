@@ -297,6 +297,11 @@ const uint8_t *iscsi_session_isid(const struct iscsi_session *s)
 	return s->isid;
 }
 
+uint64_t iscsi_session_now(struct iscsi_session *s)
+{
+	return s->xo->now(s);
+}
+
 int iscsi_session_close(struct iscsi_session *s, uint64_t deadline)
 {
 	int rc = 0;

@@ -104,6 +104,8 @@ void iscsi_cancel(struct iscsi_session *s, struct iscsi_task *t, int err);
 const uint8_t *iscsi_session_isid(const struct iscsi_session *s);
 /* Tasks not yet done. */
 unsigned iscsi_inflight(const struct iscsi_session *s);
+/* The session's clock (microseconds), for callers' deadlines. */
+uint64_t iscsi_session_now(struct iscsi_session *s);
 /* Logout (bounded) and close the connection. */
 int iscsi_session_close(struct iscsi_session *s, uint64_t deadline);
 const struct iscsi_stats *iscsi_session_stats(const struct iscsi_session *s);
