@@ -10,6 +10,7 @@
 #define VNET_CAP_WALK    48  /* capabilities followed at most */
 #define VNET_GEN_TRIES   8   /* config generation retries */
 #define VNET_DRAIN_POLLS 100 /* x 100 us for TX to drain before a reset */
+#define VNET_TX_ROOM_POLLS 200 /* x 10 us for a TX buffer on a full ring */
 
 int virtio_net_match(uint16_t vendor, uint16_t device)
 {
@@ -477,6 +478,26 @@ static void vn_reap_tx(struct virtio_net *v)
 	}
 }
 
+/* A free TX buffer, reaping first. On a full ring: the doorbell, then a
+ * bounded moment for the device. It may work in another host thread (QEMU
+ * sends from a bottom half), and a caller that just polls again would
+ * find the ring still full and drop the frame (eth gives up after a few
+ * tries), costing TCP a retransmission. */
+static int vn_tx_room(struct virtio_net *v)
+{
+	int i;
+
+	vn_reap_tx(v);
+	if (v->tx_nfree)
+		return 1;
+	vn_kick(v, &v->txq);
+	for (i = 0; i < VNET_TX_ROOM_POLLS && !v->tx_nfree; i++) {
+		v->pci->ops->udelay(v->pci, 10);
+		vn_reap_tx(v);
+	}
+	return v->tx_nfree != 0;
+}
+
 static int vn_transmit(struct netdev *nd, const void *frame, size_t len)
 {
 	struct virtio_net *v = nd->priv;
@@ -490,9 +511,7 @@ static int vn_transmit(struct netdev *nd, const void *frame, size_t len)
 		nd->tx_errors++;
 		return LL_EMSGSIZE;
 	}
-	vn_reap_tx(v);
-	if (!v->tx_nfree) {
-		vn_kick(v, &v->txq); /* a full ring must be moving */
+	if (!vn_tx_room(v)) {
 		v->cnt.tx_full++;
 		return LL_EAGAIN;
 	}

@@ -42,6 +42,8 @@ struct fake_virtio {
 	int tx_bh;                /* as QEMU: a TX doorbell sets NO_NOTIFY and
 				   * leaves the work to fake_virtio_tx_bh */
 	int tx_bh_due;            /* a doorbell is waiting for the bh */
+	int bh_in_udelay;         /* a due bh runs while the driver waits */
+	unsigned udelays;         /* udelay calls */
 	uint8_t status, isr, cfggen;
 	uint64_t dev_features, drv_features;
 	uint32_t dfsel, gfsel;
@@ -330,7 +332,15 @@ static void fv_cfg_w32(struct pcidev *p, uint16_t off, uint32_t v)
 }
 
 static uint64_t fv_dma_addr(struct pcidev *p, const void *va) { (void)p; return (uint64_t)(uintptr_t)va; }
-static void fv_udelay(struct pcidev *p, uint32_t us) { (void)p; (void)us; }
+static void fv_udelay(struct pcidev *p, uint32_t us)
+{
+	struct fake_virtio *f = p->priv;
+
+	(void)us;
+	f->udelays++;
+	if (f->bh_in_udelay && f->tx_bh_due)
+		fake_virtio_tx_bh(f);
+}
 static void fv_mb(struct pcidev *p) { (void)p; __sync_synchronize(); }
 
 static const struct pcidev_ops fv_ops = {

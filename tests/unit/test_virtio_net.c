@@ -316,6 +316,43 @@ static void test_tx_full_progress(void)
 	teardown();
 }
 
+/* A full ring whose device works in another thread (here: while the driver
+ * waits): transmit rings, waits, and succeeds instead of LL_EAGAIN. */
+static void test_tx_full_waits(void)
+{
+	uint8_t f[64] = {0};
+	unsigned i, d0;
+
+	CHECK_EQ(setup(0x1041, 1, 256, 0), 0);
+	fv.tx_bh = 1;
+	fv.bh_in_udelay = 1;
+	for (i = 0; i < 64; i++)
+		CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
+	CHECK_EQ(fv.tx_n, 0);
+	d0 = fv.udelays;
+	f[0] = 0x42;
+	CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
+	CHECK_EQ(fv.udelays - d0, 1);
+	CHECK_EQ(fv.tx_n, 64);
+	CHECK_EQ(vn.cnt.tx_full, 0);
+	flush();
+	fake_virtio_tx_bh(&fv);
+	CHECK_EQ(fv.tx_n, 65);
+	CHECK_EQ(fv.tx[64].data[0], 0x42);
+	/* A device that never answers: LL_EAGAIN after a bounded wait. */
+	fv.bh_in_udelay = 0;
+	fv.tx_hold = 1;
+	fv.tx_bh = 0;
+	for (i = 0; i < 64; i++)
+		CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
+	d0 = fv.udelays;
+	CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), LL_EAGAIN);
+	CHECK(fv.udelays - d0 > 10 && fv.udelays - d0 <= 1000);
+	CHECK_EQ(vn.cnt.tx_full, 1);
+	fv.tx_hold = 0;
+	teardown();
+}
+
 /* RX buffers given back while the device says NO_NOTIFY: no doorbell. */
 static void test_rx_no_notify(void)
 {
@@ -506,6 +543,7 @@ int main(void)
 	RUN(test_tx_burst_legacy);
 	RUN(test_tx_no_notify);
 	RUN(test_tx_full_progress);
+	RUN(test_tx_full_waits);
 	RUN(test_rx_no_notify);
 	RUN(test_close_drains);
 	RUN(test_rx_wrap_modern);
