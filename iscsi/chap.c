@@ -19,17 +19,6 @@ uint32_t chap_prng_next(struct chap_prng *r)
 	return (uint32_t)((z ^ (z >> 31)) >> 32);
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int decode_hex(const char *s, size_t n, uint8_t *out, size_t cap,
 		      size_t *out_len)
 {
@@ -40,14 +29,14 @@ static int decode_hex(const char *s, size_t n, uint8_t *out, size_t cap,
 	if (bytes > cap)
 		return LL_EMSGSIZE;
 	if (n & 1) {                    /* leading 0 implied */
-		int v = hex_nibble(s[0]);
+		int v = ll_hexval(s[0]);
 		if (v < 0)
 			return LL_EINVAL;
 		out[o++] = (uint8_t)v;
 		i = 1;
 	}
 	for (; i < n; i += 2) {
-		int hi = hex_nibble(s[i]), lo = hex_nibble(s[i + 1]);
+		int hi = ll_hexval(s[i]), lo = ll_hexval(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return LL_EINVAL;
 		out[o++] = (uint8_t)(hi << 4 | lo);

@@ -13,16 +13,6 @@ struct span {
 	size_t n;
 };
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Decimal, no sign, no leading junk; an empty span keeps *out. */
 static int parse_dec(struct span f, uint32_t max, uint32_t *out)
 {
@@ -63,7 +53,7 @@ static int parse_lun(struct span f, uint8_t lun[8])
 			v = 0;
 			continue;
 		}
-		int d = hex_digit(f.s[i]);
+		int d = ll_hexval(f.s[i]);
 		if (d < 0 || ++digits > 4)
 			return LL_EROOTPATH;
 		v = (v << 4) | (uint32_t)d;

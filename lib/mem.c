@@ -258,3 +258,14 @@ int ll_parse_ipv4(const char *s, size_t len, uint32_t *out)
 	*out = addr;
 	return 0;
 }
+
+int ll_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -10,6 +10,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include "net/tap.h"
+#include "lib/mem.h" /* ll_hexval */
 #include "lib/err.h"
 
 static const uint8_t tap_default_mac[ETH_ALEN] = {0x02, 0x4c, 0x4c, 0x00, 0x00, 0x02};
@@ -128,21 +129,10 @@ int tap_netdev_create(struct netdev *nd, struct tap_dev *t, const char *ifname,
 	return 0;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int tap_parse_mac(const char *s, uint8_t mac[ETH_ALEN])
 {
 	for (int i = 0; i < ETH_ALEN; i++) {
-		int hi = hex_nibble(s[0]), lo = hi < 0 ? -1 : hex_nibble(s[1]);
+		int hi = ll_hexval(s[0]), lo = hi < 0 ? -1 : ll_hexval(s[1]);
 		if (lo < 0)
 			return LL_EINVAL;
 		mac[i] = (uint8_t)(hi << 4 | lo);

@@ -187,6 +187,24 @@ static void test_parse_ipv4(void)
 	CHECK_EQ(a, 42);
 }
 
+static void test_hexval(void)
+{
+	const char *digits = "0123456789abcdef";
+	for (int i = 0; i < 16; i++) {
+		CHECK_EQ(ll_hexval(digits[i]), i);
+		if (i >= 10)
+			CHECK_EQ(ll_hexval(digits[i] - 'a' + 'A'), i);
+	}
+	CHECK_EQ(ll_hexval('g'), -1);
+	CHECK_EQ(ll_hexval('G'), -1);
+	CHECK_EQ(ll_hexval('/'), -1);
+	CHECK_EQ(ll_hexval(':'), -1);
+	CHECK_EQ(ll_hexval('@'), -1);
+	CHECK_EQ(ll_hexval('`'), -1);
+	CHECK_EQ(ll_hexval(' '), -1);
+	CHECK_EQ(ll_hexval(0), -1);
+}
+
 int main(void)
 {
 	check_suite = "lib_mem";
@@ -199,5 +217,6 @@ int main(void)
 	RUN(test_strtou64_ok);
 	RUN(test_strtou64_bad);
 	RUN(test_parse_ipv4);
+	RUN(test_hexval);
 	return CHECK_DONE();
 }
