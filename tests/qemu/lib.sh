@@ -114,10 +114,16 @@ ql_dnsmasq_stop() {
 # NAME (default $QL_IQN), served by tgtd on the bridge address (started on
 # the first call). 0 or 1.
 ql_target() {
-	local file=$1 tid=${2:-1} name=${3:-$QL_IQN}
+	ql_target_at "$QL_PORTAL" "$1" "${2:-1}" "${3:-$QL_IQN}"
+}
+
+# ql_target_at PORTAL FILE TID NAME: the one tgtd of the test (started on
+# the first call, on PORTAL) serves FILE as LUN 1 of target TID. 0 or 1.
+ql_target_at() {
+	local portal=$1 file=$2 tid=$3 name=$4
 	if [ -z "$QL_TGT_PID" ]; then
 		QL_TGT_CTL=$(tgt_ctl_base)
-		tgt_start "$QL_TGT_CTL" "$QL_PORTAL" "$LL_TMP/tgtd.log" || return 1
+		tgt_start "$QL_TGT_CTL" "$portal" "$LL_TMP/tgtd.log" || return 1
 		QL_TGT_PID=$TGT_LAST_PID
 	fi
 	tgt_target "$QL_TGT_CTL" "$tid" "$name" "$file"
@@ -346,12 +352,7 @@ ql_slirp_setup() {
 # ql_slirp_target FILE TID NAME: FILE as LUN 1 of target NAME on tgtd at
 # 127.0.0.1:$QL_SLIRP_PORT (started on the first call). 0 or 1.
 ql_slirp_target() {
-	if [ -z "$QL_TGT_PID" ]; then
-		QL_TGT_CTL=$(tgt_ctl_base)
-		tgt_start "$QL_TGT_CTL" "127.0.0.1:$QL_SLIRP_PORT" "$LL_TMP/tgtd.log" || return 1
-		QL_TGT_PID=$TGT_LAST_PID
-	fi
-	tgt_target "$QL_TGT_CTL" "$2" "$3" "$1"
+	ql_target_at "127.0.0.1:$QL_SLIRP_PORT" "$1" "$2" "$3"
 }
 
 # ql_slirp_pxe DIR KEY=VALUE...: DIR/lifeline.pxe, a copy of the build
