@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/clock.h"
+#include "net/nicprobe.h"
 
 #define BOOT_MAX_HIDE 4
 
@@ -24,6 +25,14 @@ struct boot_pxe_env {
 	 * top of base memory and lowers 40:13. */
 	uint32_t ibft_linear;
 	const char *cmdline;             /* NULL on PXE */
+	/* The network functions on the bus and how to reach one (arch's
+	 * pcidev, with DMA memory the OS never gets): with nic=auto the
+	 * flow moves the data path from UNDI to a native driver for the NIC
+	 * the ROM booted from. n_nics 0: UNDI only. */
+	const struct nic_candidate *nics;
+	size_t n_nics;
+	nicprobe_make_fn nic_make;
+	void *nic_ctx;
 };
 
 /* The BIOS PXE flow: find the PXE API, take the cached DHCPACK, read the

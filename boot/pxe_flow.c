@@ -32,6 +32,7 @@ struct boot_ctx {
 	const struct boot_pxe_env *env;
 	struct pxe_api api;
 	struct undi undi;
+	struct nic_probe np;     /* the native driver, when one took over */
 	struct net_stack ns;
 	struct dhcp_lease lease;
 	struct settings set;
@@ -61,11 +62,18 @@ static int boot_find_net(struct boot_ctx *b)
 			      e->bang_off, NULL);
 	if (rc < 0)
 		return boot_fail(rc, "no PXE API (PXENV+ / !PXE)");
+	/* Bound to UNDI (not yet open) until boot_nic picks the driver. */
 	undi_init(&b->undi, &b->api, 0);
-	rc = b->undi.nd.ops->open(&b->undi.nd);
+	net_init(&b->ns, &b->undi.nd, &e->clock);
+	return 0;
+}
+
+static int boot_undi_open(struct boot_ctx *b)
+{
+	int rc = b->undi.nd.ops->open(&b->undi.nd);
+
 	if (rc < 0)
 		return boot_fail(rc, "UNDI open");
-	net_init(&b->ns, &b->undi.nd, &e->clock);
 	ll_printf("lifeline: UNDI open, MAC " LL_MAC_FMT "\n",
 		  LL_MAC_ARGS(b->undi.nd.mac));
 	return 0;
@@ -126,9 +134,9 @@ static int boot_own_dhcp(struct boot_ctx *b)
 static int boot_settings(struct boot_ctx *b)
 {
 	struct settings *s = &b->set;
-	int rc = boot_settings_read(b);
+	int rc = 0;
 
-	if (!rc && !s->root_path[0])
+	if (!s->root_path[0])
 		rc = boot_own_dhcp(b);
 	if (rc < 0)
 		return rc;
@@ -138,7 +146,51 @@ static int boot_settings(struct boot_ctx *b)
 		return boot_fail(LL_EROOTPATH, s->root_path);
 	if (!s->initiator_iqn[0])
 		ll_snprintf(s->initiator_iqn, sizeof(s->initiator_iqn),
-			    DEFAULT_IQN_FMT, LL_MAC_ARGS(b->undi.nd.mac));
+			    DEFAULT_IQN_FMT, LL_MAC_ARGS(b->ns.dev->mac));
+	return 0;
+}
+
+/* The NIC driver: with nic=auto, a native polled driver for the NIC the
+ * ROM booted from (found by the MAC UNDI reports; an e1000 the ROM left
+ * running is continued, not reset), else the ROM's UNDI. The address
+ * from the cached DHCPACK stays. */
+static int boot_nic(struct boot_ctx *b)
+{
+	const struct boot_pxe_env *e = b->env;
+	struct net_ipcfg ip = b->ns.ip;
+	struct nicprobe_want want;
+	size_t i;
+	int rc;
+
+	if (b->set.nic == SETTINGS_NIC_UNDI || !e->n_nics)
+		return boot_undi_open(b);
+	for (i = 0; i < e->n_nics; i++)
+		if (nicprobe_driver_for(e->nics[i].vendor, e->nics[i].device))
+			break;
+	if (i == e->n_nics)
+		return boot_undi_open(b);  /* no native driver for this NIC */
+	if ((rc = undi_identify(&b->undi)) < 0)
+		return boot_fail(rc, "UNDI GET_INFORMATION");
+	memset(&want, 0, sizeof(want));
+	want.use_mac = 1;
+	want.keep_running = 1;
+	memcpy(want.mac, b->undi.nd.mac, ETH_ALEN);
+	rc = nicprobe(&b->np, e->nics, e->n_nics, e->nic_make, e->nic_ctx, &want);
+	if (rc < 0) {
+		if (b->np.last_error)
+			rc = b->np.last_error;
+		ll_printf("lifeline: E%d %s: no native driver for MAC " LL_MAC_FMT
+			  ", using UNDI\n", -rc, ll_strerror(rc),
+			  LL_MAC_ARGS(want.mac));
+		return boot_undi_open(b);
+	}
+	net_init(&b->ns, b->np.nd, &e->clock);
+	b->ns.ip = ip;
+	ll_printf("lifeline: NIC %02x:%02x.%u %04x:%04x %s (native driver, %s), MAC "
+		  LL_MAC_FMT "\n", b->np.pci.bus, b->np.pci.dev, b->np.pci.fn,
+		  b->np.pci.vendor, b->np.pci.device, b->np.driver,
+		  b->np.kept ? "continued from the ROM" : "reset",
+		  LL_MAC_ARGS(b->np.nd->mac));
 	return 0;
 }
 
@@ -216,7 +268,13 @@ static int boot_ibft(struct boot_ctx *b)
 	in.dns1 = b->ns.ip.dns;
 	in.dhcp_server = b->lease.server_id;
 	in.from_dhcp = !(s->set & (1u << SET_IP));
-	memcpy(in.mac, b->undi.nd.mac, 6);
+	memcpy(in.mac, b->ns.dev->mac, 6);
+	if (b->np.nd) {                 /* native driver: we know the function */
+		in.pci_known = 1;
+		in.pci_bus = b->np.pci.bus;
+		in.pci_dev = b->np.pci.dev;
+		in.pci_fn = b->np.pci.fn;
+	}
 	in.target_ip = b->rp.rp_server;
 	in.target_port = b->rp.rp_port;
 	memcpy(in.lun, b->rp.rp_lun, 8);
@@ -300,12 +358,19 @@ int boot_pxe(const struct boot_pxe_env *env)
 	memset(b, 0, sizeof(*b));
 	b->env = env;
 	if ((rc = boot_find_net(b)) < 0 || (rc = boot_lease(b)) < 0 ||
+	    (rc = boot_settings_read(b)) < 0 || (rc = boot_nic(b)) < 0 ||
 	    (rc = boot_settings(b)) < 0)
-		return rc;
+		goto fail;
 	boot_static_net(b);
 	if ((rc = boot_login(b)) < 0 || (rc = boot_ibft(b)) < 0 ||
 	    (rc = boot_hide_memory(b)) < 0 || (rc = boot_hook_disk(b)) < 0 ||
 	    (rc = boot_mbr(b)) < 0)
-		return rc;
+		goto fail;
 	arch_boot_mbr(b->i13.drive);
+fail:
+	/* Back to the BIOS: a native driver stops the device (no DMA into
+	 * memory the next boot device may use); UNDI is the ROM's own. */
+	if (b->np.nd)
+		b->np.nd->ops->close(b->np.nd);
+	return rc;
 }

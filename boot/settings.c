@@ -8,7 +8,7 @@
 #include "lib/mem.h"
 #include "net/dhcp.h"
 
-enum settings_type { ST_STR, ST_NAME, ST_PATH, ST_IP, ST_MASK, ST_DRIVE };
+enum settings_type { ST_STR, ST_NAME, ST_PATH, ST_IP, ST_MASK, ST_DRIVE, ST_NIC };
 
 struct settings_def {
 	const char *name;
@@ -31,6 +31,7 @@ static const struct settings_def settings_defs[SET_KEY_COUNT] = {
 	[SET_GATEWAY] = SDEF("gateway", ST_IP, gateway),
 	[SET_DNS] = SDEF("dns", ST_IP, dns),
 	[SET_DRIVE] = SDEF("drive", ST_DRIVE, drive),
+	[SET_NIC] = SDEF("nic", ST_NIC, nic),
 };
 
 void settings_init(struct settings *s)
@@ -106,6 +107,17 @@ static int settings_drive(const char *v, size_t n, uint8_t *out)
 	return 0;
 }
 
+static int settings_nic(const char *v, size_t n, uint8_t *out)
+{
+	if (n == 4 && !ll_strncmp(v, "auto", 4))
+		*out = SETTINGS_NIC_AUTO;
+	else if (n == 4 && !ll_strncmp(v, "undi", 4))
+		*out = SETTINGS_NIC_UNDI;
+	else
+		return -1;
+	return 0;
+}
+
 static int settings_value(const struct settings_def *d, void *field,
 			  const char *v, size_t n)
 {
@@ -124,6 +136,8 @@ static int settings_value(const struct settings_def *d, void *field,
 		return 0;
 	case ST_DRIVE:
 		return settings_drive(v, n, field);
+	case ST_NIC:
+		return settings_nic(v, n, field);
 	}
 	return -1;
 }

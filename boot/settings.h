@@ -16,7 +16,7 @@
 enum settings_key {
 	SET_ROOT_PATH, SET_INITIATOR_IQN, SET_USERNAME, SET_PASSWORD,
 	SET_REVERSE_USERNAME, SET_REVERSE_PASSWORD, SET_DUMP_PATH,
-	SET_IP, SET_NETMASK, SET_GATEWAY, SET_DNS, SET_DRIVE,
+	SET_IP, SET_NETMASK, SET_GATEWAY, SET_DNS, SET_DRIVE, SET_NIC,
 	SET_KEY_COUNT
 };
 
@@ -31,9 +31,16 @@ struct settings {
 	uint32_t ip, netmask, gateway, dns;  /* host order; 0: unset */
 	uint8_t drive;       /* INT 13h number: 0x80 (default) .. 0xFF, or
 			      * 0 ("drive=next"): the next free number */
+	uint8_t nic;         /* SETTINGS_NIC_*: which driver carries the data */
 	uint32_t set;        /* 1 << enum settings_key */
 	uint32_t unknown_keys; /* ignored (command line only) */
 };
+
+/* Values of nic=: auto (default) takes the native driver (e1000 family,
+ * virtio-net) of the NIC the PXE ROM booted from when there is one, else
+ * UNDI; undi always uses the ROM's UNDI API. */
+#define SETTINGS_NIC_AUTO 0
+#define SETTINGS_NIC_UNDI 1
 
 /* Which key failed, for "lifeline: E40 bad setting: <key>". */
 struct settings_err {

@@ -1,6 +1,7 @@
 /* net/e1000.c - polled Intel 8254x / 82574 driver: quiesce and reset the
- * device whatever the previous owner left, legacy RX/TX rings in agent
- * memory, frames copied in and out of fixed per-descriptor buffers. */
+ * device whatever the previous owner left (or, when asked, continue the
+ * rings a PXE ROM left running), legacy RX/TX rings, frames copied in and
+ * out of fixed per-descriptor buffers. */
 #include "net/e1000.h"
 #include "net/e1000_regs.h"
 #include "lib/err.h"
@@ -19,6 +20,7 @@ static const struct e1000_model e1000_models[] = {
 #define E1000_RESET_POLLS    100   /* x 1 ms for CTRL.RST to clear */
 #define E1000_GIO_POLLS      100   /* x 100 us for master requests */
 #define E1000_EERD_POLLS     1000  /* x 10 us per EEPROM word */
+#define E1000_TX_IDLE_POLLS  1000  /* x 10 us for a kept TX ring to drain */
 
 const struct e1000_model *e1000_match(uint16_t vendor, uint16_t device)
 {
@@ -207,6 +209,8 @@ static void e1000_setup_rx(struct e1000 *e)
 		e->rx_ring[i].status = 0;
 		e->rx_ring[i].errors = 0;
 	}
+	e->rx_n = E1000_RX_N;
+	e->rx_fcs = 0;
 	e->rx_next = 0;
 	e->rx_discard = 0;
 	wr(e, E1000_RDBAL, (uint32_t)ring);
@@ -231,6 +235,7 @@ static void e1000_setup_tx(struct e1000 *e)
 		e->tx_ring[i].cmd = 0;
 		e->tx_ring[i].status = 0;
 	}
+	e->tx_n = E1000_TX_N;
 	e->tx_tail = e->tx_clean = e->tx_inflight = 0;
 	wr(e, E1000_TDBAL, (uint32_t)ring);
 	wr(e, E1000_TDBAH, (uint32_t)(ring >> 32));
@@ -259,12 +264,101 @@ static void e1000_wait_link(struct e1000 *e)
 	e->cnt.link_wait_ms = ms;
 }
 
+/* Our buffer for descriptor i of either ring (rings never exceed ours). */
+static uint8_t *rx_buf_of(struct e1000 *e, unsigned i)
+{
+	return e->rx_buf + (size_t)(i % E1000_RX_N) * E1000_BUF_SIZE;
+}
+
+static uint8_t *tx_buf_of(struct e1000 *e, unsigned i)
+{
+	return e->tx_buf + (size_t)(i % E1000_TX_N) * E1000_BUF_SIZE;
+}
+
+/* A ring register set the previous owner left: n descriptors at a
+ * reachable address, head and tail inside. */
+static volatile void *kept_ring(struct e1000 *e, uint32_t base, unsigned *n,
+				uint32_t *head, uint32_t *tail)
+{
+	uint32_t len = rd(e, base + 8);
+	uint64_t bus = rd(e, base) | (uint64_t)rd(e, base + 4) << 32;
+
+	*n = len / 16;
+	*head = rd(e, base + 0x10);
+	*tail = rd(e, base + 0x18);
+	if (!len || (len & 127) || *n > E1000_RX_N || *head >= *n ||
+	    *tail >= *n || !e->pci->ops->dma_va)
+		return NULL;
+	return e->pci->ops->dma_va(e->pci, bus);
+}
+
+/* Continue a device the PXE ROM left running, without a reset: no link
+ * renegotiation, and no receive pause (QEMU's e1000 stops receiving for a
+ * second after any RCTL write). Only the tails move, as in normal
+ * operation: the descriptors software owns get our buffers, the ones the
+ * device holds keep the ROM's until they come back. 0, or why not. */
+static int e1000_keep(struct e1000 *e)
+{
+	uint32_t rctl = rd(e, E1000_RCTL), rdh, rdt, tdh, tdt, i;
+	volatile void *rx, *tx;
+	unsigned rn, tn;
+	int rc;
+
+	if (!(rctl & E1000_RCTL_EN) || !(rd(e, E1000_TCTL) & E1000_TCTL_EN) ||
+	    !(rd(e, E1000_STATUS) & E1000_STATUS_LU))
+		return LL_ENODEV;                 /* not running: reset it */
+	if (rctl & (E1000_RCTL_LPE | E1000_RCTL_BSEX | E1000_RCTL_BSIZE_MASK))
+		return LL_ENOTSUP;                /* buffers other than 2048 */
+	rx = kept_ring(e, E1000_RDBAL, &rn, &rdh, &rdt);
+	tx = kept_ring(e, E1000_TDBAL, &tn, &tdh, &tdt);
+	if (!rx || !tx)
+		return LL_ERANGE;
+	for (i = 0; tdh != tdt && i < E1000_TX_IDLE_POLLS; i++) {
+		delay_us(e, 10);
+		tdh = rd(e, E1000_TDH);
+	}
+	if (tdh != tdt)
+		return LL_EBUSY;
+	if ((rc = e1000_read_mac(e)) != 0)
+		return rc;
+	wr(e, E1000_IMC, E1000_IMC_ALL);
+	e->rx_ring = rx;
+	e->tx_ring = tx;
+	e->rx_n = rn;
+	e->tx_n = tn;
+	e->rx_fcs = (rctl & E1000_RCTL_SECRC) ? 0 : 4;
+	e->rx_next = rdh;
+	e->rx_discard = 0;
+	/* The device owns [RDH, RDT): arm the rest with our buffers. */
+	for (i = rdt; i != rdh; i = (i + 1) % rn) {
+		e->rx_ring[i].addr = bus(e, rx_buf_of(e, i));
+		e->rx_ring[i].status = 0;
+		e->rx_ring[i].errors = 0;
+	}
+	e->tx_tail = e->tx_clean = tdt;
+	e->tx_inflight = 0;
+	e->pci->ops->mb(e->pci);
+	wr(e, E1000_RDT, (rdh + rn - 1) % rn);
+	return 0;
+}
+
 static int e1000_open(struct netdev *nd)
 {
 	struct e1000 *e = nd->priv;
 	unsigned i;
 	int rc;
 
+	e->kept = 0;
+	if (e->keep_running) {
+		e->cnt.adopt_rc = e1000_keep(e);
+		if (e->cnt.adopt_rc == 0) {
+			e->kept = e->link_up = e->opened = 1;
+			nd->mtu = 1500;
+			return 0;
+		}
+		if ((rc = e1000_carve(e)) != 0) /* back to our own rings */
+			return rc;
+	}
 	/* Stop bus mastering first: nothing DMAs into memory being dumped
 	 * while the old rings are torn down. */
 	e1000_pci_command(e, 0);
@@ -304,7 +398,7 @@ static void e1000_reap_tx(struct e1000 *e)
 		if (!(d->status & E1000_TXD_STAT_DD))
 			break;
 		d->status = 0;
-		e->tx_clean = (e->tx_clean + 1) % E1000_TX_N;
+		e->tx_clean = (e->tx_clean + 1) % e->tx_n;
 		e->tx_inflight--;
 	}
 }
@@ -322,18 +416,19 @@ static int e1000_transmit(struct netdev *nd, const void *frame, size_t len)
 		return LL_EMSGSIZE;
 	}
 	/* One slot stays empty so that TDT == TDH always means idle. */
-	if (e->tx_inflight >= E1000_TX_N - 1)
+	if (e->tx_inflight >= e->tx_n - 1)
 		e1000_reap_tx(e);
-	if (e->tx_inflight >= E1000_TX_N - 1) {
+	if (e->tx_inflight >= e->tx_n - 1) {
 		e->cnt.tx_full++;
 		return LL_EAGAIN;
 	}
 	d = &e->tx_ring[e->tx_tail];
-	memcpy(e->tx_buf + (size_t)e->tx_tail * E1000_BUF_SIZE, frame, len);
+	memcpy(tx_buf_of(e, e->tx_tail), frame, len);
+	d->addr = bus(e, tx_buf_of(e, e->tx_tail));
 	d->length = (uint16_t)len;
 	d->status = 0;
 	d->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
-	e->tx_tail = (e->tx_tail + 1) % E1000_TX_N;
+	e->tx_tail = (e->tx_tail + 1) % e->tx_n;
 	e->tx_inflight++;
 	e->pci->ops->mb(e->pci);
 	wr(e, E1000_TDT, e->tx_tail);
@@ -366,6 +461,20 @@ static int e1000_rx_good(struct e1000 *e, uint8_t status, uint8_t errors,
 	return 1;
 }
 
+/* Where a received frame is: our buffer, or one the ROM had posted. */
+static const uint8_t *rx_frame(struct e1000 *e, uint64_t addr)
+{
+	uint8_t *ours = rx_buf_of(e, e->rx_next);
+
+	if (addr == bus(e, ours))
+		return ours;
+	if (!e->pci->ops->dma_va) {
+		e->cnt.rx_errors++;
+		return NULL;
+	}
+	return e->pci->ops->dma_va(e->pci, addr);
+}
+
 static int e1000_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 		      unsigned budget)
 {
@@ -382,18 +491,26 @@ static int e1000_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 		if (!(status & E1000_RXD_STAT_DD))
 			break;
 		e->pci->ops->mb(e->pci); /* read the rest after DD */
-		if (e1000_rx_good(e, status, d->errors, d->length)) {
+		uint16_t len = d->length;
+		const uint8_t *buf = rx_frame(e, d->addr);
+		if (len >= e->rx_fcs)
+			len = (uint16_t)(len - e->rx_fcs);
+		if (e1000_rx_good(e, status, d->errors, len) && buf) {
 			nd->rx_frames++;
 			handed++;
-			rx(ctx, e->rx_buf + (size_t)e->rx_next * E1000_BUF_SIZE,
-			   d->length);
+			rx(ctx, buf, len);
 		}
+		d->addr = bus(e, rx_buf_of(e, e->rx_next));
 		d->status = 0;
 		d->errors = 0;
-		e->pci->ops->mb(e->pci);
-		wr(e, E1000_RDT, e->rx_next); /* give the buffer back */
-		e->rx_next = (e->rx_next + 1) % E1000_RX_N;
+		e->rx_next = (e->rx_next + 1) % e->rx_n;
 		seen++;
+	}
+	if (seen) {
+		/* One tail write gives back every buffer of the batch: under
+		 * a hypervisor each register write is an exit. */
+		e->pci->ops->mb(e->pci);
+		wr(e, E1000_RDT, (e->rx_next + e->rx_n - 1) % e->rx_n);
 	}
 	return handed;
 }

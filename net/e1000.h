@@ -32,6 +32,7 @@ struct e1000_counters {
 	uint32_t reset_slow;    /* GIO master disable did not settle */
 	uint32_t mac_from_eeprom; /* RAL/RAH invalid, MAC read by EERD */
 	uint32_t link_wait_ms;  /* how long open waited for link */
+	int32_t adopt_rc;       /* why a running device was not kept (0: kept) */
 };
 
 struct e1000 {
@@ -45,6 +46,10 @@ struct e1000 {
 	unsigned tx_tail;       /* next TX descriptor to fill */
 	unsigned tx_clean;      /* oldest TX descriptor not yet reaped */
 	unsigned tx_inflight;
+	unsigned rx_n, tx_n;    /* ring sizes in use (ours, or the ROM's) */
+	uint8_t rx_fcs;         /* bytes of FCS left at the end of a frame */
+	uint8_t keep_running;   /* set before open: continue a running device */
+	uint8_t kept;           /* open continued the previous owner's rings */
 	uint8_t rx_discard;     /* inside a frame without EOP: drop to EOP */
 	uint8_t link_up;        /* link seen up during open */
 	uint8_t opened;

@@ -66,6 +66,7 @@
 #define E1000_RCTL_LPE         (1u << 5)  /* long packets */
 #define E1000_RCTL_BAM         (1u << 15) /* accept broadcast */
 #define E1000_RCTL_BSIZE_2048  (0u << 16) /* BSIZE 00 with BSEX 0 */
+#define E1000_RCTL_BSIZE_MASK  (3u << 16)
 #define E1000_RCTL_BSEX        (1u << 25)
 #define E1000_RCTL_SECRC       (1u << 26) /* strip Ethernet CRC */
 

@@ -20,7 +20,7 @@ static int e1000_bind(struct nic_probe *np, const struct nicprobe_want *want)
 {
 	int rc = e1000_init(&np->drv.e1000, &np->pci);
 
-	(void)want;
+	np->drv.e1000.keep_running = want->keep_running;
 	np->nd = rc ? NULL : &np->drv.e1000.nd;
 	return rc;
 }
@@ -82,6 +82,7 @@ static int try_one(struct nic_probe *np, const struct nic_driver *d,
 		goto fail;
 	}
 	np->driver = d->name;
+	np->kept = np->nd == &np->drv.e1000.nd && np->drv.e1000.kept;
 	return 0;
 fail:
 	np->nd = NULL;

@@ -29,6 +29,8 @@ struct nicprobe_want {
 	uint8_t use_bdf;          /* match bus/dev/fn */
 	uint8_t bus, dev, fn;
 	unsigned virtio_flags;    /* VIRTIO_NET_* for virtio_net_init */
+	uint8_t keep_running;     /* continue a device the PXE ROM left
+				   * running where the driver can (e1000) */
 };
 
 /* Storage for whichever driver is chosen (no allocation). */
@@ -40,6 +42,7 @@ struct nic_probe {
 	} drv;
 	struct netdev *nd;        /* the opened netdev, NULL if none */
 	const char *driver;       /* "e1000" or "virtio-net" */
+	uint8_t kept;             /* the device was continued, not reset */
 	int last_error;           /* why the last candidate failed */
 	unsigned tried, skipped;  /* supported candidates opened / filtered */
 };

@@ -22,6 +22,9 @@ struct pcidev_ops {
 	void (*bar_write8)(struct pcidev *p, int bar, uint32_t off, uint8_t v);
 	/* Bus address of memory the driver owns (identity on x86 firmware). */
 	uint64_t (*dma_addr)(struct pcidev *p, const void *va);
+	/* The reverse, for buffers a previous owner (the PXE ROM) handed the
+	 * device: a pointer to bus address bus, or NULL when not reachable. */
+	void *(*dma_va)(struct pcidev *p, uint64_t bus);
 	/* Busy-wait at least us microseconds. */
 	void (*udelay)(struct pcidev *p, uint32_t us);
 	/* Full memory barrier between descriptor writes and doorbells. */

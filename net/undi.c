@@ -269,6 +269,18 @@ static int undi_get_information(struct undi *u)
 	return 0;
 }
 
+int undi_identify(struct undi *u)
+{
+	struct pxe_api *api = u->api;
+
+	/* Leave the base code's own TFTP/UDP use; errors mean "not open". */
+	param(api, sizeof(struct pxenv_status_only));
+	param_call_quiet(api, PXENV_TFTP_CLOSE);
+	param(api, sizeof(struct pxenv_status_only));
+	param_call_quiet(api, PXENV_UDP_CLOSE);
+	return undi_get_information(u);
+}
+
 static int undi_open(struct netdev *nd)
 {
 	struct undi *u = nd->priv;
@@ -277,12 +289,7 @@ static int undi_open(struct netdev *nd)
 
 	if (u->tx_slots == 0)
 		return LL_ENOMEM;   /* no usable work area (see undi_init) */
-	/* Leave the base code's own TFTP/UDP use; errors mean "not open". */
-	param(api, sizeof(struct pxenv_status_only));
-	param_call_quiet(api, PXENV_TFTP_CLOSE);
-	param(api, sizeof(struct pxenv_status_only));
-	param_call_quiet(api, PXENV_UDP_CLOSE);
-	if ((rc = undi_get_information(u)) < 0)
+	if ((rc = undi_identify(u)) < 0)
 		return rc;
 	/* Closed first: some ROMs refuse OPEN on an open adapter. */
 	param(api, sizeof(struct pxenv_status_only));

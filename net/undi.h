@@ -102,5 +102,9 @@ struct undi {
 
 /* Set up u as a netdev on api with UNDI_* flags; then nd.ops->open. */
 void undi_init(struct undi *u, struct pxe_api *api, unsigned flags);
+/* Without opening the adapter: end the base code's TFTP/UDP use and read
+ * the MAC and MTU (GET_INFORMATION) into u->nd, for a caller that may
+ * drive the NIC with its own driver instead. 0 or an error. */
+int undi_identify(struct undi *u);
 
 #endif

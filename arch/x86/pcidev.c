@@ -105,6 +105,13 @@ static uint64_t dma_addr(struct pcidev *p, const void *va)
 	return (uint64_t)(uintptr_t)va;
 }
 
+/* Both entries map the first 4 GiB one to one; a ROM's buffers are there. */
+static void *dma_va(struct pcidev *p, uint64_t bus)
+{
+	(void)p;
+	return bus < (1ull << 32) ? (void *)(uintptr_t)bus : NULL;
+}
+
 static void udelay(struct pcidev *p, uint32_t us)
 {
 	const struct ll_clock *c = ctx_of(p)->clock;
@@ -121,7 +128,7 @@ static void mb(struct pcidev *p)
 
 static const struct pcidev_ops x86_pcidev_ops = {
 	cfg_read32, cfg_write32, bar_read32, bar_write32, bar_read16,
-	bar_write16, bar_read8, bar_write8, dma_addr, udelay, mb,
+	bar_write16, bar_read8, bar_write8, dma_addr, dma_va, udelay, mb,
 };
 
 /* Decode the six BARs (a 64-bit memory BAR takes two slots). */

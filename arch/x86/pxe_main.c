@@ -3,6 +3,7 @@
  * ROM and the BIOS left us, then run the boot flow (boot_pxe). */
 #include <stdint.h>
 #include "arch/x86/arch.h"
+#include "arch/x86/elf_entry.h"
 #include "arch/x86/io.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/realmode.h"
@@ -115,6 +116,27 @@ static void boot_fail(int rc)
 	cpu_halt_forever();
 }
 
+/* The NICs on the bus and the DMA memory a native driver gets: the first
+ * part of the hidden heap (the iSCSI session takes the rest). */
+static void nics_fill(struct boot_pxe_env *env)
+{
+	static struct nic_candidate nics[X86_NIC_MAX];
+	static struct x86_pcidev_ctx pci;
+	size_t dma = E1000_DMA_SIZE > VIRTIO_NET_DMA_SIZE ? E1000_DMA_SIZE
+							  : VIRTIO_NET_DMA_SIZE;
+
+	dma = (dma + 4095) & ~(size_t)4095;
+	pci.clock = &env->clock;
+	pci.dma = env->arena;
+	pci.dma_size = dma;
+	env->arena = (uint8_t *)env->arena + dma;
+	env->arena_size -= dma;
+	env->nics = nics;
+	env->n_nics = x86_nic_candidates(nics, X86_NIC_MAX);
+	env->nic_make = x86_pcidev_make;
+	env->nic_ctx = &pci;
+}
+
 void pxe_main(uint64_t stub_linear);
 void pxe_main(uint64_t stub_linear)
 {
@@ -146,6 +168,7 @@ void pxe_main(uint64_t stub_linear)
 	env.n_hide = 1;
 	env.arena = _end;
 	env.arena_size = LX_HEAP_SIZE;
+	nics_fill(&env);
 	ll_printf("lifeline: core at 0x%llx-0x%llx (%llu KiB image, %u KiB heap)\n",
 		  (unsigned long long)base,
 		  (unsigned long long)(base + env.hide_len[0] - 1),

@@ -9,7 +9,7 @@
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PORT_B 0x61
-#define CAL_TICKS 11932u        /* 10 ms of PIT */
+#define CAL_TICKS 4773u         /* 4 ms of PIT: 0.02% per PIT tick */
 #define CAL_MAX_POLLS 50000000u /* bound on the wait for OUT2 */
 #define TSC_FALLBACK_HZ 1000000000ull
 

@@ -1,13 +1,15 @@
 #!/bin/bash
-# tests/qemu/lifeline_nics.sh - lifeline.pxe on the PXE ROMs of other QEMU
-# NICs (virtio-net-pci, rtl8139: QEMU loads their iPXE images from ipxe-qemu)
-# boots the MBR test disk as lifeline_mbrtest.sh does with the e1000 ROM:
-# same checksums, and UNDI must report the NIC open with the guest's MAC.
+# tests/qemu/lifeline_nics.sh - lifeline.pxe on the PXE ROMs of QEMU's NICs
+# (e1000, virtio-net-pci, rtl8139: QEMU loads their iPXE images from
+# ipxe-qemu) boots the MBR test disk: same checksums as lifeline_mbrtest.sh,
+# and the data path each must take: e1000 native and continued from the ROM,
+# virtio-net native (reset), rtl8139 UNDI (no native driver), and e1000
+# with the embedded setting nic=undi through UNDI.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PXE=$LL_ROOT/build/lifeline.pxe
-NICS=(virtio-net rtl8139)            # name suffixes; nic_model/nic_pci map them
+NICS=(e1000 virtio-net rtl8139 e1000-undi)  # nic_model/nic_pci/nic_line map them
 ql_require lifeline-mbrtest-nics
 [ -f "$PXE" ] || { echo "FAIL qemu/lifeline-mbrtest-nics (no build/lifeline.pxe; run make)"; exit 1; }
 ql_net_setup || { echo "FAIL qemu/lifeline-mbrtest-nics (namespace, bridge, tap)"; exit 1; }
@@ -18,13 +20,23 @@ ql_net_setup || { echo "FAIL qemu/lifeline-mbrtest-nics (namespace, bridge, tap)
 nic_model() {
 	case $1 in
 	virtio-net) echo virtio-net-pci ;;
+	e1000*) echo e1000 ;;
 	*) echo "$1" ;;
+	esac
+}
+# nic_line NAME: the serial line (ERE) naming the driver that carries data.
+nic_line() {
+	case $1 in
+	e1000) echo "^lifeline: NIC [0-9a-f:.]+ 8086:100e e1000 \(native driver, continued from the ROM\), MAC $QL_MAC" ;;
+	virtio-net) echo "^lifeline: NIC [0-9a-f:.]+ 1af4:1000 virtio-net \(native driver, reset\), MAC $QL_MAC" ;;
+	*) echo "^undi: open, MAC $QL_MAC, " ;;
 	esac
 }
 nic_pci() {
 	case $1 in
 	virtio-net) echo 1af4:1000 ;;
 	rtl8139) echo 10ec:8139 ;;
+	e1000*) echo 8086:100e ;;
 	esac
 }
 
@@ -36,6 +48,11 @@ if ! mbr_disk "$disk" 4096 || ! mbr_expect "$disk" >"$expect"; then
 fi
 mkdir -p "$LL_TMP/tftp"
 cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
+cp "$PXE" "$LL_TMP/undi.pxe"
+if ! "$LL_ROOT/build/tools/lifeline-settings" "$LL_TMP/undi.pxe" nic=undi >/dev/null; then
+	echo "FAIL qemu/lifeline-mbrtest-nics (lifeline-settings nic=undi)"
+	exit 1
+fi
 if ! ql_target "$disk" || ! ql_dnsmasq "$(ql_rootpath)" "$LL_TMP/tftp" lifeline.pxe; then
 	ql_fail lifeline-mbrtest-nics "tgtd or dnsmasq did not start" "$LL_TMP/tgtd.log"
 	exit 1
@@ -45,14 +62,22 @@ fi
 # The disk is reused: the guest writes the same seeded sectors every time.
 nic_boot() {
 	local name=lifeline-mbrtest-$1 log=$LL_TMP/mbrtest-$1.serial
-	local mac_re="^undi: open, MAC $QL_MAC, "
+	local mac_re
+	mac_re=$(nic_line "$1")
+	if [ "$1" = e1000-undi ]; then
+		cp "$LL_TMP/undi.pxe" "$LL_TMP/tftp/lifeline.pxe"
+	else
+		cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
+	fi
 	QL_NIC=$(nic_model "$1") ql_qemu "$log" 150
 	ql_wait "$log" '^MBRTEST (DONE|FAIL)' 150
 	local pci_re="^lifeline: PCI [0-9a-f:.]+ $(nic_pci "$1") network"
 	if ! grep -Eaq "$pci_re" "$log"; then
 		ql_fail "$name" "no 'PCI ... $(nic_pci "$1") network' line" "$log"
 	elif ! grep -Eaiq "$mac_re" "$log"; then
-		ql_fail "$name" "no 'undi: open, MAC $QL_MAC' line" "$log"
+		ql_fail "$name" "no line matching '$mac_re'" "$log"
+	elif [ "$1" = e1000-undi ] && grep -aq 'native driver' "$log"; then
+		ql_fail "$name" "nic=undi, yet a native driver took the NIC" "$log"
 	elif ! grep -aq '^lifeline: address .* from our own DHCP' "$log"; then
 		ql_fail "$name" "no 'address ... from our own DHCP' line" "$log"
 	elif ! grep -aq '^lifeline: booting the MBR from drive 0x80' "$log"; then

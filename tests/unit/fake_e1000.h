@@ -31,6 +31,7 @@ struct fake_e1000 {
 	int link_never;           /* STATUS.LU never set */
 	int tx_hold;              /* do not consume TX descriptors */
 	unsigned resets;
+	unsigned rctl_writes;     /* QEMU pauses receive 1 s after each */
 	uint64_t udelay_total;
 	struct fe_frame tx[FE_MAX_FRAMES];
 	unsigned tx_n;
@@ -147,6 +148,8 @@ static void fe_write32(struct pcidev *p, int bar, uint32_t off, uint32_t v)
 		return;
 	}
 	*fe_reg(f, off) = v;
+	if (off == E1000_RCTL)
+		f->rctl_writes++;
 	if (off == E1000_TDT)
 		fe_do_tx(f);
 }
@@ -169,12 +172,13 @@ static void fe_write16(struct pcidev *p, int b, uint32_t o, uint16_t v) { (void)
 static uint8_t fe_read8(struct pcidev *p, int b, uint32_t o) { (void)p; (void)b; (void)o; abort(); }
 static void fe_write8(struct pcidev *p, int b, uint32_t o, uint8_t v) { (void)p; (void)b; (void)o; (void)v; abort(); }
 static uint64_t fe_dma_addr(struct pcidev *p, const void *va) { (void)p; return (uint64_t)(uintptr_t)va; }
+static void *fe_dma_va(struct pcidev *p, uint64_t bus) { (void)p; return (void *)(uintptr_t)bus; }
 static void fe_udelay(struct pcidev *p, uint32_t us) { ((struct fake_e1000 *)p->priv)->udelay_total += us; }
 static void fe_mb(struct pcidev *p) { (void)p; __sync_synchronize(); }
 
 static const struct pcidev_ops fe_ops = {
 	fe_cfg_read32, fe_cfg_write32, fe_read32, fe_write32, fe_read16,
-	fe_write16, fe_read8, fe_write8, fe_dma_addr, fe_udelay, fe_mb,
+	fe_write16, fe_read8, fe_write8, fe_dma_addr, fe_dma_va, fe_udelay, fe_mb,
 };
 
 /* A device as a dead OS might leave it: interrupts enabled, RX/TX on,

@@ -332,6 +332,7 @@ static void fv_cfg_w32(struct pcidev *p, uint16_t off, uint32_t v)
 }
 
 static uint64_t fv_dma_addr(struct pcidev *p, const void *va) { (void)p; return (uint64_t)(uintptr_t)va; }
+static void *fv_dma_va(struct pcidev *p, uint64_t bus) { (void)p; return (void *)(uintptr_t)bus; }
 static void fv_udelay(struct pcidev *p, uint32_t us)
 {
 	struct fake_virtio *f = p->priv;
@@ -345,7 +346,7 @@ static void fv_mb(struct pcidev *p) { (void)p; __sync_synchronize(); }
 
 static const struct pcidev_ops fv_ops = {
 	fv_cfg_r32, fv_cfg_w32, fv_r32, fv_w32, fv_r16, fv_w16, fv_r8, fv_w8,
-	fv_dma_addr, fv_udelay, fv_mb,
+	fv_dma_addr, fv_dma_va, fv_udelay, fv_mb,
 };
 
 static void fv_cap(uint8_t *c, uint8_t next, uint8_t type, uint32_t off, uint32_t len)

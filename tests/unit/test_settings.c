@@ -24,7 +24,7 @@ static void test_kv_basic(void)
 	CHECK_EQ(s.drive, 0x80);
 	CHECK_EQ(kv(&s, "root-path=" RP "  initiator-iqn=iqn.2026-01.org.example:c1"
 		    "\tip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 "
-		    "dns=10.0.2.3 drive=0x81 username=alice "
+		    "dns=10.0.2.3 drive=0x81 nic=undi username=alice "
 		    "password=\"pass word 12\" reverse-username='tgt' "
 		    "reverse-password=s3cr3t-s3cr3t", 0, &e), 0);
 	CHECK(strcmp(s.root_path, RP) == 0);
@@ -34,13 +34,15 @@ static void test_kv_basic(void)
 	CHECK_EQ(s.gateway, 0x0a000202);
 	CHECK_EQ(s.dns, 0x0a000203);
 	CHECK_EQ(s.drive, 0x81);
+	CHECK_EQ(s.nic, SETTINGS_NIC_UNDI);
 	CHECK(strcmp(s.username, "alice") == 0);
 	CHECK(strcmp(s.password, "pass word 12") == 0);
 	CHECK(strcmp(s.reverse_username, "tgt") == 0);
 	CHECK(strcmp(s.reverse_password, "s3cr3t-s3cr3t") == 0);
 	CHECK_EQ(s.set, (1u << SET_KEY_COUNT) - 1 - (1u << SET_DUMP_PATH));
-	CHECK_EQ(kv(&s, "drive=next password=", 0, &e), 0);
+	CHECK_EQ(kv(&s, "drive=next password= nic=auto", 0, &e), 0);
 	CHECK_EQ(s.drive, 0);
+	CHECK_EQ(s.nic, SETTINGS_NIC_AUTO);
 	CHECK_EQ(s.password[0], 0);
 	CHECK_EQ(s.set & (1u << SET_PASSWORD), 0);
 }
@@ -61,6 +63,8 @@ static void test_kv_errors_name_key(void)
 	CHECK_EQ(kv(&s, "drive=0x7f", 0, &e), LL_ESETTING);
 	CHECK(strcmp(e.key, "drive") == 0);
 	CHECK_EQ(kv(&s, "drive=0x100", 0, &e), LL_ESETTING);
+	CHECK_EQ(kv(&s, "nic=e1000", 0, &e), LL_ESETTING);
+	CHECK(strcmp(e.key, "nic") == 0);
 	CHECK_EQ(kv(&s, "colour=blue", 0, &e), LL_ESETTING);
 	CHECK(strcmp(e.key, "colour") == 0);
 	CHECK_EQ(kv(&s, "password=\"open", 0, &e), LL_ESETTING);
