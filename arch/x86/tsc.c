@@ -9,7 +9,7 @@
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PORT_B 0x61
-#define CAL_TICKS 4773u         /* 4 ms of PIT: 0.02% per PIT tick */
+#define CAL_TICKS 3580u         /* 3 ms of PIT: 0.03% per PIT tick */
 #define CAL_MAX_POLLS 50000000u /* bound on the wait for OUT2 */
 #define TSC_FALLBACK_HZ 1000000000ull
 
@@ -48,7 +48,7 @@ int x86_tsc_init(struct ll_clock *clock, uint64_t *hz)
 {
 	uint64_t best = 0;
 	int rc = 0;
-	for (int i = 0; i < 3; i++) {  /* the shortest run had fewest stalls */
+	for (int i = 0; i < 2; i++) {  /* the shorter run had fewer stalls */
 		uint64_t d = tsc_measure();
 		if (d && (!best || d < best))
 			best = d;

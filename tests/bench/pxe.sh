@@ -2,7 +2,8 @@
 # tests/bench/pxe.sh - PXE boot time (QEMU start to the test MBR's first line)
 # and INT 13h read speed (16 MiB of EDD reads timed inside the MBR test by
 # the TSC, calibrated on the PIT) of iPXE's own sanboot, the anchor; and of
-# lifeline.pxe from the same tgtd in the same run once it boots the disk.
+# lifeline.pxe from the same tgtd in the same run once it boots the disk;
+# on the e1000 (headline lines) and on virtio-net-pci (-virtio lines).
 # Numbers come only from runs whose checksums all matched. Median of RUNS.
 # Env: LL_BENCH_PXE_RUNS (default 3), LL_PXE_MARKER (regex of the serial line
 # that proves lifeline booted the MBR; default '^lifeline: booting the MBR'),
@@ -79,35 +80,48 @@ mbr_disk "$DISK" "$BENCH_SECTORS" && mbr_expect "$DISK" >"$EXPECT" ||
 	{ note "building the test disk failed"; exit 1; }
 ql_target "$DISK" || { note "tgtd failed"; exit 1; }
 
-# anchor: QEMU's iPXE ROM, option 17 and no boot file -> sanboot
-ql_dnsmasq "$(ql_rootpath)" || { note "dnsmasq failed"; exit 1; }
-series ipxe
-if [ -z "$S_BOOT" ]; then
-	note "iPXE anchor runs failed"
-	exit 1
-fi
-a_boot=$S_BOOT a_rate=$S_RATE
-echo "bench: pxe-boot-ipxe $a_boot s"
-echo "bench: int13-read-ipxe $a_rate MiB/s"
+# nic_series NIC SUFFIX: the anchor (QEMU's iPXE ROM, option 17 and no boot
+# file -> sanboot) and lifeline.pxe (the ROM chainloads it over TFTP) on
+# NIC; prints the lines with SUFFIX ("" for the e1000, QEMU's default).
+nic_series() {
+	local nic=$1 sfx=$2 a_boot a_rate
+	export QL_NIC=$nic
+	ql_dnsmasq "$(ql_rootpath)" || { note "dnsmasq failed"; return 1; }
+	series ipxe
+	if [ -z "$S_BOOT" ]; then
+		note "iPXE anchor runs failed on $nic"
+		return 1
+	fi
+	a_boot=$S_BOOT a_rate=$S_RATE
+	echo "bench: pxe-boot-ipxe$sfx $a_boot s"
+	echo "bench: int13-read-ipxe$sfx $a_rate MiB/s"
+	if [ ! -f "$PXE" ]; then
+		note "no build/lifeline.pxe: anchor lines only"
+		return 0
+	fi
+	mkdir -p "$LL_TMP/tftp"
+	cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
+	ql_dnsmasq "$(ql_rootpath)" "$LL_TMP/tftp" lifeline.pxe || { note "dnsmasq (tftp) failed"; return 1; }
+	series lifeline
+	if [ -z "$S_BOOT" ]; then
+		note "build/lifeline.pxe did not boot the test disk on $nic: no lifeline figures"
+		[ -n "${LL_BENCH_PXE_STRICT:-}" ] && return 1
+		return 0
+	fi
+	awk -v o="$S_BOOT" -v a="$a_boot" -v n="pxe-boot$sfx" 'BEGIN {
+		printf "bench: %s %.2f s anchor=%.2f ratio=%.2f\n", n, o, a, (a > 0 ? o / a : 0) }'
+	awk -v o="$S_RATE" -v a="$a_rate" -v n="int13-read$sfx" 'BEGIN {
+		printf "bench: %s %.2f MiB/s anchor=%.2f ratio=%.2f\n", n, o, a, (a > 0 ? o / a : 0) }'
+}
 
-# ours: the ROM chainloads lifeline.pxe over TFTP (the ROM hooks the SAN
-# disk itself too when it sees option 17 with a boot file: lifeline must
-# take drive 0x80 over).
-if [ ! -f "$PXE" ]; then
-	note "no build/lifeline.pxe: anchor lines only"
-	exit "$rc_all"
-fi
-mkdir -p "$LL_TMP/tftp"
-cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
-ql_dnsmasq "$(ql_rootpath)" "$LL_TMP/tftp" lifeline.pxe || { note "dnsmasq (tftp) failed"; exit 1; }
-series lifeline
-if [ -z "$S_BOOT" ]; then
-	note "build/lifeline.pxe did not boot the test disk: no lifeline figures"
-	[ -n "${LL_BENCH_PXE_STRICT:-}" ] && rc_all=1
-	exit "$rc_all"
-fi
-awk -v o="$S_BOOT" -v a="$a_boot" 'BEGIN {
-	printf "bench: pxe-boot %.2f s anchor=%.2f ratio=%.2f\n", o, a, (a > 0 ? o / a : 0) }'
-awk -v o="$S_RATE" -v a="$a_rate" 'BEGIN {
-	printf "bench: int13-read %.2f MiB/s anchor=%.2f ratio=%.2f\n", o, a, (a > 0 ? o / a : 0) }'
+# The e1000 (QEMU's default NIC) gives the headline lines; virtio-net-pci
+# the -virtio ones. LL_BENCH_PXE_NICS picks (default: both).
+for nic in ${LL_BENCH_PXE_NICS:-e1000 virtio-net-pci}; do
+	case $nic in
+	e1000) sfx="" ;;
+	virtio-net-pci) sfx="-virtio" ;;
+	*) sfx="-$nic" ;;
+	esac
+	nic_series "$nic" "$sfx" || rc_all=1
+done
 exit "$rc_all"
