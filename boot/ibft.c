@@ -165,3 +165,64 @@ int ibft_build(void *buf, size_t cap, const struct ibft_info *in)
 	th->checksum = (uint8_t)(0x100 - ibft_sum(b, len));
 	return (int)len;
 }
+
+long ibft_find(const void *mem, size_t len)
+{
+	const uint8_t *m = mem;
+
+	for (size_t off = 0; off + 48 <= len; off += IBFT_ALIGN) {
+		const uint8_t *t = m + off;
+		uint32_t tl;
+
+		if (memcmp(t, IBFT_SIGNATURE, 4) != 0)
+			continue;
+		tl = (uint32_t)t[4] | (uint32_t)t[5] << 8 |
+		     (uint32_t)t[6] << 16 | (uint32_t)t[7] << 24;
+		if (tl >= 48 && tl <= len - off && ibft_sum(t, tl) == 0)
+			return (long)off;
+	}
+	return -1;
+}
+
+static uint16_t le16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* Target structure at off: 1 when valid and naming target/lun. */
+static int ibft_target_is(const uint8_t *t, size_t len, uint16_t off,
+			  const char *target, const uint8_t lun[8])
+{
+	const struct ibft_target *tg;
+	size_t nlen = ll_strlen(target);
+	uint16_t name_len, name_off;
+
+	if (!off || (size_t)off + sizeof(*tg) > len)
+		return 0;
+	tg = (const struct ibft_target *)(t + off);
+	if (tg->hdr.id != IBFT_ID_TARGET || !(tg->hdr.flags & IBFT_FL_VALID))
+		return 0;
+	name_len = le16_at((const uint8_t *)&tg->name_len);
+	name_off = le16_at((const uint8_t *)&tg->name_off);
+	if (name_len != nlen || !name_off || (size_t)name_off + name_len > len)
+		return 0;
+	return memcmp(t + name_off, target, nlen) == 0 &&
+	       memcmp(tg->lun, lun, 8) == 0;
+}
+
+int ibft_has_target(const void *tbl, size_t len, const char *target,
+		    const uint8_t lun[8])
+{
+	const uint8_t *t = tbl;
+	const struct ibft_control *c;
+
+	if (len < IBFT_OFF_CONTROL + sizeof(*c) || !target)
+		return 0;
+	c = (const struct ibft_control *)(t + IBFT_OFF_CONTROL);
+	if (c->hdr.id != IBFT_ID_CONTROL)
+		return 0;
+	return ibft_target_is(t, len, le16_at((const uint8_t *)&c->target0_off),
+			      target, lun) ||
+	       ibft_target_is(t, len, le16_at((const uint8_t *)&c->target1_off),
+			      target, lun);
+}

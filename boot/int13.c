@@ -38,6 +38,10 @@ int int13_setup(struct int13_ctx *c, struct disk *d, uint8_t want_drive)
 	c->drive = want_drive ? want_drive : (uint8_t)(0x80 + n);
 	c->shift = c->drive < 0x80 + n;
 	c->hd_count = (uint8_t)(n + 1);
+	if (c->replace && c->shift) {   /* its number is ours, nobody moves */
+		c->shift = 0;
+		c->hd_count = n;
+	}
 	c->last_status = 0;
 	int13_geom_init(&c->geom, d->blocks);
 	*count = c->hd_count;

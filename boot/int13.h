@@ -30,6 +30,9 @@ struct int13_ctx {
 	uint8_t drive;            /* our number (0x80..) */
 	uint8_t shift;            /* 1: drives >= drive were renumbered up */
 	uint8_t hd_count;         /* hard disks, us included (BDA 40:75) */
+	uint8_t replace;          /* set before setup: take over the drive at
+				   * want_drive (a ROM's dead SAN drive of the
+				   * same LUN) instead of shifting it up */
 	uint8_t last_status;      /* for AH=01h */
 	struct int13_geom geom;
 	const struct e820_range *hide; /* our memory (hidden through E820): */

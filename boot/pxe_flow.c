@@ -45,6 +45,7 @@ struct boot_ctx {
 	struct int13_ctx i13;
 	struct e820_ctx e820;
 	uint32_t ibft_linear;
+	uint8_t rom_san;         /* the ROM SAN-hooked this same LUN itself */
 	uint8_t ack[1500];
 };
 static struct boot_ctx boot_pxe_ctx;
@@ -251,6 +252,33 @@ static int boot_place_ibft(struct boot_ctx *b)
 	return 0;
 }
 
+/* A ROM that SAN-hooked the LUN itself (iPXE given option 17 with a boot
+ * file) left its own iBFT for a session that dies once lifeline drives the
+ * NIC. The OS takes the first table it finds: clear that one's signature
+ * (when in writable base memory) so ours is the one it reads. When it
+ * names our target and LUN, its drive is taken over (boot_hook_disk). */
+static void boot_rom_ibft(struct boot_ctx *b)
+{
+	const uint8_t *win = rm_mem_map(&b->i13.mem, IBFT_BIOS_LOW,
+					IBFT_BIOS_HIGH - IBFT_BIOS_LOW);
+	long off = win ? ibft_find(win, IBFT_BIOS_HIGH - IBFT_BIOS_LOW) : -1;
+	uint32_t at = IBFT_BIOS_LOW + (uint32_t)off;
+
+	if (off < 0)
+		return;
+	const struct ibft_table_hdr *h = (const void *)(win + off);
+	b->rom_san = (uint8_t)ibft_has_target(h, h->length, b->rp.rp_target,
+					      b->rp.rp_lun);
+	if (at < 0xa0000u) {
+		memset((uint8_t *)win + off, 0, 4);
+		ll_printf("lifeline: the PXE ROM left an iBFT at 0x%x (it SAN-hooked a drive itself, dead from now on): cleared\n",
+			  (unsigned)at);
+	} else {
+		ll_printf("lifeline: the PXE ROM left an iBFT at 0x%x (it SAN-hooked a drive itself, dead from now on): read-only, left\n",
+			  (unsigned)at);
+	}
+}
+
 static int boot_ibft(struct boot_ctx *b)
 {
 	struct ibft_info in;
@@ -260,6 +288,7 @@ static int boot_ibft(struct boot_ctx *b)
 
 	if (rc < 0)
 		return rc;
+	boot_rom_ibft(b);
 	memset(&in, 0, sizeof(in));
 	in.initiator_iqn = s->initiator_iqn;
 	in.ip = b->ns.ip.addr;
@@ -322,14 +351,16 @@ static int boot_hook_disk(struct boot_ctx *b)
 	b->i13.chain = rm_chain;
 	b->i13.hide = b->e820.hide;            /* no caller buffer in there */
 	b->i13.n_hide = b->e820.n_hide;
+	b->i13.replace = b->rom_san && want == 0x80; /* the ROM's drive 0x80 */
 	rc = int13_setup(&b->i13, &b->disk, want);
 	if (!rc)
 		rc = rm_hook_install(0x13, int13_handler, &b->i13.old_vector);
 	if (rc < 0)
 		return boot_fail(rc, "INT 13h hook (drive setting?)");
 	int13_activate(&b->i13);
-	ll_printf("lifeline: INT 13h drive 0x%x (%u hard disks)\n",
-		  (unsigned)b->i13.drive, (unsigned)b->i13.hd_count);
+	ll_printf("lifeline: INT 13h drive 0x%x (%u hard disks)%s\n",
+		  (unsigned)b->i13.drive, (unsigned)b->i13.hd_count,
+		  b->i13.replace ? ", taking over the ROM's SAN drive of this LUN" : "");
 	return 0;
 }
 

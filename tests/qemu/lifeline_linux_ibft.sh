@@ -5,7 +5,8 @@
 # (syslinux, Debian kernel, busybox initramfs) from tgtd's LUN to user space,
 # where iscsi_ibft must show lifeline's iBFT (OEM table id LIFELINE, not the
 # ROM's own "iPXE" one) with the target, LUN, initiator IQN and addresses
-# lifeline used.
+# lifeline used; and again with the ROM given 17/203 as well (it SAN-hooks
+# the LUN itself first: lifeline takes that drive over).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,6 +34,25 @@ if ql_wait "$log" '^lifeline: address .* from our own DHCP' 90; then
 	ql_ibft_verdict lifeline-linux-ibft "$log" "$name" LIFELINE
 else
 	ql_fail lifeline-linux-ibft "lifeline did not run its own DHCP (ROM sent 17?)" "$log"
+fi
+ql_qemu_stop
+
+# The variant: the ROM gets 17/203 too and SAN-hooks the LUN itself (drive
+# 0x80, its own iBFT) before it chainloads us. lifeline must take that
+# drive over (no dead ROM drive left for the kernel's EDD probe to hang in)
+# and clear the ROM's iBFT so the OS reads lifeline's.
+log=$LL_TMP/linux-rom17.serial
+if ! QL_DHCP_TO_ROM=1 ql_dnsmasq "$(ql_rootpath 1 "$name")" "$LL_TMP/tftp" lifeline.pxe; then
+	ql_fail lifeline-linux-ibft-rom17 "dnsmasq" "$LL_TMP/dnsmasq.log"
+	exit 0
+fi
+ql_qemu "$log" 180
+if ! ql_wait "$log" "^lifeline: INT 13h drive 0x80 \(1 hard disks\), taking over the ROM's SAN drive" 90; then
+	ql_fail lifeline-linux-ibft-rom17 "no 'taking over the ROM's SAN drive' line" "$log"
+elif ! grep -aq '^lifeline: the PXE ROM left an iBFT at 0x[0-9a-f]* .*: cleared' "$log"; then
+	ql_fail lifeline-linux-ibft-rom17 "the ROM's iBFT was not found and cleared" "$log"
+else
+	ql_ibft_verdict lifeline-linux-ibft-rom17 "$log" "$name" LIFELINE
 fi
 ql_qemu_stop
 exit 0

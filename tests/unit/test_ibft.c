@@ -165,9 +165,47 @@ static void test_errors(void)
 	CHECK_EQ(tab[nic + 5], 0x03);
 }
 
+/* A table found in a 512 KiB window (as the flow scans for a ROM's):
+ * decoys with a bad checksum or a length past the window are skipped;
+ * the target check names target and LUN and survives bad offsets. */
+static void test_find_and_target(void)
+{
+	static uint8_t win[0x80000] __attribute__((aligned(16)));
+	struct ibft_info in = base_info();
+	uint8_t lun[8] = { 0, 1 }, lun2[8] = { 0, 2 };
+
+	memset(win, 0x5a, sizeof(win));
+	CHECK_EQ(ibft_find(win, sizeof(win)), -1);
+	memcpy(win + 0x100, "iBFT", 4);                 /* bad checksum */
+	memcpy(win + 0x200, "iBFT\xff\xff\x00\x00", 8); /* length too big */
+	int len = ibft_build(win + 0x1e620, 4096, &in);
+	CHECK(len > 0);
+	CHECK_EQ(ibft_find(win, sizeof(win)), 0x1e620);
+	CHECK_EQ(ibft_find(win, 0x1e620 + (size_t)len - 16), -1); /* cut off */
+	const uint8_t *t = win + 0x1e620;
+	CHECK_EQ(ibft_has_target(t, (size_t)len, in.target_name, lun), 1);
+	CHECK_EQ(ibft_has_target(t, (size_t)len, in.target_name, lun2), 0);
+	CHECK_EQ(ibft_has_target(t, (size_t)len, "iqn.2026-01.org.example:disk2",
+				 lun), 0);
+	CHECK_EQ(ibft_has_target(t, (size_t)len, "iqn.2026-01.org.example:disk",
+				 lun), 0);                    /* a prefix */
+	CHECK_EQ(ibft_has_target(t, 0x60, in.target_name, lun), 0); /* short */
+	uint8_t bad[4096];
+	memcpy(bad, t, (size_t)len);
+	bad[48 + 12] = 0xff;                             /* target0 offset */
+	bad[48 + 13] = 0x0f;
+	CHECK_EQ(ibft_has_target(bad, (size_t)len, in.target_name, lun), 0);
+	memcpy(bad, t, (size_t)len);
+	unsigned tg = bad[48 + 12] | bad[48 + 13] << 8;
+	CHECK_EQ(ibft_has_target(bad, (size_t)len, in.target_name, lun), 1);
+	bad[tg + 5] = 0;                                 /* not valid */
+	CHECK_EQ(ibft_has_target(bad, (size_t)len, in.target_name, lun), 0);
+}
+
 int main(void)
 {
 	check_suite = "ibft";
+	RUN(test_find_and_target);
 	RUN(test_header_and_checksum);
 	RUN(test_nic_fields);
 	RUN(test_target_no_chap);

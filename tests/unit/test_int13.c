@@ -413,9 +413,51 @@ static void test_pass_through_renumbered(void)
 	CHECK_EQ(ctx.st.chained, 1);
 }
 
+/* replace: the drive at 0x80 was the ROM's own (dead) SAN drive of the
+ * same LUN: we take its number, nothing shifts, the count stays, and no
+ * call for 0x80 reaches the ROM any more. */
+static void test_replace_rom_drive(void)
+{
+	struct rm_regs r;
+	memset(&ctx, 0, sizeof(ctx));
+	setup(2, 0x80);                     /* without replace: shift, 3 */
+	CHECK_EQ(base[0x475], 3);
+	base[0x475] = 2;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.mem.map = fake_map;
+	ctx.chain = fake_chain;
+	ctx.old_vector = 0xf000e3feu;
+	ctx.replace = 1;
+	CHECK_EQ(int13_setup(&ctx, &disk, 0x80), 0);
+	CHECK_EQ(ctx.drive, 0x80);
+	CHECK_EQ(ctx.shift, 0);
+	CHECK_EQ(ctx.hd_count, 2);
+	CHECK_EQ(base[0x475], 2);
+	chained = 0;
+	r = call(0x08, 0x80);               /* ours */
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(chained, 0);
+	CHECK_EQ(r.edx & 0xff, 2);
+	r = call(0x02, 0x81);               /* the other disk keeps 0x81 */
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(chained, 1);
+	CHECK_EQ(last_chained.edx & 0xff, 0x81);
+	/* replace only matters when something would shift */
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.mem.map = fake_map;
+	ctx.chain = fake_chain;
+	ctx.old_vector = 0xf000e3feu;
+	ctx.replace = 1;
+	base[0x475] = 1;
+	CHECK_EQ(int13_setup(&ctx, &disk, 0), 0);
+	CHECK_EQ(ctx.drive, 0x81);
+	CHECK_EQ(base[0x475], 2);
+}
+
 int main(void)
 {
 	check_suite = "int13";
+	RUN(test_replace_rom_drive);
 	RUN(test_setup_takes_0x80_and_shifts);
 	RUN(test_chs_read_write);
 	RUN(test_chs_bad_sector_and_status);
