@@ -176,17 +176,11 @@ long ibft_find(const void *mem, size_t len)
 
 		if (memcmp(t, IBFT_SIGNATURE, 4) != 0)
 			continue;
-		tl = (uint32_t)t[4] | (uint32_t)t[5] << 8 |
-		     (uint32_t)t[6] << 16 | (uint32_t)t[7] << 24;
+		tl = get_le32(t + 4);
 		if (tl >= 48 && tl <= len - off && ibft_sum(t, tl) == 0)
 			return (long)off;
 	}
 	return -1;
-}
-
-static uint16_t le16_at(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
 }
 
 /* Target structure at off: 1 when valid and naming target/lun. */
@@ -202,8 +196,8 @@ static int ibft_target_is(const uint8_t *t, size_t len, uint16_t off,
 	tg = (const struct ibft_target *)(t + off);
 	if (tg->hdr.id != IBFT_ID_TARGET || !(tg->hdr.flags & IBFT_FL_VALID))
 		return 0;
-	name_len = le16_at((const uint8_t *)&tg->name_len);
-	name_off = le16_at((const uint8_t *)&tg->name_off);
+	name_len = get_le16(&tg->name_len);
+	name_off = get_le16(&tg->name_off);
 	if (name_len != nlen || !name_off || (size_t)name_off + name_len > len)
 		return 0;
 	return memcmp(t + name_off, target, nlen) == 0 &&
@@ -221,8 +215,6 @@ int ibft_has_target(const void *tbl, size_t len, const char *target,
 	c = (const struct ibft_control *)(t + IBFT_OFF_CONTROL);
 	if (c->hdr.id != IBFT_ID_CONTROL)
 		return 0;
-	return ibft_target_is(t, len, le16_at((const uint8_t *)&c->target0_off),
-			      target, lun) ||
-	       ibft_target_is(t, len, le16_at((const uint8_t *)&c->target1_off),
-			      target, lun);
+	return ibft_target_is(t, len, get_le16(&c->target0_off), target, lun) ||
+	       ibft_target_is(t, len, get_le16(&c->target1_off), target, lun);
 }

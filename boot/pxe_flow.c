@@ -269,14 +269,10 @@ static void boot_rom_ibft(struct boot_ctx *b)
 	const struct ibft_table_hdr *h = (const void *)(win + off);
 	b->rom_san = (uint8_t)ibft_has_target(h, h->length, b->rp.rp_target,
 					      b->rp.rp_lun);
-	if (at < 0xa0000u) {
+	if (at < 0xa0000u)               /* writable base memory */
 		memset((uint8_t *)win + off, 0, 4);
-		ll_printf("lifeline: the PXE ROM left an iBFT at 0x%x (it SAN-hooked a drive itself, dead from now on): cleared\n",
-			  (unsigned)at);
-	} else {
-		ll_printf("lifeline: the PXE ROM left an iBFT at 0x%x (it SAN-hooked a drive itself, dead from now on): read-only, left\n",
-			  (unsigned)at);
-	}
+	ll_printf("lifeline: the PXE ROM left an iBFT at 0x%x (it SAN-hooked a drive itself, dead from now on): %s\n",
+		  (unsigned)at, at < 0xa0000u ? "cleared" : "read-only, left");
 }
 
 static int boot_ibft(struct boot_ctx *b)

@@ -10,6 +10,11 @@
 #include "net/e1000.h"
 #include "net/virtio_net.h"
 
+/* DMA memory (page-rounded) enough for whichever driver nicprobe picks. */
+#define NICPROBE_DMA_SIZE \
+	(((E1000_DMA_SIZE > VIRTIO_NET_DMA_SIZE ? E1000_DMA_SIZE : \
+	   VIRTIO_NET_DMA_SIZE) + 4095) & ~(size_t)4095)
+
 /* One PCI function as arch's bus scan saw it. */
 struct nic_candidate {
 	uint16_t vendor, device;

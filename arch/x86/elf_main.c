@@ -224,9 +224,7 @@ static void report_nics(void)
 /* DMA memory first in the arena, the session buffers after it. */
 static void env_fill(void)
 {
-	size_t dma = E1000_DMA_SIZE > VIRTIO_NET_DMA_SIZE ? E1000_DMA_SIZE
-							  : VIRTIO_NET_DMA_SIZE;
-	dma = (dma + 4095) & ~(size_t)4095;
+	size_t dma = NICPROBE_DMA_SIZE;
 	ec.pci.clock = &ec.clock;
 	ec.pci.dma = __arena_start;
 	ec.pci.dma_size = dma;

@@ -122,10 +122,8 @@ static void nics_fill(struct boot_pxe_env *env)
 {
 	static struct nic_candidate nics[X86_NIC_MAX];
 	static struct x86_pcidev_ctx pci;
-	size_t dma = E1000_DMA_SIZE > VIRTIO_NET_DMA_SIZE ? E1000_DMA_SIZE
-							  : VIRTIO_NET_DMA_SIZE;
+	size_t dma = NICPROBE_DMA_SIZE;
 
-	dma = (dma + 4095) & ~(size_t)4095;
 	pci.clock = &env->clock;
 	pci.dma = env->arena;
 	pci.dma_size = dma;

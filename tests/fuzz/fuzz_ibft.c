@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "boot/ibft.h"
+#include "lib/byteorder.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,8 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	off = ibft_find(copy, size);
 	if (off >= 0) {
-		uint32_t len = (uint32_t)copy[off + 4] | (uint32_t)copy[off + 5] << 8 |
-			       (uint32_t)copy[off + 6] << 16 | (uint32_t)copy[off + 7] << 24;
+		uint32_t len = get_le32(copy + off + 4);
 		if ((size_t)off % 16 || len < 48 || len > size - (size_t)off ||
 		    memcmp(copy + off, "iBFT", 4) || ibft_sum(copy + off, len))
 			__builtin_trap();
