@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/clock.h"
-#include "net/nicprobe.h"
+#include "drivers/net/nicprobe.h"
 
 #define BOOT_MAX_HIDE 4
 

@@ -4,7 +4,7 @@
 #ifndef BOOT_E820_H
 #define BOOT_E820_H
 #include <stdint.h>
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 #include "boot/rmmem.h"
 
 #define E820_MAX_ENTRIES 128

@@ -3,7 +3,7 @@
 #ifndef BOOT_INT13_H
 #define BOOT_INT13_H
 #include <stdint.h>
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 #include "boot/disk.h"
 #include "boot/e820.h"
 #include "boot/rmmem.h"

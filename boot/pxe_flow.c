@@ -2,14 +2,14 @@
  * settings -> UNDI netdev -> iSCSI login -> INT 13h + INT 15h hooks ->
  * iBFT -> MBR at 0000:7C00 -> arch_boot_mbr. One step per function; each
  * failure is printed with its stable code and returned. */
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 #include "boot/boot.h"
 #include "boot/disk.h"
 #include "boot/e820.h"
 #include "boot/ibft.h"
 #include "boot/ibft_proto.h"
 #include "boot/int13.h"
-#include "boot/settings.h"
+#include "attach/settings.h"
 #include "iscsi/blockdev.h"
 #include "iscsi/rootpath.h"
 #include "lib/alloc.h"
@@ -18,7 +18,7 @@
 #include "lib/print.h"
 #include "net/dhcp.h"
 #include "net/net.h"
-#include "net/undi.h"
+#include "drivers/net/undi.h"
 
 #define MBR_LINEAR        0x7c00u
 #define BDA_BASEMEM_KB    0x413u

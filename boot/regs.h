@@ -3,7 +3,7 @@
 #ifndef BOOT_REGS_H
 #define BOOT_REGS_H
 #include <stdint.h>
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 
 static inline uint8_t reg_hi(uint32_t v) { return (uint8_t)(v >> 8); }
 static inline uint8_t reg_lo(uint32_t v) { return (uint8_t)v; }

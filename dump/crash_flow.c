@@ -16,7 +16,7 @@
 #include "lib/print.h"
 #include "net/dhcp.h"
 #include "net/net.h"
-#include "net/nicprobe.h"
+#include "drivers/net/nicprobe.h"
 
 #define DEFAULT_IQN_FMT "iqn.2026-01.org.lifeline:%02x%02x%02x%02x%02x%02x"
 #define LOGOUT_TIMEOUT_US (5ull * 1000000)

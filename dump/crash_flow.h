@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "dump/physmem.h"
 #include "lib/clock.h"
-#include "net/nicprobe.h"
+#include "drivers/net/nicprobe.h"
 
 /* What the flow needs of lifeline's settings. boot/ owns the settings
  * parser (command line, DHCP options); dump/ sits beside boot/, not above

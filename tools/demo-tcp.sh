@@ -3,7 +3,7 @@
 # a throw-away network namespace, gets a lease from dnsmasq (with iSCSI
 # root path and settings) and sends 64 MiB over TCP to a Linux peer.
 set -u
-source "$(dirname "$0")/../tests/hosted/lib.sh"
+source "$(dirname "$0")/../tests/lib/hosted.sh"
 BYTES=$((64 * 1024 * 1024))
 SEED=$RANDOM
 ROOT_PATH="iscsi:10.77.0.1::3260:1:iqn.2026-01.org.example:disk"

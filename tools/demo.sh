@@ -12,7 +12,7 @@
 # kexec, lifeline-arm and lifeline.elf) and the dump LUN. Bounded; cleans up.
 # (The hosted TCP demo without a VM is tools/demo-tcp.sh.)
 set -uo pipefail
-. "$(dirname "$0")/../tests/qemu/lib.sh"
+. "$(dirname "$0")/../tests/lib/qemu.sh"
 
 MEM=512
 DUMPINFO=$LL_ROOT/build/tools/lifeline-dumpinfo

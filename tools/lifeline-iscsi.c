@@ -16,7 +16,7 @@
 #include "lib/print.h"
 #include "net/dhcp.h"
 #include "net/net.h"
-#include "tests/hosted/pattern.h"
+#include "tools/common/pattern.h"
 #include "tools/common/hostnet.h"
 #include "tools/common/xfer.h"
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "boot/settings.h"
+#include "attach/settings.h"
 #include "lib/err.h"
 
 #define MAX_PAIRS 64

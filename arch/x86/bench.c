@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include "arch/x86/arch.h"
 #include "arch/x86/io.h"
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 #include "lib/mem.h"
 #include "lib/print.h"
 #include "net/ipv4.h"

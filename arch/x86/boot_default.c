@@ -1,7 +1,7 @@
 /* arch/x86/boot_default.c - stand-in for boot/'s PXE boot flow, linked
  * only while no boot/ file defines boot_pxe (weak); and the MBR hand-off
  * boot/ calls (arch_boot_mbr). */
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 #include "boot/boot.h"
 #include "lib/err.h"
 #include "lib/mem.h"

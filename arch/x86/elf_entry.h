@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/clock.h"
-#include "net/nicprobe.h"
+#include "drivers/net/nicprobe.h"
 
 #pragma GCC visibility push(hidden)
 extern char elf_boot_tables[], __arena_start[], __arena_end[];

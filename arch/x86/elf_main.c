@@ -6,7 +6,7 @@
 #include "arch/x86/arch.h"
 #include "arch/x86/elf_entry.h"
 #include "arch/x86/io.h"
-#include "boot/settings.h"
+#include "attach/settings.h"
 #include "dump/crash_flow.h"
 #include "lib/err.h"
 #include "lib/mem.h"

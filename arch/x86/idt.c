@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include "arch/x86/arch.h"
 #include "arch/x86/io.h"
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 #include "arch/x86/stub.h"
 #include "lib/mem.h"
 #include "lib/print.h"

@@ -6,7 +6,7 @@
 #include "arch/x86/elf_entry.h"
 #include "arch/x86/io.h"
 #include "arch/x86/pci.h"
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 #include "arch/x86/stub.h"
 #include "boot/boot.h"
 #include "lib/err.h"

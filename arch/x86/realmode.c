@@ -2,7 +2,7 @@
  * interrupts, PXE far calls, jumps and interrupt hooks, all through the
  * 64-bit thunk of the resident stub (arch/x86/stub.S). */
 #include <stddef.h>
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 #include "arch/x86/arch.h"
 #include "arch/x86/stub.h"
 #include "lib/err.h"

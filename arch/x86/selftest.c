@@ -4,7 +4,7 @@
  * real-mode code that calls the hook with no long-mode call pending. */
 #include <stdint.h>
 #include "arch/x86/arch.h"
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 #include "lib/mem.h"
 #include "lib/print.h"
 

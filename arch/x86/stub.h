@@ -108,7 +108,7 @@
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
-#include "arch/x86/realmode.h"
+#include "platform/realmode.h"
 
 struct stub_header {
 	uint8_t jmp[8];

@@ -12,7 +12,7 @@
 # Env: LL_DUMP_MEM (guest MiB, default 1024), LL_DUMP_MIB (anchor size,
 # default the guest's RAM: about what the dump writes).
 set -uo pipefail
-. "$(dirname "$0")/../qemu/lib.sh"
+. "$(dirname "$0")/../lib/qemu.sh"
 
 MEM=${LL_DUMP_MEM:-1024}
 MIB=${LL_DUMP_MIB:-$MEM}

@@ -7,9 +7,9 @@
 # ours cross our TAP; its loopback figure is printed too, for information.
 # Env: LL_BENCH_ISCSI_MIB (LUN size and transfer, default 256).
 set -uo pipefail
-. "$(dirname "$0")/../hosted/lib.sh"
-. "$(dirname "$0")/../hosted/tgt.sh"
-. "$(dirname "$0")/../hosted/iscsi_lib.sh"
+. "$(dirname "$0")/../lib/hosted.sh"
+. "$(dirname "$0")/../lib/tgt.sh"
+. "$(dirname "$0")/../lib/iscsi_lib.sh"
 
 RELAY="$LL_ROOT/build/tests/relay"
 MIB=${LL_BENCH_ISCSI_MIB:-256}

@@ -10,7 +10,7 @@
 # LL_BENCH_PXE_STRICT=1 (fail when build/lifeline.pxe exists but does not
 # boot the disk).
 set -uo pipefail
-. "$(dirname "$0")/../qemu/lib.sh"
+. "$(dirname "$0")/../lib/qemu.sh"
 
 RUNS=${LL_BENCH_PXE_RUNS:-3}
 MARKER=${LL_PXE_MARKER:-'^lifeline: booting the MBR'}

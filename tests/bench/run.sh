@@ -4,7 +4,7 @@
 # space once the same way (tapA <-> relay <-> tapB). Median of 3 runs each.
 # Env: LL_BENCH_MIB (transfer size, default 256; 64 when our stack is slow).
 set -uo pipefail
-. "$(dirname "$0")/../hosted/lib.sh"
+. "$(dirname "$0")/../lib/hosted.sh"
 
 RELAY="$LL_ROOT/build/tests/relay"
 LCLIENT="$LL_ROOT/build/tests/lclient"

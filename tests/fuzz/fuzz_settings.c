@@ -4,7 +4,7 @@
  * written block must always check and parse back to the same settings. */
 #include <stdint.h>
 #include <string.h>
-#include "boot/settings.h"
+#include "attach/settings.h"
 #include "lib/crc32c.h"
 #include "lib/err.h"
 

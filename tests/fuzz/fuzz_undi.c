@@ -1,13 +1,13 @@
 /* tests/fuzz/fuzz_undi.c - fuzz net/undi against the fake PXE ROM of
- * tests/unit/pxe_fake.h: mode 0 puts the input where PXENV+ / !PXE lie
+ * tests/lib/pxe_fake.h: mode 0 puts the input where PXENV+ / !PXE lie
  * and runs pxe_find_api; mode 1 turns it into a script of UNDI_ISR answers
  * (kind, BufferLength, FrameLength, Frame offset) over ROM memory that
  * holds the input, and polls; mode 2 serves it as the cached DHCPACK. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tests/unit/pxe_fake.h"
-#include "net/undi.h"
+#include "tests/lib/pxe_fake.h"
+#include "drivers/net/undi.h"
 #include "lib/err.h"
 
 static struct undi und;

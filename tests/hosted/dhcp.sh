@@ -3,7 +3,7 @@
 # private namespace: an address from the pool, and the root path (17),
 # initiator IQN (203) and settings (224) strings delivered exactly.
 set -u
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../lib/hosted.sh"
 ROOT_PATH="iscsi:10.77.0.1::3260:1:iqn.2026-01.org.example:disk"
 INITIATOR="iqn.2026-01.org.example:client-7"
 SETTINGS="dump-path=iscsi:10.77.0.1::3260:2:iqn.2026-01.org.example:dumps username=alice"

@@ -4,9 +4,9 @@
 # target (E52), a whole 64 MiB LUN written and read back (md5 against the
 # backing file and the host-made pattern), the same with digests required.
 set -u
-source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/tgt.sh"
-source "$(dirname "$0")/iscsi_lib.sh"
+source "$(dirname "$0")/../lib/hosted.sh"
+source "$(dirname "$0")/../lib/tgt.sh"
+source "$(dirname "$0")/../lib/iscsi_lib.sh"
 
 IQN=$TGT_IQN_BASE
 iscsi_require hosted/iscsi

@@ -4,9 +4,9 @@
 # to a second tgtd, tgtd SIGKILLed and restarted in the middle of a long
 # write, and 3% frame loss on a whole-LUN write and read.
 set -u
-source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/tgt.sh"
-source "$(dirname "$0")/iscsi_lib.sh"
+source "$(dirname "$0")/../lib/hosted.sh"
+source "$(dirname "$0")/../lib/tgt.sh"
+source "$(dirname "$0")/../lib/iscsi_lib.sh"
 
 IQN=$TGT_IQN_BASE
 iscsi_require hosted/iscsi_recovery

@@ -1,5 +1,5 @@
 /* tests/hosted/lclient.c - Linux TCP client for the benchmark anchor: connects
- * and sends the pattern stream (tests/hosted/pattern.h) or receives one,
+ * and sends the pattern stream (tools/common/pattern.h) or receives one,
  * printing the same result line as peer.
  * Usage: lclient send HOST PORT BYTES SEED | lclient recv HOST PORT */
 #include <arpa/inet.h>
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/md5.h"
-#include "tests/hosted/pattern.h"
+#include "tools/common/pattern.h"
 
 #define LCLIENT_CHUNK 65536
 

@@ -5,7 +5,7 @@
 # that a TCP transfer under the same flood arrives intact.
 # Env: LL_SEED (default 1), LL_ROUNDS (injector rounds, default 100).
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/hosted.sh"
 
 T=hosted/malformed
 SEED=${LL_SEED:-1}

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tests/unit/dump_fake.h"
+#include "tests/lib/dump_fake.h"
 #include "dump/writer.h"
 #include "lib/err.h"
 #include "lib/print.h"

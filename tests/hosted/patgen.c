@@ -3,7 +3,7 @@
  * the lifeline tools: `patgen BYTES SEED | md5sum`. */
 #include <stdio.h>
 #include <stdlib.h>
-#include "tests/hosted/pattern.h"
+#include "tools/common/pattern.h"
 
 static unsigned char chunk[1 << 16];
 

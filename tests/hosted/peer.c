@@ -12,7 +12,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include "lib/md5.h"
-#include "tests/hosted/pattern.h"
+#include "tools/common/pattern.h"
 #include "tools/common/hostnet.h"
 
 #define PEER_ALARM_SECS 600

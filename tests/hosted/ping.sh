@@ -2,7 +2,7 @@
 # tests/hosted/ping.sh - the lifeline stack on a TAP answers ARP and ICMP
 # echo: Linux pings it 20 times from inside a private namespace.
 set -u
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../lib/hosted.sh"
 
 ll_require_root hosted/ping
 command -v ping >/dev/null || { echo "FAIL hosted/ping (no ping; make deps)"; exit 1; }

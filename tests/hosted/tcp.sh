@@ -3,7 +3,7 @@
 # TAP and a Linux peer in a private namespace, both directions, clean and
 # with injected loss/duplication/reordering/corruption; md5 must agree.
 set -u
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../lib/hosted.sh"
 BYTES=${LL_TCP_BYTES:-67108864}
 SEED=20260122
 LOSSY=(--loss 3 --dup 3 --reorder 3 --corrupt 1 --seed 7)

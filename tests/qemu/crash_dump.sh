@@ -14,7 +14,7 @@
 # Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_DOWN=0
 # skips the target-down run.
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/qemu.sh"
 
 NAME=crash_dump
 PXE=$LL_ROOT/build/lifeline.pxe

@@ -5,7 +5,7 @@
 # Linux disk reaches user space and its iBFT shows the target, LUN, initiator
 # and addresses. Proves the test disks and the iBFT reader are right.
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/qemu.sh"
 
 ql_require ipxe-anchor
 ql_net_setup || { echo "FAIL qemu/ipxe-anchor-setup (namespace, bridge, tap)"; exit 1; }

@@ -9,8 +9,8 @@
 # is in it, makedumpfile -d 31 converts it without a vmlinux.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-. tests/hosted/lib.sh
-. tests/hosted/tgt.sh
+. tests/lib/hosted.sh
+. tests/lib/tgt.sh
 NAME=kexec_entry
 ELF=build/lifeline.elf
 DUMPINFO=build/tools/lifeline-dumpinfo

@@ -7,7 +7,7 @@
 # machine back to the BIOS, which boots the local disk (boot order n, c)
 # whose MBR prints "FALLBACK BOOT" (tests/qemu/fallback.asm).
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/qemu.sh"
 
 ql_require lifeline-fallback
 [ -f "$LL_ROOT/build/lifeline.pxe" ] && [ -x "$LL_ROOT/build/tools/lifeline-settings" ] ||

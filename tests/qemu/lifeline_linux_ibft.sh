@@ -8,7 +8,7 @@
 # lifeline used; and again with the ROM given 17/203 as well (it SAN-hooks
 # the LUN itself first: lifeline takes that drive over).
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/qemu.sh"
 
 PXE=$LL_ROOT/build/lifeline.pxe
 ql_require lifeline-linux-ibft

@@ -10,7 +10,7 @@
 # again and take 0x80 over (the ROM's drive moves to 0x81 and must not be
 # used: docs/pxe.md, "iPXE ROMs").
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/qemu.sh"
 
 PXE=$LL_ROOT/build/lifeline.pxe
 ql_require lifeline-mbrtest

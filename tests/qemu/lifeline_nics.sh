@@ -6,7 +6,7 @@
 # virtio-net native (reset), rtl8139 UNDI (no native driver), and e1000
 # with the embedded setting nic=undi through UNDI.
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/qemu.sh"
 
 PXE=$LL_ROOT/build/lifeline.pxe
 NICS=(e1000 virtio-net rtl8139 e1000-undi)  # nic_model/nic_pci/nic_line map them

@@ -6,7 +6,7 @@
 # namespace (the guest's 10.0.2.2). Boots the MBR test disk (checksums as
 # the host computes) and the Linux disk (iBFT in user space) this way.
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/qemu.sh"
 
 ql_require lifeline-slirp
 for f in "$LL_ROOT/build/lifeline.pxe" "$LL_ROOT/build/tools/lifeline-settings"; do

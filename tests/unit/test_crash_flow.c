@@ -2,7 +2,7 @@
  * dump-action (default reboot, last word wins, unknown -> reboot) and
  * key=value lookup (word boundaries, last occurrence, buffer bounds); the
  * settings come from the caller's parser (env->settings). */
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "dump/crash_flow.h"
 #include "lib/err.h"
 #include <string.h>

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include "tests/unit/check.h"
-#include "tests/unit/dhcp_pkt.h"
+#include "tests/lib/check.h"
+#include "tests/lib/dhcp_pkt.h"
 #include "net/dhcp.h"
 #include "lib/err.h"
 

@@ -3,9 +3,9 @@
  * the image reads back complete with the right data, WRITEs were many in
  * flight, SYNCHRONIZE CACHE twice around the final header; a target that
  * fails the session leaves the dump incomplete. */
-#include "tests/unit/check.h"
-#include "tests/unit/iscsi_fake.h"
-#include "tests/unit/dump_fake.h"
+#include "tests/lib/check.h"
+#include "tests/lib/iscsi_fake.h"
+#include "tests/lib/dump_fake.h"
 #include "dump/bw_blockdev.h"
 #include "dump/vmcore_read.h"
 #include "dump/writer.h"

@@ -4,8 +4,8 @@
  * -> sync -> complete header -> sync; injected write/sync errors, a stalled
  * disk and a too small LUN leave the header incomplete; progress line. */
 #include <stdio.h>
-#include "tests/unit/check.h"
-#include "tests/unit/dump_fake.h"
+#include "tests/lib/check.h"
+#include "tests/lib/dump_fake.h"
 #include "dump/vmcore_read.h"
 #include "dump/writer.h"
 #include "lib/print.h"

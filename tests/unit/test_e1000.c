@@ -2,9 +2,9 @@
  * fake_e1000.h: reset from a dirty state, MAC, TX with wrap and a full
  * ring, RX with wrap, error and split frames, budget; and net_stack
  * answering ARP and ping through it. */
-#include "tests/unit/check.h"
-#include "tests/unit/fake_e1000.h"
-#include "net/e1000.h"
+#include "tests/lib/check.h"
+#include "tests/lib/fake_e1000.h"
+#include "drivers/net/e1000.h"
 #include "net/net.h"
 #include "lib/err.h"
 
@@ -283,7 +283,7 @@ static const uint8_t arp_req[42] = {
 	0, 0, 0, 0, 0, 0, 10, 0, 0, 1,
 };
 /* Echo request 10.0.0.2 -> 10.0.0.1 to our MAC 52:54:00:12:34:56, id 7
- * seq 1 "abcd"; sums as in tests/unit/nettest.h: IP 14a7, ICMP 3331. */
+ * seq 1 "abcd"; sums as in tests/lib/nettest.h: IP 14a7, ICMP 3331. */
 static const uint8_t echo_req[46] = {
 	0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00,
 	0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x40, 0x00,

@@ -2,9 +2,9 @@
  * ROM left running (keep_running): no reset and no RCTL write, frames in
  * the ROM's posted buffers then in ours, TX on the ROM's ring; and each
  * reason to fall back to a full reset. */
-#include "tests/unit/check.h"
-#include "tests/unit/fake_e1000.h"
-#include "net/e1000.h"
+#include "tests/lib/check.h"
+#include "tests/lib/fake_e1000.h"
+#include "drivers/net/e1000.h"
 #include "lib/err.h"
 
 #define ROM_N 8

@@ -3,7 +3,7 @@
  * continuation protocol over a fake BIOS and a fake base memory. */
 #include <stdint.h>
 #include <string.h>
-#include "check.h"
+#include "tests/lib/check.h"
 #include "boot/e820.h"
 #include "boot/e820_proto.h"
 #include "lib/err.h"

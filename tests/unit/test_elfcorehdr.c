@@ -1,8 +1,8 @@
 /* tests/unit/test_elfcorehdr.c - the elfcorehdr parser on a hand-built
  * header (2 CPUs with zero terminators, VMCOREINFO, 3 RAM ranges, one a
  * backup copy) and on malformed variants; the elfcorehdr= argument. */
-#include "tests/unit/check.h"
-#include "tests/unit/dump_fake.h"
+#include "tests/lib/check.h"
+#include "tests/lib/dump_fake.h"
 #include "dump/elfcorehdr.h"
 
 static struct fake_phys phys;

@@ -1,9 +1,9 @@
 /* tests/unit/test_fault.c - the fault-injecting netdev: zero rates pass
  * every frame untouched and in order; set rates are roughly honoured over
  * 10000 frames with a fixed seed, in both directions. */
-#include "tests/unit/check.h"
-#include "tests/unit/fakenet.h"
-#include "net/fault.h"
+#include "tests/lib/check.h"
+#include "tests/lib/fakenet.h"
+#include "drivers/net/fault.h"
 #include "lib/err.h"
 
 #define NFRAMES 10000

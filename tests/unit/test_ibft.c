@@ -3,7 +3,7 @@
  * checksum, header, control, initiator, NIC, target, CHAP strings. */
 #include <stdint.h>
 #include <string.h>
-#include "check.h"
+#include "tests/lib/check.h"
 #include "boot/ibft.h"
 #include "lib/err.h"
 

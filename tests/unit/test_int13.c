@@ -3,7 +3,7 @@
  * pass-through with renumbering and the BDA disk count. */
 #include <stdint.h>
 #include <string.h>
-#include "check.h"
+#include "tests/lib/check.h"
 #include "boot/int13.h"
 #include "boot/int13_proto.h"
 #include "lib/err.h"

@@ -3,8 +3,8 @@
  * INQUIRY, READ CAPACITY 10 -> 16), splitting, 10 vs 16-byte CDBs, many
  * commands in flight, write/read round trip, REPORT LUNS, errors,
  * READ/WRITE answered UNIT ATTENTION (retried, bounded). */
-#include "tests/unit/check.h"
-#include "tests/unit/iscsi_fake.h"
+#include "tests/lib/check.h"
+#include "tests/lib/iscsi_fake.h"
 #include "iscsi/blockdev.h"
 #include "lib/print.h"
 

@@ -1,7 +1,7 @@
 /* tests/unit/test_iscsi_chap.c - CHAP-MD5 responses against digests made
  * with `printf ... | md5sum`, and against MD5 of one concatenated buffer;
  * hex and base64 binary values; mutual CHAP verification; bounds. */
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "iscsi/chap.h"
 #include "lib/err.h"
 #include "lib/md5.h"

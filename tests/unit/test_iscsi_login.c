@@ -2,7 +2,7 @@
  * responses crafted here: no auth with a T=0 round (tgtd), one-way and
  * mutual CHAP (right and wrong target answers), status codes, redirect,
  * C-bit continuation both ways, unknown keys, malformed responses. */
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include <stdlib.h>
 #include "iscsi/login.h"
 #include "lib/err.h"

@@ -1,7 +1,7 @@
 /* tests/unit/test_iscsi_negotiate.c - operational key negotiation: our
  * offer text, tgtd-like answers that omit default keys, result functions,
  * target-initiated offers, digests required but refused, bad values. */
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "iscsi/negotiate.h"
 #include "lib/err.h"
 

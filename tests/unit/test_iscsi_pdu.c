@@ -1,7 +1,7 @@
 /* tests/unit/test_iscsi_pdu.c - iSCSI BHS codec against hand-written byte
  * vectors (RFC 7143 layouts), strict decode checks, digests with the RFC
  * 7143 appendix B.4 CRC32C vectors, sense data, serial arithmetic. */
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "iscsi/pdu.h"
 #include "lib/err.h"
 

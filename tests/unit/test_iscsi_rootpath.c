@@ -1,6 +1,6 @@
 /* tests/unit/test_iscsi_rootpath.c - RFC 4173 root paths: blank fields,
  * hex LUNs to SAM LUN bytes, target names with colons, and garbage. */
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "iscsi/rootpath.h"
 #include "lib/err.h"
 

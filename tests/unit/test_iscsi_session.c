@@ -1,9 +1,9 @@
 /* tests/unit/test_iscsi_session.c - the session against a scripted target
- * (tests/unit/iscsi_fake.h): login, Data-In placement and status, bounds,
+ * (tests/lib/iscsi_fake.h): login, Data-In placement and status, bounds,
  * R2T/Data-Out splitting, unsolicited data, CmdSN window, NOP, reject,
  * digests, malformed PDUs, redirect, reconnect and reissue. */
-#include "tests/unit/check.h"
-#include "tests/unit/iscsi_fake.h"
+#include "tests/lib/check.h"
+#include "tests/lib/iscsi_fake.h"
 #include "iscsi/blockdev.h"
 
 static struct iscsi_session *S;

@@ -1,6 +1,6 @@
 /* tests/unit/test_iscsi_text.c - iSCSI key=value text: parsing edge cases,
  * the bounded builder, special values, and C-bit reassembly. */
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "iscsi/text.h"
 #include "lib/err.h"
 

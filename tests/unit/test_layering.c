@@ -1,73 +1,185 @@
-/* tests/unit/test_layering.c - the core's include graph keeps the layers of
- * docs/architecture.md: lib < net < iscsi < dump, boot; dump/ and boot/
- * sit side by side (neither includes the other). Reads the sources, so it
- * runs from the repository root (as tests/run.sh does). */
-#include "tests/unit/check.h"
+/* tests/unit/test_layering.c - the include graph keeps the layers of
+ * docs/architecture.md, for every folder of the tree: each folder may
+ * include only the folders its rule names (drivers see net/ only through
+ * netdev.h and pcidev.h). Reads the sources, so it runs from the
+ * repository root (as tests/run.sh does). */
+#include "tests/lib/check.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
-/* Count the #include "X/..." lines of the .c/.h files in dir for each
- * forbidden X; prints the offenders. -1 when dir cannot be read. */
-static int forbidden_includes(const char *dir, const char *const *bad, int nbad)
+/* A folder and the top-level folders its files may include ("self" is
+ * implied). net_only: the net/ headers allowed when net is not listed. */
+struct rule {
+	const char *dir;
+	const char *may[10];
+	const char *net_only[3];
+};
+
+static const struct rule rules[] = {
+	{ "lib",      { 0 }, { 0 } },
+	{ "platform", { "lib" }, { 0 } },
+	{ "net",      { "lib" }, { 0 } },
+	{ "drivers",  { "lib", "platform" }, { "netdev.h", "pcidev.h" } },
+	{ "iscsi",    { "lib", "net" }, { 0 } },
+	{ "attach",   { "lib", "net", "drivers", "iscsi" }, { 0 } },
+	{ "boot",     { "lib", "platform", "net", "drivers", "iscsi", "attach" }, { 0 } },
+	{ "dump",     { "lib", "net", "drivers", "iscsi", "attach" }, { 0 } },
+	{ "arch",     { "lib", "platform", "net", "drivers", "iscsi", "attach",
+			"boot", "dump" }, { 0 } },
+	{ "tools",    { "lib", "platform", "net", "drivers", "iscsi", "attach",
+			"boot", "dump" }, { 0 } },
+	{ "tests",    { "lib", "platform", "net", "drivers", "iscsi", "attach",
+			"boot", "dump", "arch", "tools" }, { 0 } },
+};
+
+static int listed(const char *const *l, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i < n && l[i]; i++)
+		if (strlen(l[i]) == len && !strncmp(l[i], s, len))
+			return 1;
+	return 0;
+}
+
+/* Is `#include "inc"` allowed in a file under r->dir? */
+static int allowed(const struct rule *r, const char *inc)
+{
+	const char *slash = strchr(inc, '/');
+	size_t top = slash ? (size_t)(slash - inc) : strlen(inc);
+
+	if (!slash)               /* same-folder include: name the folder */
+		return 0;
+	if (strlen(r->dir) == top && !strncmp(inc, r->dir, top))
+		return 1;
+	if (listed(r->may, 10, inc, top))
+		return 1;
+	return top == 3 && !strncmp(inc, "net", 3) &&
+	       listed(r->net_only, 3, slash + 1, strlen(slash + 1) - 1);
+}
+
+static int is_source(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 2 && name[n - 2] == '.' &&
+	       (name[n - 1] == 'c' || name[n - 1] == 'h' || name[n - 1] == 'S');
+}
+
+static int check_file(const struct rule *r, const char *path)
+{
+	char line[512];
+	int hits = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char inc[256];
+		if (sscanf(line, " #include \"%255[^\"]\"", inc) != 1)
+			continue;
+		size_t n = strlen(inc);
+		inc[n] = '"';     /* net_only compares up to the quote */
+		inc[n + 1] = 0;
+		if (!allowed(r, inc)) {
+			inc[n] = 0;
+			printf("  %s includes \"%s\" (not allowed under %s/)\n",
+			       path, inc, r->dir);
+			hits++;
+		}
+	}
+	fclose(f);
+	return hits;
+}
+
+/* Offending includes under dir (recursively); *files counts the sources. */
+static int check_dir(const struct rule *r, const char *dir, int *files)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	int hits = 0, files = 0;
+	int hits = 0;
 
 	if (!d)
-		return -1;
+		return 0;
 	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		char path[512], line[512];
-		FILE *f;
+		char path[512];
+		struct stat st;
 
-		if (n < 3 || e->d_name[n - 2] != '.' ||
-		    (e->d_name[n - 1] != 'c' && e->d_name[n - 1] != 'h'))
+		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (!(f = fopen(path, "r")))
+		if (stat(path, &st) < 0)
 			continue;
-		files++;
-		while (fgets(line, sizeof(line), f))
-			for (int i = 0; i < nbad; i++) {
-				char pat[64];
-
-				snprintf(pat, sizeof(pat), "#include \"%s/", bad[i]);
-				if (!strncmp(line, pat, strlen(pat))) {
-					printf("  %s: %s", path, line);
-					hits++;
-				}
-			}
-		fclose(f);
+		if (S_ISDIR(st.st_mode))
+			hits += check_dir(r, path, files);
+		else if (is_source(e->d_name)) {
+			(*files)++;
+			hits += check_file(r, path);
+		}
 	}
 	closedir(d);
-	return files ? hits : -1;
+	return hits;
 }
 
-static void test_lower_layers_do_not_look_up(void)
+static void test_every_folder_keeps_its_layer(void)
 {
-	static const char *const above_lib[] = { "net", "iscsi", "dump", "boot" };
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		int files = 0;
+		int hits = check_dir(&rules[i], rules[i].dir, &files);
 
-	CHECK_EQ(forbidden_includes("lib", above_lib, 4), 0);
-	CHECK_EQ(forbidden_includes("net", above_lib + 1, 3), 0);
-	CHECK_EQ(forbidden_includes("iscsi", above_lib + 2, 2), 0);
+		CHECK(files > 0 || !strcmp(rules[i].dir, "platform"));
+		CHECK_EQ(hits, 0);
+	}
 }
 
-/* The crash flow gets its settings from its caller (arch/x86), not from
- * boot/settings.h. */
-static void test_dump_and_boot_side_by_side(void)
+/* Every top-level source folder has a rule (a new folder must get one). */
+static void test_every_folder_has_a_rule(void)
 {
-	static const char *const boot[] = { "boot" }, *const dump[] = { "dump" };
+	DIR *d = opendir(".");
+	struct dirent *e;
 
-	CHECK_EQ(forbidden_includes("dump", boot, 1), 0);
-	CHECK_EQ(forbidden_includes("boot", dump, 1), 0);
+	CHECK(d != NULL);
+	while (d && (e = readdir(d))) {
+		struct stat st;
+		int found = 0, files = 0;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "build") ||
+		    !strcmp(e->d_name, "docs") || stat(e->d_name, &st) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+			found |= !strcmp(rules[i].dir, e->d_name);
+		if (!found) {
+			struct rule none = { e->d_name, { 0 }, { 0 } };
+			check_dir(&none, e->d_name, &files);
+			if (files)
+				printf("  %s/: sources but no layering rule\n",
+				       e->d_name);
+			CHECK_EQ(files, 0);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The rule itself: what the old tree did is refused. */
+static void test_rules_refuse_upward_includes(void)
+{
+	CHECK(!allowed(&rules[6], "arch/x86/realmode.h\""));   /* boot */
+	CHECK(!allowed(&rules[3], "arch/x86/realmode.h\""));   /* drivers */
+	CHECK(!allowed(&rules[3], "net/dhcp.h\""));            /* drivers */
+	CHECK(allowed(&rules[3], "net/netdev.h\""));
+	CHECK(!allowed(&rules[9], "tests/hosted/pattern.h\"")); /* tools */
+	CHECK(!allowed(&rules[2], "drivers/net/e1000.h\""));   /* net */
+	CHECK(!allowed(&rules[7], "boot/settings.h\""));       /* dump */
+	CHECK(!allowed(&rules[6], "dump/writer.h\""));         /* boot */
+	CHECK(!allowed(&rules[6], "check.h\""));               /* unnamed */
 }
 
 int main(void)
 {
 	check_suite = "layering";
-	RUN(test_lower_layers_do_not_look_up);
-	RUN(test_dump_and_boot_side_by_side);
+	RUN(test_every_folder_keeps_its_layer);
+	RUN(test_every_folder_has_a_rule);
+	RUN(test_rules_refuse_upward_includes);
 	return CHECK_DONE();
 }

@@ -2,7 +2,7 @@
  * coalescing after free, double/foreign free ignored, peak tracking, and a
  * random alloc/free run checked against its own bookkeeping. */
 #include <stdint.h>
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "lib/alloc.h"
 #include "lib/err.h"
 

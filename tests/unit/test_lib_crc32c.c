@@ -2,7 +2,7 @@
  * appendix vectors and the "123456789" check value, chaining of pieces, and
  * the table and SSE4.2 versions agreeing at every length and alignment. */
 #include <stdint.h>
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "lib/crc32c.h"
 
 static uint8_t buf[4096 + 16];

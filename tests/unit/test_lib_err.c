@@ -1,7 +1,7 @@
 /* tests/unit/test_lib_err.c - the error table: every code has its own
  * non-empty message, numbers are negative and distinct, unknown codes are
  * handled. */
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "lib/err.h"
 
 #define LL_X_CODE(name, num, msg) name,

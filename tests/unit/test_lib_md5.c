@@ -2,7 +2,7 @@
  * suite, padding-boundary lengths (expected values from an independent
  * implementation), and incremental updates split at every point. */
 #include <stdint.h>
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "lib/md5.h"
 
 static void hex(const uint8_t d[16], char out[33])

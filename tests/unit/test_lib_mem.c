@@ -1,7 +1,7 @@
 /* tests/unit/test_lib_mem.c - the freestanding memory/string functions and
  * number parsers of lib/mem.c, compared against hand-checked results and
  * against libc on every small length and misalignment. */
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "lib/mem.h"
 #include "lib/err.h"
 

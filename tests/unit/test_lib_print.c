@@ -3,7 +3,7 @@
  * truncation and return values, %I / %M, and the chunked console sink. */
 #include <stdint.h>
 #include <stdarg.h>
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "lib/print.h"
 
 static char out[512];

@@ -1,8 +1,8 @@
 /* tests/unit/test_net_basic.c - checksums, ARP request/reply, ICMP echo,
  * UDP receive/send and routing of the lower net/ layers, checked against
  * hand-built frames byte for byte through the fake NIC. */
-#include "tests/unit/check.h"
-#include "tests/unit/nettest.h"
+#include "tests/lib/check.h"
+#include "tests/lib/nettest.h"
 #include "lib/err.h"
 
 static void test_inet_sum_rfc1071(void)

@@ -3,7 +3,7 @@
  * buffers, lengths, start alignments and running sums, and the edge cases. */
 #include <stdint.h>
 #include <stdlib.h>
-#include "tests/unit/check.h"
+#include "tests/lib/check.h"
 #include "net/ipv4.h"
 
 /* The reference: one big-endian 16-bit word at a time, an odd last byte

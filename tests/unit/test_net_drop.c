@@ -1,8 +1,8 @@
 /* tests/unit/test_net_drop.c - malformed input to the lower net/ layers:
  * every bad frame must be dropped with the right counter bumped, nothing
  * sent and nothing delivered upward. */
-#include "tests/unit/check.h"
-#include "tests/unit/nettest.h"
+#include "tests/lib/check.h"
+#include "tests/lib/nettest.h"
 #include "lib/err.h"
 
 static int delivered;

@@ -1,10 +1,10 @@
 /* tests/unit/test_nicprobe.c - picking the native NIC from arch's list:
  * first supported, by PCI address, by MAC (others opened then closed), an
  * open failure falling through to the next, nothing suitable. */
-#include "tests/unit/check.h"
-#include "tests/unit/fake_e1000.h"
-#include "tests/unit/fake_virtio.h"
-#include "net/nicprobe.h"
+#include "tests/lib/check.h"
+#include "tests/lib/fake_e1000.h"
+#include "tests/lib/fake_virtio.h"
+#include "drivers/net/nicprobe.h"
 #include "lib/err.h"
 
 static struct fake_e1000 fe;

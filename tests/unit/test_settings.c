@@ -3,8 +3,8 @@
  * lease source, precedence, and the embedded block (magic, CRC, limits). */
 #include <stdint.h>
 #include <string.h>
-#include "check.h"
-#include "boot/settings.h"
+#include "tests/lib/check.h"
+#include "attach/settings.h"
 #include "lib/err.h"
 #include "net/dhcp.h"
 

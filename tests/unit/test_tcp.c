@@ -2,8 +2,8 @@
  * handshake and its options, RST on SYN, segments in flight bounded by cwnd
  * and the peer window, RTO backoff, fast retransmit / NewReno, zero-window
  * probes, FIN in both directions, RSTs to closed ports. */
-#include "tests/unit/check.h"
-#include "tests/unit/tcptest.h"
+#include "tests/lib/check.h"
+#include "tests/lib/tcptest.h"
 
 static uint8_t wbuf[100000];
 

@@ -2,8 +2,8 @@
  * out-of-order reassembly in the ring, delayed ACK timing, advertised
  * window from free ring space, validation drops (checksum, sequence, ACK
  * for unsent data) and sequence-number wraparound. */
-#include "tests/unit/check.h"
-#include "tests/unit/tcptest.h"
+#include "tests/lib/check.h"
+#include "tests/lib/tcptest.h"
 
 static uint8_t pat[8192], got[8192];
 

@@ -3,10 +3,10 @@
  * polling (fragments, budget, errors). */
 #include <stdint.h>
 #include <string.h>
-#include "tests/unit/check.h"
-#include "tests/unit/pxe_fake.h"
-#include "net/undi.h"
-#include "net/pxe_api.h"
+#include "tests/lib/check.h"
+#include "tests/lib/pxe_fake.h"
+#include "drivers/net/undi.h"
+#include "drivers/pxe/pxe_proto.h"
 #include "net/dhcp.h"
 #include "lib/byteorder.h"
 #include "lib/err.h"

@@ -3,9 +3,9 @@
  * legacy transport, feature negotiation, MSI-X and the legacy config
  * offset, TX with wrap and a full queue, RX with wrap, bad entries and
  * budget; and net_stack answering ARP and ping through it. */
-#include "tests/unit/check.h"
-#include "tests/unit/fake_virtio.h"
-#include "net/virtio_net.h"
+#include "tests/lib/check.h"
+#include "tests/lib/fake_virtio.h"
+#include "drivers/net/virtio_net.h"
 #include "net/net.h"
 #include "lib/err.h"
 
@@ -486,7 +486,7 @@ static const uint8_t arp_req[42] = {
 	0, 0, 0, 0, 0, 0, 10, 0, 0, 1,
 };
 /* Echo request 10.0.0.2 -> 10.0.0.1, id 7 seq 1 "abcd": IP sum 14a7, ICMP
- * 3331 (worked in tests/unit/nettest.h); reply ICMP sum 3b31. */
+ * 3331 (worked in tests/lib/nettest.h); reply ICMP sum 3b31. */
 static const uint8_t echo_req[46] = {
 	0x52, 0x54, 0x00, 0xab, 0xcd, 0xef, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00,
 	0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x40, 0x00,

@@ -1,8 +1,8 @@
 /* tests/unit/test_vmcore.c - the vmcore header: ELF fields, one PT_NOTE
  * first, PT_LOAD offsets aligned and in order, the notes copied byte for
  * byte, e_flags, dump-max-mib clipping, and reading it back. */
-#include "tests/unit/check.h"
-#include "tests/unit/dump_fake.h"
+#include "tests/lib/check.h"
+#include "tests/lib/dump_fake.h"
 #include "dump/elfcorehdr.h"
 #include "dump/vmcore.h"
 #include "dump/vmcore_read.h"

@@ -3,7 +3,7 @@
  * reserved hole, RAM above 4 GiB, no room). arch/ is firmware-only, so the
  * pure file is compiled in here. */
 #include <stdint.h>
-#include "check.h"
+#include "tests/lib/check.h"
 #include "arch/x86/home.c"
 
 #define NEED (9 * MIB)  /* ~ image + 8 MiB heap */

@@ -6,9 +6,9 @@
 #include <getopt.h>
 #include <stdint.h>
 #include "lib/md5.h"
-#include "net/fault.h"
+#include "drivers/net/fault.h"
 #include "net/net.h"
-#include "net/tap.h"
+#include "drivers/net/tap.h"
 
 #define HOSTNET_US 1000000ull
 

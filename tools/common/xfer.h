@@ -9,7 +9,7 @@
 #include "lib/alloc.h"
 #include "lib/md5.h"
 #include "net/net.h"
-#include "tests/hosted/pattern.h"
+#include "tools/common/pattern.h"
 
 #define XFER_MAX_DEPTH ISCSI_MAX_TASKS
 

@@ -1,0 +1,61 @@
+/* drivers/net/undi.h - the NIC through the PXE ROM's UNDI as a netdev
+ * (open / transmit / ISR polling / close), over drivers/pxe/pxe_api.h;
+ * parameter blocks and frames live in the API's base-memory work area. */
+#ifndef DRIVERS_NET_UNDI_H
+#define DRIVERS_NET_UNDI_H
+#include <stddef.h>
+#include <stdint.h>
+#include "drivers/pxe/pxe_api.h"
+#include "net/netdev.h"
+
+/* Work-area layout: parameter block, TX descriptors, TX frame slots. */
+#define UNDI_TBD_OFF     0x100
+#define UNDI_TBD_STRIDE  0x50
+#define UNDI_TX_SLOTS    4
+#define UNDI_TXBUF_OFF   PXE_SCRATCH_OFF
+#define UNDI_TXBUF_STRIDE 0x600  /* 1536 >= NETDEV_FRAME_MAX */
+#define UNDI_AREA_MIN    PXE_AREA_MIN /* one TX frame slot */
+
+/* Flags for undi_init. */
+#define UNDI_TX_BY_PROTOCOL 0x1 /* IPv4/ARP/RARP frames go out as P_IP /
+				 * P_ARP / P_RARP with the header stripped
+				 * (for ROMs that mishandle P_UNKNOWN) */
+#define UNDI_POLL_NO_START  0x2 /* poll with PROCESS only, no ISR START
+				 * (for ROMs whose START only works from a
+				 * real interrupt) */
+
+struct undi_counters {
+	uint32_t tx_frames, tx_busy, tx_done, tx_errors;
+	uint32_t rx_frames, rx_fragments;
+	uint32_t rx_oversize;   /* FrameLength > NETDEV_FRAME_MAX */
+	uint32_t rx_bad_frag;   /* fragment overruns its frame, or len 0 */
+	uint32_t rx_partial;    /* frame abandoned before its last fragment */
+	uint32_t isr_calls, isr_not_ours, isr_busy, isr_unknown;
+	uint32_t tx_ungated;    /* ROM never reports TX completion */
+};
+
+/* The UNDI netdev: one per PXE ROM. nd is what net/ uses. */
+struct undi {
+	struct netdev nd;
+	struct pxe_api *api;
+	unsigned flags;
+	unsigned tx_slots;      /* frame slots that fit the work area */
+	unsigned tx_next;       /* slot for the next frame */
+	unsigned tx_inflight;   /* sent, completion not yet seen */
+	uint8_t tx_gate_off;    /* completions never come: do not wait */
+	uint8_t opened;
+	uint8_t isr_active;     /* in a PROCESS/GET_NEXT run: continue it */
+	uint16_t rx_have, rx_expect;
+	uint8_t rx_drop;        /* current frame is being discarded */
+	struct undi_counters cnt;
+	uint8_t rx_buf[NETDEV_FRAME_MAX];
+};
+
+/* Set up u as a netdev on api with UNDI_* flags; then nd.ops->open. */
+void undi_init(struct undi *u, struct pxe_api *api, unsigned flags);
+/* Without opening the adapter: end the base code's TFTP/UDP use and read
+ * the MAC and MTU (GET_INFORMATION) into u->nd, for a caller that may
+ * drive the NIC with its own driver instead. 0 or an error. */
+int undi_identify(struct undi *u);
+
+#endif
