@@ -19,7 +19,7 @@ FUZZ_CFLAGS := $(CSTD) $(WARN) $(INCS) -O1 -g -D_GNU_SOURCE \
 # Core sources build for both the host and the firmware. Files named
 # *_host.c are host-only (TAP driver, host console); lib/builtins.c is
 # firmware-only (libc symbols for freestanding code).
-CORE_DIRS  := lib net drivers/net drivers/pxe iscsi attach dump boot
+CORE_DIRS  := lib net block drivers/net drivers/pxe iscsi attach dump boot
 CORE_ALL   := $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c))
 HOST_SRCS  := $(filter-out lib/builtins.c,$(CORE_ALL))
 FW_SRCS    := $(filter-out %_host.c,$(CORE_ALL))
