@@ -15,6 +15,11 @@ FW_CFLAGS   := $(CSTD) $(WARN) $(INCS) -O2 -ffreestanding -nostdlib \
 	       -fdata-sections -fno-delete-null-pointer-checks
 FUZZ_CFLAGS := $(CSTD) $(WARN) $(INCS) -O1 -g -D_GNU_SOURCE \
 	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+# The unit tests a second time under ASan + UBSan (build/asan/): any report
+# aborts the test, so tests/run.sh counts it as a failure.
+ASAN_CFLAGS := $(CSTD) $(WARN) $(INCS) -O1 -g -D_GNU_SOURCE \
+	       -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	       -fno-omit-frame-pointer
 
 # Core sources build for both the host and the firmware. Files named
 # *_host.c are host-only (TAP driver, host console); lib/builtins.c is
@@ -28,6 +33,7 @@ FUZZ_SRCS  := $(HOST_SRCS)
 HOST_OBJS  := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 FW_OBJS    := $(FW_SRCS:%.c=$(BUILD)/fw/%.o)
 FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
+ASAN_OBJS  := $(HOST_SRCS:%.c=$(BUILD)/asan/%.o)
 
 # arch/x86: firmware only. The stub (real-mode entry, thunk, hooks) links
 # at 0 on its own; the core (arch + FW_OBJS) links position-independent;
@@ -43,9 +49,11 @@ TLIB_SRCS  := $(wildcard tools/common/*.c)
 TLIB_OBJS  := $(TLIB_SRCS:%.c=$(BUILD)/host/%.o)
 TOOLS_LIB  := $(BUILD)/host/libtools.a
 FUZZ_LIB   := $(BUILD)/fuzzobj/libcore.a
+ASAN_LIB   := $(BUILD)/asan/libcore.a
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+ASAN_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/asan/tests/%)
 TOOL_SRCS  := $(wildcard tools/*.c)
 TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
 HTEST_SRCS := $(wildcard tests/hosted/*.c)
@@ -54,10 +62,11 @@ FUZZ_TSRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_TSRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 all: elf
-.PHONY: elf all host fw pxe check unit bench fuzz demo deps clean
-all: host fw pxe
+.PHONY: elf all host asan fw pxe check unit bench fuzz demo deps clean
+all: host asan fw pxe
 
 host: $(HOST_LIB) $(TOOLS_LIB) $(UNIT_BINS) $(TOOL_BINS) $(HTEST_BINS)
+asan: $(ASAN_BINS)
 fw: $(FW_OBJS) $(ARCH_OBJS)
 pxe: $(PXE)
 # FW_CFLAGS decide how these link (PIE): rebuild when they change.
@@ -75,6 +84,9 @@ $(BUILD)/fw/%.o: %.c
 $(BUILD)/fw/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
@@ -88,10 +100,16 @@ $(TOOLS_LIB): $(TLIB_OBJS)
 $(FUZZ_LIB): $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+$(ASAN_LIB): $(ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/tests/%: tests/unit/%.c tests/lib/check.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_LIB) -o $@
+$(BUILD)/asan/tests/%: tests/unit/%.c tests/lib/check.h $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -MMD -MP -MF $@.d $< $(ASAN_LIB) -o $@
 $(BUILD)/tests/%: tests/hosted/%.c $(TOOLS_LIB) $(HOST_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(TOOLS_LIB) $(HOST_LIB) -o $@

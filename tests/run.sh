@@ -10,6 +10,8 @@ pass=0; fail=0
 
 # run NAME TIMEOUT CMD... : run one test program, count its PASS/FAIL lines;
 # a crash, timeout or non-zero exit without a FAIL line counts as a failure.
+# With TAG set (e.g. "asan"), the PASS/FAIL lines shown read "PASS asan:...".
+TAG=
 run() {
 	local name=$1 tmo=$2; shift 2
 	local out="$LOG/${name//\//_}.log"
@@ -17,7 +19,7 @@ run() {
 	local rc=$?
 	local p f
 	p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out")
-	grep -E '^(PASS|FAIL) ' "$out"
+	grep -E '^(PASS|FAIL) ' "$out" | sed "${TAG:+s/^\(PASS\|FAIL\) /\1 $TAG:/}"
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL $name (exit $rc; log $out)"; f=$((f + 1))
 		tail -n 20 "$out" | sed 's/^/  | /'
@@ -30,7 +32,15 @@ run() {
 for tier in "${TIERS[@]}"; do
 	case $tier in
 	unit)
-		for t in build/tests/test_*; do case $t in *.d) continue ;; esac; run "unit/${t##*/}" 300 "$t"; done ;;
+		# each test twice: plain (-O2) and under ASan + UBSan (build/asan)
+		for t in build/tests/test_*; do case $t in *.d) continue ;; esac; run "unit/${t##*/}" 300 "$t"; done
+		TAG=asan
+		for t in build/asan/tests/test_*; do
+			case $t in *.d) continue ;; esac
+			run "unit-asan/${t##*/}" 300 env ASAN_OPTIONS=detect_leaks=1 \
+				UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$t"
+		done
+		TAG= ;;
 	hosted)
 		for t in tests/hosted/*.sh; do [ -e "$t" ] && run "hosted/${t##*/}" 900 bash "$t"; done ;;
 	fuzz)
