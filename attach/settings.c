@@ -57,7 +57,7 @@ static int settings_find(const char *key, size_t klen)
 		if (ll_strlen(settings_defs[i].name) == klen &&
 		    !ll_strncmp(settings_defs[i].name, key, klen))
 			return i;
-	return -1;
+	return LL_ENOENT;
 }
 
 /* Printable ASCII without spaces (iSCSI names, paths). */
@@ -75,16 +75,16 @@ static int settings_text(const struct settings_def *d, char *dst,
 	struct iscsi_rootpath rp;
 
 	if (n >= d->size)
-		return -1;
+		return LL_EMSGSIZE;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] < ' ' || v[i] == 0x7f)
-			return -1;
+			return LL_EINVAL;
 	if (d->type != ST_STR && !settings_word(v, n))
-		return -1;
+		return LL_EINVAL;
 	memcpy(dst, v, n);
 	dst[n] = 0;
 	if (d->type == ST_PATH && n && iscsi_rootpath_parse(dst, &rp) < 0)
-		return -1;
+		return LL_EROOTPATH;
 	return 0;
 }
 
@@ -98,11 +98,11 @@ static int settings_drive(const char *v, size_t n, uint8_t *out)
 		return 0;
 	}
 	if (n == 0 || n >= sizeof(buf))
-		return -1;
+		return LL_EINVAL;
 	memcpy(buf, v, n);
 	buf[n] = 0;
 	if (ll_strtou64(buf, NULL, 0, &x) < 0 || x < 0x80 || x > 0xff)
-		return -1;
+		return LL_ERANGE;
 	*out = (uint8_t)x;
 	return 0;
 }
@@ -114,7 +114,7 @@ static int settings_nic(const char *v, size_t n, uint8_t *out)
 	else if (n == 4 && !ll_strncmp(v, "undi", 4))
 		*out = SETTINGS_NIC_UNDI;
 	else
-		return -1;
+		return LL_EINVAL;
 	return 0;
 }
 
@@ -128,10 +128,10 @@ static int settings_value(const struct settings_def *d, void *field,
 		return settings_text(d, field, v, n);
 	case ST_IP: case ST_MASK:
 		if (ll_parse_ipv4(v, n, &ip) < 0)
-			return -1;
+			return LL_EINVAL;
 		/* a mask is ones then zeros: ~mask + 1 is a power of two */
 		if (d->type == ST_MASK && ((~ip + 1) & ~ip))
-			return -1;
+			return LL_EINVAL;
 		*(uint32_t *)field = ip;
 		return 0;
 	case ST_DRIVE:
@@ -139,7 +139,7 @@ static int settings_value(const struct settings_def *d, void *field,
 	case ST_NIC:
 		return settings_nic(v, n, field);
 	}
-	return -1;
+	return LL_EINVAL;
 }
 
 int settings_set(struct settings *s, const char *key, size_t klen,
@@ -171,7 +171,8 @@ static int settings_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* One token at text[*i]: key [= value]; returns 0, or -1 when malformed. */
+/* One token at text[*i]: key [= value]. Returns 0 (*v NULL for a bare
+ * word, a key without '='), or LL_EPROTO when malformed. */
 static int settings_token(const char *t, size_t len, size_t *i,
 			  const char **k, size_t *kl, const char **v, size_t *vl)
 {
@@ -181,11 +182,11 @@ static int settings_token(const char *t, size_t len, size_t *i,
 	while (p < len && t[p] != '=' && !settings_space(t[p]) && t[p])
 		p++;
 	*kl = (size_t)(t + p - *k);
-	*v = t + p;
+	*v = NULL;
 	*vl = 0;
 	if (p >= len || t[p] != '=') {   /* a bare word: no value */
 		*i = p;
-		return *kl ? -2 : -1;
+		return *kl ? 0 : LL_EPROTO;
 	}
 	p++;
 	if (p < len && (t[p] == '"' || t[p] == '\'')) {
@@ -194,7 +195,7 @@ static int settings_token(const char *t, size_t len, size_t *i,
 		while (p < len && t[p] != q && t[p])
 			p++;
 		if (p >= len || t[p] != q)
-			return -1;           /* unterminated quote */
+			return LL_EPROTO;    /* unterminated quote */
 		*vl = (size_t)(t + p - *v);
 		p++;
 	} else {
@@ -204,7 +205,7 @@ static int settings_token(const char *t, size_t len, size_t *i,
 		*vl = (size_t)(t + p - *v);
 	}
 	*i = p;
-	return (p < len && !settings_space(t[p]) && t[p]) ? -1 : 0;
+	return (p < len && !settings_space(t[p]) && t[p]) ? LL_EPROTO : 0;
 }
 
 int settings_parse_kv(struct settings *s, const char *text, size_t len,
@@ -221,11 +222,11 @@ int settings_parse_kv(struct settings *s, const char *text, size_t len,
 			continue;
 		}
 		rc = settings_token(text, len, &i, &k, &kl, &v, &vl);
-		if (rc == -2 && (flags & SETTINGS_IGNORE_UNKNOWN)) {
+		if (rc == 0 && !v && (flags & SETTINGS_IGNORE_UNKNOWN)) {
 			s->unknown_keys++;   /* e.g. "quiet" on a command line */
 			continue;
 		}
-		if (rc < 0)
+		if (rc < 0 || !v)
 			return settings_fail(err, k, kl ? kl : 1);
 		if ((flags & SETTINGS_IGNORE_UNKNOWN) && settings_find(k, kl) < 0) {
 			s->unknown_keys++;

@@ -180,7 +180,7 @@ long ibft_find(const void *mem, size_t len)
 		if (tl >= 48 && tl <= len - off && ibft_sum(t, tl) == 0)
 			return (long)off;
 	}
-	return -1;
+	return LL_ENOENT;
 }
 
 /* Target structure at off: 1 when valid and naming target/lun. */

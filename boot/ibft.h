@@ -38,7 +38,7 @@ int ibft_build(void *buf, size_t cap, const struct ibft_info *in);
 /* 8-bit sum of len bytes (0 for a valid table). */
 uint8_t ibft_sum(const void *buf, size_t len);
 /* The first valid iBFT (signature, length inside the window, checksum) at
- * a 16-byte boundary of mem[0..len): its offset, or -1. The flow scans the
+ * a 16-byte boundary of mem[0..len): its offset, or LL_ENOENT. The flow scans the
  * 512 KiB - 1 MiB window the OS scans, for a table the ROM left. */
 long ibft_find(const void *mem, size_t len);
 /* 1 when a valid target structure of the table (len bytes, as found by

@@ -57,7 +57,7 @@ static int b64_value(char c)
 		return 62;
 	if (c == '/')
 		return 63;
-	return -1;
+	return LL_EINVAL;
 }
 
 static int decode_base64(const char *s, size_t n, uint8_t *out, size_t cap,

@@ -150,12 +150,13 @@ int neg_offer(struct iscsi_neg *n, struct text_buf *out)
 	return 0;
 }
 
+/* Index of kv's key in neg_keys, or LL_ENOENT for a key we do not negotiate. */
 static int key_index(const struct text_pair *kv)
 {
 	for (int i = 0; i < NEG_NKEYS; i++)
 		if (text_key_is(kv, neg_keys[i].name))
 			return i;
-	return -1;
+	return LL_ENOENT;
 }
 
 static bool digest_ok(enum neg_digest d, const char *tok, size_t len)

@@ -10,7 +10,7 @@ int sess_slot_of(const struct iscsi_task *t)
 {
 	uint32_t slot = t->itt & 0xff;
 
-	return slot < ISCSI_MAX_TASKS ? (int)slot : -1;
+	return slot < ISCSI_MAX_TASKS ? (int)slot : LL_ENOENT;
 }
 
 struct iscsi_task *sess_task_by_itt(struct iscsi_session *s, uint32_t itt)

@@ -137,6 +137,7 @@ void sess_fail_all(struct iscsi_session *s, int result);
 void sess_fail_conn(struct iscsi_session *s, int reason);
 void sess_task_done(struct iscsi_session *s, struct iscsi_task *t, int result);
 struct iscsi_task *sess_task_by_itt(struct iscsi_session *s, uint32_t itt);
+/* The task's slot in the table (from its ITT), or LL_ENOENT. */
 int sess_slot_of(const struct iscsi_task *t);
 
 /* session_tx.c */

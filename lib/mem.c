@@ -173,20 +173,12 @@ size_t ll_strlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
-/* Value of one digit in the given base, or -1. */
+/* Value of one digit in the given base, or LL_EINVAL. */
 static int digit_value(char c, int base)
 {
-	int v;
+	int v = ll_hexval(c);
 
-	if (c >= '0' && c <= '9')
-		v = c - '0';
-	else if (c >= 'a' && c <= 'f')
-		v = c - 'a' + 10;
-	else if (c >= 'A' && c <= 'F')
-		v = c - 'A' + 10;
-	else
-		return -1;
-	return v < base ? v : -1;
+	return v >= 0 && v < base ? v : LL_EINVAL;
 }
 
 int ll_strtou64(const char *s, const char **end, int base, uint64_t *out)
@@ -267,5 +259,5 @@ int ll_hexval(int c)
 		return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
-	return -1;
+	return LL_EINVAL;
 }

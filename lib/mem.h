@@ -28,7 +28,7 @@ size_t ll_strlcpy(char *dst, const char *src, size_t size);
  * Returns 0 and sets *out, or LL_EINVAL / LL_ERANGE. Whole string must be
  * consumed when end is NULL. */
 int ll_strtou64(const char *s, const char **end, int base, uint64_t *out);
-/* Value of one hex digit (0-9, a-f, A-F), or -1. */
+/* Value of one hex digit (0-9, a-f, A-F), or LL_EINVAL. */
 int ll_hexval(int c);
 /* Dotted-quad IPv4 to host-order u32; 0 or LL_EINVAL. */
 int ll_parse_ipv4(const char *s, size_t len, uint32_t *out);

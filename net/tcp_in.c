@@ -298,7 +298,8 @@ static void tcp_wnd_update(struct tcp_conn *c, const struct tcp_seg *s)
 }
 
 /* RFC 5961 5.2: an ACK beyond snd_max or older than the largest window is
- * answered with an ACK and dropped. Returns 0 to go on processing. */
+ * answered with an ACK and dropped. Returns 0 to go on processing, or
+ * LL_EPROTO for such an unacceptable ACK. */
 static int tcp_ack_in(struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t ack = s->ack;
@@ -308,7 +309,7 @@ static int tcp_ack_in(struct tcp_conn *c, const struct tcp_seg *s)
 	    SEQ_LT(ack, c->snd_una - c->max_sndwnd - 1)) {
 		c->st.bad_ack++;
 		tcp_send_ack(c);
-		return -1;
+		return LL_EPROTO;
 	}
 	/* a duplicate: same ACK, no data, and the same window (RFC 5681 2)
 	 * or SACK blocks telling that data arrived above a hole */

@@ -2,6 +2,7 @@
  * out-of-order data and the sender's SACK scoreboard (RFC 2018), and the
  * search for the next un-SACKed hole to resend during recovery. */
 #include "net/tcp_int.h"
+#include "lib/err.h"
 
 static void tcp_range_remove(struct tcp_range *r, int *n, int i)
 {
@@ -21,8 +22,8 @@ static int tcp_range_highest(const struct tcp_range *r, int n)
 
 /* Add [start, end) to the set, merging overlapping or touching ranges.
  * When all max slots are used, the farthest range gives way to a nearer
- * one (or the new one is not kept). Returns 0, or -1 if something was
- * forgotten. */
+ * one (or the new one is not kept). Returns 0, or LL_EAGAIN when the set
+ * had no room and something was forgotten (the peer sends it again). */
 int tcp_range_add(struct tcp_range *r, int *n, int max, uint32_t start,
 		  uint32_t end)
 {
@@ -49,7 +50,7 @@ int tcp_range_add(struct tcp_range *r, int *n, int max, uint32_t start,
 		r[i].start = start;
 		r[i].end = end;
 	}
-	return -1;
+	return LL_EAGAIN;
 }
 
 /* Remove what lies below seq; returns the highest end of a range that

@@ -22,7 +22,12 @@ run() {
 	grep -E '^(PASS|FAIL) ' "$out" | sed "${TAG:+s/^\(PASS\|FAIL\) /\1 $TAG:/}"
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL $name (exit $rc; log $out)"; f=$((f + 1))
-		tail -n 20 "$out" | sed 's/^/  | /'
+		if grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$out"; then
+			# a sanitizer report: its first lines name the fault
+			grep -m1 -A12 -E 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$out"
+		else
+			tail -n 20 "$out"
+		fi | sed 's/^/  | /'
 	elif [ "$f" -ne 0 ]; then
 		grep -E '^  ' "$out" | head -n 20 | sed 's/^/  | /'
 	fi

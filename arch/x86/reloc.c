@@ -5,6 +5,7 @@
 #include "arch/x86/arch.h"
 #include "arch/x86/home.h"
 #include "arch/x86/stub.h"
+#include "lib/err.h"
 
 struct elf64_rela {
 	uint64_t r_offset, r_info;
@@ -29,7 +30,8 @@ uint64_t lx_pick_home(uint64_t stub, uint64_t image)
 	return lx_home_from_map(e, h->e820n, need);
 }
 
-/* 0, or -1 on a relocation type we do not handle. */
+/* 0, or LL_ENOTSUP on a relocation type we do not handle (head.S and
+ * elf_head.S halt on any non-zero value). */
 int lx_relocate(uint64_t base)
 {
 	for (const struct elf64_rela *r = __rela_start; r < __rela_end; r++) {
@@ -37,7 +39,7 @@ int lx_relocate(uint64_t base)
 		if (type == R_X86_64_NONE)
 			continue;
 		if (type != R_X86_64_RELATIVE)
-			return -1;
+			return LL_ENOTSUP;
 		*(uint64_t *)(uintptr_t)(base + r->r_offset) =
 			base + (uint64_t)r->r_addend;
 	}

@@ -573,7 +573,7 @@ call64:
 	lretq
 9:	pop	%rdi
 	add	$24, %rsp
-	mov	$-1, %eax
+	mov	$-2, %eax		/* LL_ENOMEM of lib/err.h: no stack slice */
 	jmp	1f
 back64:
 	mov	$SEL_DATA, %ax

@@ -150,8 +150,8 @@ struct e820_entry {
 	uint32_t type, attr;
 } __attribute__((packed));
 
-/* The 64-bit thunk in the stub: 0, or -1 when the real-mode stack is
- * exhausted by nesting. */
+/* The 64-bit thunk in the stub: 0, or LL_ENOMEM (-2, lib/err.h; set in
+ * stub.S) when the real-mode stack is exhausted by nesting. */
 typedef int (*stub_call_fn)(struct stub_call *c);
 #endif
 

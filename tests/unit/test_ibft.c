@@ -175,13 +175,13 @@ static void test_find_and_target(void)
 	uint8_t lun[8] = { 0, 1 }, lun2[8] = { 0, 2 };
 
 	memset(win, 0x5a, sizeof(win));
-	CHECK_EQ(ibft_find(win, sizeof(win)), -1);
+	CHECK_EQ(ibft_find(win, sizeof(win)), LL_ENOENT);
 	memcpy(win + 0x100, "iBFT", 4);                 /* bad checksum */
 	memcpy(win + 0x200, "iBFT\xff\xff\x00\x00", 8); /* length too big */
 	int len = ibft_build(win + 0x1e620, 4096, &in);
 	CHECK(len > 0);
 	CHECK_EQ(ibft_find(win, sizeof(win)), 0x1e620);
-	CHECK_EQ(ibft_find(win, 0x1e620 + (size_t)len - 16), -1); /* cut off */
+	CHECK_EQ(ibft_find(win, 0x1e620 + (size_t)len - 16), LL_ENOENT); /* cut off */
 	const uint8_t *t = win + 0x1e620;
 	CHECK_EQ(ibft_has_target(t, (size_t)len, in.target_name, lun), 1);
 	CHECK_EQ(ibft_has_target(t, (size_t)len, in.target_name, lun2), 0);

@@ -203,6 +203,8 @@ static void test_hexval(void)
 	CHECK_EQ(ll_hexval('`'), -1);
 	CHECK_EQ(ll_hexval(' '), -1);
 	CHECK_EQ(ll_hexval(0), -1);
+	CHECK_EQ(ll_hexval('x'), LL_EINVAL);    /* -1 is the table's code */
+	CHECK_EQ(ll_hexval(0x80), LL_EINVAL);
 }
 
 int main(void)

@@ -72,6 +72,10 @@ static void test_kv_errors_name_key(void)
 	CHECK_EQ(kv(&s, "initiator-iqn=\"has space\"", 0, &e), LL_ESETTING);
 	CHECK_EQ(kv(&s, "quiet", 0, &e), LL_ESETTING);
 	CHECK(strcmp(e.key, "quiet") == 0);
+	CHECK_EQ(kv(&s, "username", 0, &e), LL_ESETTING); /* known, no '=' */
+	CHECK(strcmp(e.key, "username") == 0);
+	CHECK_EQ(kv(&s, "password=\"x\"y", 0, &e), LL_ESETTING);
+	CHECK(strcmp(e.key, "password") == 0);
 	CHECK_EQ(kv(&s, "dump-path=iscsi:host.example::3260:2:iqn.x:d", 0, &e),
 		 LL_ESETTING);                      /* names are refused */
 	char big[400];
@@ -95,6 +99,11 @@ static void test_cmdline_ignores_unknown(void)
 	/* a known key with a bad value is still an error */
 	CHECK_EQ(kv(&s, "quiet ip=1.2.3", SETTINGS_IGNORE_UNKNOWN, &e), LL_ESETTING);
 	CHECK(strcmp(e.key, "ip") == 0);
+	/* a bare word is skipped even when it spells a key */
+	s.unknown_keys = 0;
+	CHECK_EQ(kv(&s, "username", SETTINGS_IGNORE_UNKNOWN, &e), 0);
+	CHECK_EQ(s.unknown_keys, 1);
+	CHECK_EQ(s.username[0], 0);
 }
 
 static void test_lease_and_precedence(void)
