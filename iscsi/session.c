@@ -205,10 +205,10 @@ static void logout_on_request(struct iscsi_session *s)
 	s->logout_done = false;
 	while (s->connected && sess_send_logout(s) == LL_EAGAIN &&
 	       s->xo->now(s) < end)
-		s->xo->poll(s, 1000);
+		s->xo->poll(s, SESS_IDLE_STEP_US);
 	s->xo->flush(s);
 	while (s->connected && !s->logout_done && s->xo->now(s) < end) {
-		s->xo->poll(s, 1000);
+		s->xo->poll(s, SESS_IDLE_STEP_US);
 		sess_rx_step(s);
 	}
 	s->logout_wanted = false;
@@ -252,7 +252,8 @@ static void idle_until(struct iscsi_session *s, uint64_t deadline)
 	uint64_t now = s->xo->now(s);
 
 	if (now < deadline)
-		s->xo->poll(s, deadline - now < 1000 ? (uint32_t)(deadline - now) : 1000);
+		s->xo->poll(s, deadline - now < SESS_IDLE_STEP_US ?
+			    (uint32_t)(deadline - now) : SESS_IDLE_STEP_US);
 }
 
 int iscsi_wait(struct iscsi_session *s, struct iscsi_task *t, uint64_t deadline)
@@ -310,10 +311,10 @@ int iscsi_session_close(struct iscsi_session *s, uint64_t deadline)
 		s->logout_done = false;
 		while (s->connected && (rc = sess_send_logout(s)) == LL_EAGAIN &&
 		       s->xo->now(s) < deadline)
-			s->xo->poll(s, 1000);
+			s->xo->poll(s, SESS_IDLE_STEP_US);
 		s->xo->flush(s);
 		while (s->connected && !s->logout_done && s->xo->now(s) < deadline) {
-			s->xo->poll(s, 1000);
+			s->xo->poll(s, SESS_IDLE_STEP_US);
 			sess_rx_step(s);
 		}
 		rc = s->logout_done ? 0 : (s->connected ? LL_ETIMEDOUT : s->drop_reason);

@@ -58,11 +58,19 @@ struct iscsi_session_cfg {
 	const char *reverse_username, *reverse_password; /* mutual CHAP */
 	uint8_t lun[8];              /* SAM LUN */
 	enum iscsi_digest_pref digest;
-	uint32_t io_timeout_us;      /* per command, before the session is reset; 0: 30 s */
-	uint32_t nop_interval_us;    /* our NOP-Out keepalive when idle; 0: 10 s */
-	uint32_t reconnect_limit_us; /* give up reconnecting after; 0: 60 s */
+	uint32_t io_timeout_us;      /* per command, before the session is reset;
+				      * 0: ISCSI_IO_TIMEOUT_US */
+	uint32_t nop_interval_us;    /* our NOP-Out keepalive when idle;
+				      * 0: ISCSI_NOP_INTERVAL_US */
+	uint32_t reconnect_limit_us; /* give up reconnecting after;
+				      * 0: ISCSI_RECONNECT_LIMIT_US */
 	uint32_t tx_ring, rx_ring;   /* TCP ring sizes (powers of two); 0: 1 MiB */
 };
+
+/* Defaults of the timing fields above, in microseconds. */
+#define ISCSI_IO_TIMEOUT_US      30000000u /* 30 s */
+#define ISCSI_NOP_INTERVAL_US    10000000u /* 10 s */
+#define ISCSI_RECONNECT_LIMIT_US 60000000u /* 60 s */
 
 /* The session context (one per LUN connection). Its fields are private to
  * iscsi/session*.c; callers only use the functions below and read st. */

@@ -109,9 +109,10 @@ int sess_setup(struct iscsi_session *s, const struct iscsi_session_cfg *cfg)
 
 	s->cfg = *cfg;
 	s->cfg.target_port = (uint16_t)or_default(cfg->target_port, ISCSI_DEFAULT_PORT);
-	s->cfg.io_timeout_us = or_default(cfg->io_timeout_us, 30000000u);
-	s->cfg.nop_interval_us = or_default(cfg->nop_interval_us, 10000000u);
-	s->cfg.reconnect_limit_us = or_default(cfg->reconnect_limit_us, 60000000u);
+	s->cfg.io_timeout_us = or_default(cfg->io_timeout_us, ISCSI_IO_TIMEOUT_US);
+	s->cfg.nop_interval_us = or_default(cfg->nop_interval_us, ISCSI_NOP_INTERVAL_US);
+	s->cfg.reconnect_limit_us = or_default(cfg->reconnect_limit_us,
+					       ISCSI_RECONNECT_LIMIT_US);
 	s->cfg.tx_ring = or_default(cfg->tx_ring, 1u << 20);
 	s->cfg.rx_ring = or_default(cfg->rx_ring, 1u << 20);
 	if (!cfg->target_name || !cfg->initiator_name || s->cfg.tx_ring < 4096)
@@ -172,7 +173,8 @@ static int wait_step(struct iscsi_session *s, uint64_t deadline)
 		return rc;
 	if (now >= deadline)
 		return LL_ETIMEDOUT;
-	s->xo->poll(s, deadline - now < 10000 ? (uint32_t)(deadline - now) : 10000);
+	s->xo->poll(s, deadline - now < SESS_LOGIN_STEP_US ?
+		    (uint32_t)(deadline - now) : SESS_LOGIN_STEP_US);
 	return 0;
 }
 
@@ -343,7 +345,8 @@ static void sleep_until(struct iscsi_session *s, uint64_t t, uint64_t limit)
 	if (t > limit)
 		t = limit;
 	while ((now = s->xo->now(s)) < t)
-		s->xo->poll(s, t - now < 10000 ? (uint32_t)(t - now) : 10000);
+		s->xo->poll(s, t - now < SESS_LOGIN_STEP_US ?
+			    (uint32_t)(t - now) : SESS_LOGIN_STEP_US);
 }
 
 /* Time2Wait from now (at least 1 s after a failed attempt, so no tight

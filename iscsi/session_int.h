@@ -14,6 +14,8 @@
 #define SESS_PING_MAX     256      /* NOP-In ping data echoed back */
 #define SESS_MAX_REISSUE  8        /* reissues of one task before it fails */
 #define SESS_LOGOUT_WAIT_US 2000000u
+#define SESS_IDLE_STEP_US  1000u   /* longest idle poll while tasks or a logout wait */
+#define SESS_LOGIN_STEP_US 10000u  /* longest idle poll in login waits and Time2Wait */
 #define SESS_TIME2WAIT_MAX 3600u   /* seconds (RFC 7143 13.15 range) */
 
 /* Tags: task ITTs are (generation << 8 | slot), below 2^31. */
