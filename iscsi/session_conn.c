@@ -4,6 +4,7 @@
 #include "iscsi/session_int.h"
 #include "lib/byteorder.h"
 #include "lib/err.h"
+#include "lib/hash.h"
 #include "lib/mem.h"
 #include "lib/print.h"
 
@@ -65,30 +66,20 @@ const struct iscsi_xport_ops sess_tcp_ops = {
 
 /* ---- set-up ---- */
 
-static uint32_t fnv1a(uint32_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
-}
-
 /* ISID of the "random" type (T = 10b, RFC 7143 11.12.5), derived from the
  * initiator name, target name and LUN so it is the same on every login of
  * this session and differs between two sessions (boot and dump LUN). */
 static void make_isid(struct iscsi_session *s)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = ll_hash_bytes(0, s->initiator_name, strlen(s->initiator_name));
 
-	h = fnv1a(h, s->initiator_name, strlen(s->initiator_name));
-	h = fnv1a(h, s->target_name, strlen(s->target_name));
-	h = fnv1a(h, s->cfg.lun, sizeof(s->cfg.lun));
+	h = ll_hash_bytes(h, s->target_name, strlen(s->target_name));
+	h = ll_hash_bytes(h, s->cfg.lun, sizeof(s->cfg.lun));
 	s->isid[0] = 0x80;
 	s->isid[1] = (uint8_t)(h >> 24);
 	s->isid[2] = (uint8_t)(h >> 16);
 	s->isid[3] = (uint8_t)(h >> 8);
-	h = fnv1a(h, "lifeline", 8);
+	h = ll_hash_bytes(h, "lifeline", 8);
 	put_be16(s->isid + 4, (uint16_t)(h ^ (h >> 16)));
 }
 

@@ -7,6 +7,7 @@
 #include "net/net.h"
 #include "lib/byteorder.h"
 #include "lib/err.h"
+#include "lib/hash.h"
 #include "lib/mem.h"
 #include "lib/print.h"
 
@@ -45,25 +46,13 @@ static void dhcp_log(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A 32-bit integer hash (xorshift-multiply), to spread clock and MAC
- * bits over the xid and to derive jitter from (xid, try). */
-static uint32_t dhcp_mix32(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x7feb352du;
-	h ^= h >> 15;
-	h *= 0x846ca68bu;
-	h ^= h >> 16;
-	return h;
-}
-
 static uint32_t dhcp_new_xid(const struct dhcp_client *c, uint64_t now)
 {
 	const uint8_t *mac = c->ns->dev->mac;
 	uint32_t h = get_be32(mac) ^ ((uint32_t)get_be16(mac + 4) << 8);
 
-	h = dhcp_mix32(h ^ (uint32_t)(now >> 32));
-	return dhcp_mix32(h ^ (uint32_t)now ^ c->xid);
+	h = ll_hash32(h ^ (uint32_t)(now >> 32));
+	return ll_hash32(h ^ (uint32_t)now ^ c->xid);
 }
 
 /* Time to wait after transmission number `tries` (0-based): 4 s doubling
@@ -71,7 +60,7 @@ static uint32_t dhcp_new_xid(const struct dhcp_client *c, uint64_t now)
 static uint64_t dhcp_backoff_us(uint32_t xid, unsigned tries)
 {
 	uint64_t base = DHCP_RTO_FIRST_US << (tries < 4 ? tries : 4);
-	uint32_t r = dhcp_mix32(xid ^ (0x9e3779b9u * (tries + 1)));
+	uint32_t r = ll_hash32(xid ^ (0x9e3779b9u * (tries + 1)));
 
 	if (base > DHCP_RTO_MAX_US)
 		base = DHCP_RTO_MAX_US;

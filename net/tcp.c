@@ -3,6 +3,7 @@
  * abort; blocking calls poll the stack up to their deadline. */
 #include "net/tcp_int.h"
 #include "lib/err.h"
+#include "lib/hash.h"
 #include "lib/mem.h"
 
 #define TCP_POLL_MAX_US 10000u   /* longest idle in one blocking-loop step */
@@ -53,16 +54,6 @@ void tcp_fail(struct tcp_conn *c, int err)
 	tcp_release(c);
 }
 
-static uint32_t tcp_mix(uint32_t h)
-{
-	h ^= h >> 15;
-	h *= 0x2c1b3c6du;
-	h ^= h >> 12;
-	h *= 0x297a2d39u;
-	h ^= h >> 15;
-	return h;
-}
-
 static int tcp_port_used(const struct net_stack *ns, uint16_t port)
 {
 	int i;
@@ -81,7 +72,7 @@ static uint16_t tcp_pick_port(struct net_stack *ns)
 
 	if (!t->next_port)
 		t->next_port = (uint16_t)(TCP_PORT_FIRST +
-			tcp_mix((uint32_t)net_now(ns) ^ t->isn_seed) % TCP_PORT_COUNT);
+			ll_hash32((uint32_t)net_now(ns) ^ t->isn_seed) % TCP_PORT_COUNT);
 	for (tries = 0; tries < TCP_MAX_CONNS + 1; tries++) {
 		uint16_t p = t->next_port;
 
@@ -102,10 +93,10 @@ static uint32_t tcp_pick_iss(struct net_stack *ns, const struct tcp_conn *c)
 	if (c->iss_fixed)
 		return c->iss_fixed;
 	if (!ns->tcp.isn_seed)
-		ns->tcp.isn_seed = tcp_mix((uint32_t)now ^ (uint32_t)(now >> 32)) | 1;
-	h = tcp_mix(c->local_ip ^ ns->tcp.isn_seed);
-	h = tcp_mix(h ^ c->remote_ip);
-	h = tcp_mix(h ^ ((uint32_t)c->local_port << 16 | c->remote_port));
+		ns->tcp.isn_seed = ll_hash32((uint32_t)now ^ (uint32_t)(now >> 32)) | 1;
+	h = ll_hash32(c->local_ip ^ ns->tcp.isn_seed);
+	h = ll_hash32(h ^ c->remote_ip);
+	h = ll_hash32(h ^ ((uint32_t)c->local_port << 16 | c->remote_port));
 	return (uint32_t)(now >> 2) + h;
 }
 
