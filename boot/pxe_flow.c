@@ -15,6 +15,7 @@
 #include "iscsi/rootpath.h"
 #include "iscsi/session_int.h"   /* iscsi_session_open_xport */
 #include "lib/alloc.h"
+#include "lib/byteorder.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 #include "lib/print.h"
@@ -264,20 +265,20 @@ static int boot_login(struct boot_ctx *b)
 /* Take IBFT_MAX_SIZE from the top of base memory unless arch placed it. */
 static int boot_place_ibft(struct boot_ctx *b)
 {
-	uint16_t *kb = rm_mem_map(&b->i13.mem, BDA_BASEMEM_KB, 2);
+	uint8_t *kb = rm_mem_map(&b->i13.mem, BDA_BASEMEM_KB, 2); /* odd address */
 	uint32_t top;
 
 	if (b->env->ibft_linear) {
 		b->ibft_linear = b->env->ibft_linear;
 		return 0;
 	}
-	top = (uint32_t)*kb * 1024;
+	top = kb ? (uint32_t)get_le16(kb) * 1024 : 0;
 	if (top > 0xa0000)
 		top = 0xa0000;
-	b->ibft_linear = (top - IBFT_MAX_SIZE) & ~0xfu;
-	if (b->ibft_linear < IBFT_BIOS_LOW)
+	if (top < IBFT_BIOS_LOW + IBFT_MAX_SIZE)
 		return boot_fail(LL_ENOMEM, "no base memory for the iBFT");
-	*kb = (uint16_t)(b->ibft_linear / 1024);
+	b->ibft_linear = (top - IBFT_MAX_SIZE) & ~0xfu;
+	put_le16(kb, (uint16_t)(b->ibft_linear / 1024));
 	return 0;
 }
 

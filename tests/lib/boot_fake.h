@@ -302,22 +302,6 @@ static int bf_ibft_names_target(void)
 	return h && ibft_has_target(h, h->length, BF_TARGET, lun);
 }
 
-static const struct ibft_nic *bf_ibft_nic(void)
-{
-	const struct ibft_table_hdr *h = bf_ibft();
-
-	return h ? (const void *)((const uint8_t *)h + IBFT_OFF_NIC) : NULL;
-}
-
-/* Call our hooked handler of vector as a real-mode caller would. */
-static void bf_int(uint8_t vector, struct rm_regs *r)
-{
-	if (bf.vec[vector].hooked)
-		bf.vec[vector].fn(r);
-	else
-		r->flags |= RM_CF;
-}
-
 static int bf_nic_closed_e1000(void)
 {
 	return !(bf_fe.cfg[1] & PCI_CMD_MASTER) &&

@@ -7,6 +7,22 @@
 
 #define IBFT_AT 0x9e000u     /* 40:13 = 636 KiB, minus IBFT_MAX_SIZE */
 
+static const struct ibft_nic *ibft_nic(void)
+{
+	const struct ibft_table_hdr *h = bf_ibft();
+
+	return h ? (const void *)((const uint8_t *)h + IBFT_OFF_NIC) : NULL;
+}
+
+/* Call our hooked handler of vector as a real-mode caller would. */
+static void call_hook(uint8_t vector, struct rm_regs *r)
+{
+	if (bf.vec[vector].hooked)
+		bf.vec[vector].fn(r);
+	else
+		r->flags |= RM_CF;
+}
+
 /* Read LBA lba of our drive through the installed INT 13h hook (AH=42h)
  * into 0000:8000; the BIOS's CF. */
 static int int13_read(uint8_t drive, uint64_t lba)
@@ -23,7 +39,7 @@ static int int13_read(uint8_t drive, uint64_t lba)
 	r.eax = 0x4200;
 	r.edx = drive;
 	r.esi = 0x600;
-	bf_int(0x13, &r);
+	call_hook(0x13, &r);
 	return r.flags & RM_CF;
 }
 
@@ -43,7 +59,7 @@ static uint32_t e820_type_at(uint64_t addr)
 		r.ecx = E820_DESC_EXT;
 		r.es = 0;
 		r.edi = 0x500;
-		bf_int(0x15, &r);
+		call_hook(0x15, &r);
 		if ((r.flags & RM_CF) || r.eax != E820_SMAP)
 			return 0;
 		if (addr >= d->base && addr - d->base < d->length)
@@ -110,8 +126,8 @@ static void test_undi_setting_boots_mbr(void)
 	CHECK(!bf_saw("native driver"));
 	CHECK_EQ(bf_fe.resets, 1);               /* the e1000 was never touched */
 	CHECK(bf_fe.cfg[1] & PCI_CMD_MASTER);
-	CHECK_EQ(bf_ibft_nic()->pci_bdf, 0);     /* UNDI: function unknown */
-	CHECK(memcmp(bf_ibft_nic()->mac, rom.mac, 6) == 0);
+	CHECK_EQ(ibft_nic()->pci_bdf, 0);     /* UNDI: function unknown */
+	CHECK(memcmp(ibft_nic()->mac, rom.mac, 6) == 0);
 }
 
 static void test_no_candidates_boots_over_undi(void)
@@ -141,8 +157,8 @@ static void test_e1000_boots_mbr(void)
 	CHECK(!bf_saw("UNDI open"));
 	CHECK(bf_fe.cfg[1] & PCI_CMD_MASTER);    /* still running for the OS loader */
 	CHECK(bf_fe.regs[E1000_RCTL / 4] & E1000_RCTL_EN);
-	CHECK_EQ(bf_ibft_nic()->pci_bdf, 3 << 3);
-	CHECK(memcmp(bf_ibft_nic()->mac, BF_E1000_MAC, 6) == 0);
+	CHECK_EQ(ibft_nic()->pci_bdf, 3 << 3);
+	CHECK(memcmp(ibft_nic()->mac, BF_E1000_MAC, 6) == 0);
 }
 
 static void test_virtio_boots_mbr(void)
@@ -158,8 +174,8 @@ static void test_virtio_boots_mbr(void)
 	CHECK(bf_saw("lifeline: NIC 00:04.0 1af4:1000 virtio-net (native driver, reset), MAC 52:54:00:ab:cd:ef\n"));
 	CHECK(bf_fv.status & VIRTIO_STATUS_DRIVER_OK);
 	CHECK(bf_nic_closed_e1000());            /* opened for its MAC, closed */
-	CHECK_EQ(bf_ibft_nic()->pci_bdf, 4 << 3);
-	CHECK(memcmp(bf_ibft_nic()->mac, BF_VIRTIO_MAC, 6) == 0);
+	CHECK_EQ(ibft_nic()->pci_bdf, 4 << 3);
+	CHECK(memcmp(ibft_nic()->mac, BF_VIRTIO_MAC, 6) == 0);
 }
 
 /* nic=auto, but no native NIC has the MAC the ROM booted from. */
@@ -189,7 +205,7 @@ static void test_settings_drive_and_static_ip(void)
 	CHECK_EQ(int13_read(0x80, 0), RM_CF);    /* the local disk keeps 0x80 */
 	CHECK_EQ(bf.bios13_dl, 0x80);
 	CHECK(bf_ibft_names_target());
-	CHECK_EQ(bf_ibft_nic()->ip[15], 77);
+	CHECK_EQ(ibft_nic()->ip[15], 77);
 }
 
 int main(void)
