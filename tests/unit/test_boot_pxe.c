@@ -208,6 +208,28 @@ static void test_settings_drive_and_static_ip(void)
 	CHECK_EQ(ibft_nic()->ip[15], 77);
 }
 
+/* The ROM SAN-hooked the same LUN itself (its iBFT names it, its drive
+ * 0x80 is counted in 40:75): its table is cleared, its number taken over. */
+static void test_rom_san_drive_taken_over(void)
+{
+	struct ibft_info in = { .initiator_iqn = "iqn.rom:x", .target_name = BF_TARGET,
+				.target_ip = 0x0a000001, .lun = { 0, 1 } };
+
+	bf_setup(BF_NIC_NONE);
+	CHECK(ibft_build(mem + 0x88000, IBFT_MAX_SIZE, &in) > 0);
+	int rc = bf_boot();
+
+	CHECK_EQ(rc, BF_BOOTED);
+	CHECK_EQ(bf.mbr_drive, 0x80);
+	CHECK(bf_saw("lifeline: the PXE ROM left an iBFT at 0x88000 (it SAN-hooked a drive itself, dead from now on): cleared\n"));
+	CHECK(bf_saw("lifeline: INT 13h drive 0x80 (1 hard disks), taking over the ROM's SAN drive of this LUN\n"));
+	CHECK_EQ(mem[BDA_HD_COUNT_LINEAR], 1);          /* nobody moved */
+	CHECK(bf_ibft() == (const void *)(mem + IBFT_AT)); /* ours is the one */
+	CHECK_EQ(int13_read(0x80, 3), 0);
+	CHECK(memcmp(mem + 0x8000, bf_disk + 3 * 512, 512) == 0);
+	CHECK_EQ(bf.bios13_calls, 0);
+}
+
 int main(void)
 {
 	check_suite = "boot_pxe";
@@ -217,5 +239,6 @@ int main(void)
 	RUN(test_virtio_boots_mbr);
 	RUN(test_no_mac_match_falls_back_to_undi);
 	RUN(test_settings_drive_and_static_ip);
+	RUN(test_rom_san_drive_taken_over);
 	return CHECK_DONE();
 }
