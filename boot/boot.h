@@ -5,7 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/clock.h"
+#include "boot/rmmem.h"
 #include "drivers/net/nicprobe.h"
+#include "drivers/pxe/pxe_api.h"
+
+struct iscsi_xport_ops;
 
 #define BOOT_MAX_HIDE 4
 
@@ -33,6 +37,14 @@ struct boot_pxe_env {
 	size_t n_nics;
 	nicprobe_make_fn nic_make;
 	void *nic_ctx;
+	/* The iSCSI byte stream: NULL, TCP over the chosen NIC; else this
+	 * transport (iscsi/session_int.h; unit tests: a scripted target). */
+	const struct iscsi_xport_ops *xport;
+	void *xport_ctx;
+	/* Real-mode addresses as pointers. Zero (firmware): identity, base
+	 * memory is identity mapped; unit tests: a host array. */
+	pxe_rm_to_ptr_fn rm_to_ptr;      /* seg:off, for the PXE API */
+	struct rm_mem rm_mem;            /* BDA, iBFT, MBR, INT 13h/15h */
 };
 
 /* The BIOS PXE flow: find the PXE API, take the cached DHCPACK, read the

@@ -9,10 +9,13 @@
 #include "boot/ibft.h"
 #include "boot/ibft_proto.h"
 #include "boot/int13.h"
+#include "boot/int13_proto.h"
 #include "attach/settings.h"
 #include "iscsi/blockdev.h"
 #include "iscsi/rootpath.h"
+#include "iscsi/session_int.h"   /* iscsi_session_open_xport */
 #include "lib/alloc.h"
+#include "lib/byteorder.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 #include "lib/print.h"
@@ -24,6 +27,8 @@
 #define BDA_BASEMEM_KB    0x413u
 #define LOGIN_TIMEOUT_US  30000000ull
 #define DHCP_TIMEOUT_US   30000000ull   /* own DHCP when the ROM's ACK lacks 17 */
+#define BOOT_HOOK_13      0x1u
+#define BOOT_HOOK_15      0x2u
 #define DEFAULT_IQN_FMT   "iqn.2026-01.org.lifeline:%02x%02x%02x%02x%02x%02x"
 
 /* The boot layer's one context: everything the flow sets up and that must
@@ -46,6 +51,8 @@ struct boot_ctx {
 	struct e820_ctx e820;
 	uint32_t ibft_linear;
 	uint8_t rom_san;         /* the ROM SAN-hooked this same LUN itself */
+	uint8_t hooked;          /* BOOT_HOOK_*: undone on failure */
+	uint8_t bda_hd_count;    /* 40:75 before our drive was counted */
 	uint8_t ack[1500];
 };
 static struct boot_ctx boot_pxe_ctx;
@@ -60,7 +67,7 @@ static int boot_find_net(struct boot_ctx *b)
 {
 	const struct boot_pxe_env *e = b->env;
 	int rc = pxe_find_api(&b->api, e->pxenv_seg, e->pxenv_off, e->bang_seg,
-			      e->bang_off, NULL);
+			      e->bang_off, e->rm_to_ptr);
 	if (rc < 0)
 		return boot_fail(rc, "no PXE API (PXENV+ / !PXE)");
 	/* Bound to UNDI (not yet open) until boot_nic picks the driver. */
@@ -210,6 +217,25 @@ static void boot_static_net(struct boot_ctx *b)
 		b->ns.ip.dns = s->dns;
 }
 
+/* The same login over env->xport instead of TCP (unit tests). */
+static int boot_login_xport(struct boot_ctx *b,
+			    const struct iscsi_session_cfg *cfg,
+			    uint64_t deadline)
+{
+	const struct boot_pxe_env *e = b->env;
+	int rc = ll_arena_init(&b->arena, e->arena, e->arena_size);
+
+	if (!rc)
+		rc = iscsi_session_open_xport(&b->sess, e->xport, e->xport_ctx,
+					      cfg, &b->arena, deadline);
+	if (!rc)
+		rc = blk_open_logged(&b->bd, b->sess, cfg->target_name,
+				     deadline);
+	if (rc < 0)
+		b->sess = NULL;
+	return rc;
+}
+
 static int boot_login(struct boot_ctx *b)
 {
 	struct iscsi_session_cfg cfg;
@@ -227,28 +253,32 @@ static int boot_login(struct boot_ctx *b)
 	cfg.reverse_username = s->reverse_username[0] ? s->reverse_username : NULL;
 	cfg.reverse_password = s->reverse_password[0] ? s->reverse_password : NULL;
 	memcpy(cfg.lun, b->rp.rp_lun, 8);
-	rc = blk_login_open(&b->bd, &b->sess, &b->ns, &cfg, &b->arena,
-			    b->env->arena, b->env->arena_size, deadline, deadline);
+	if (b->env->xport)
+		rc = boot_login_xport(b, &cfg, deadline);
+	else
+		rc = blk_login_open(&b->bd, &b->sess, &b->ns, &cfg, &b->arena,
+				    b->env->arena, b->env->arena_size, deadline,
+				    deadline);
 	return rc < 0 ? boot_fail(rc, b->rp.rp_target) : 0;
 }
 
 /* Take IBFT_MAX_SIZE from the top of base memory unless arch placed it. */
 static int boot_place_ibft(struct boot_ctx *b)
 {
-	uint16_t *kb = rm_mem_map(&b->i13.mem, BDA_BASEMEM_KB, 2);
+	uint8_t *kb = rm_mem_map(&b->i13.mem, BDA_BASEMEM_KB, 2); /* odd address */
 	uint32_t top;
 
 	if (b->env->ibft_linear) {
 		b->ibft_linear = b->env->ibft_linear;
 		return 0;
 	}
-	top = (uint32_t)*kb * 1024;
+	top = kb ? (uint32_t)get_le16(kb) * 1024 : 0;
 	if (top > 0xa0000)
 		top = 0xa0000;
-	b->ibft_linear = (top - IBFT_MAX_SIZE) & ~0xfu;
-	if (b->ibft_linear < IBFT_BIOS_LOW)
+	if (top < IBFT_BIOS_LOW + IBFT_MAX_SIZE)
 		return boot_fail(LL_ENOMEM, "no base memory for the iBFT");
-	*kb = (uint16_t)(b->ibft_linear / 1024);
+	b->ibft_linear = (top - IBFT_MAX_SIZE) & ~0xfu;
+	put_le16(kb, (uint16_t)(b->ibft_linear / 1024));
 	return 0;
 }
 
@@ -329,6 +359,8 @@ static int boot_hide_memory(struct boot_ctx *b)
 	if (!rc)
 		rc = rm_hook_install(0x15, e820_handler, &b->e820.old_vector);
 	if (!rc)
+		b->hooked |= BOOT_HOOK_15;
+	if (!rc)
 		rc = e820_load(&b->e820, rm_bounce_seg(), 0);
 	if (rc < 0)
 		return boot_fail(rc, "INT 15h E820 hiding");
@@ -339,6 +371,7 @@ static int boot_hide_memory(struct boot_ctx *b)
 static int boot_hook_disk(struct boot_ctx *b)
 {
 	uint8_t want = b->set.drive;
+	uint8_t *count = rm_mem_map(&b->i13.mem, BDA_HD_COUNT_LINEAR, 1);
 	int rc;
 
 	b->di.bd = &b->bd;
@@ -348,9 +381,12 @@ static int boot_hook_disk(struct boot_ctx *b)
 	b->i13.hide = b->e820.hide;            /* no caller buffer in there */
 	b->i13.n_hide = b->e820.n_hide;
 	b->i13.replace = b->rom_san && want == 0x80; /* the ROM's drive 0x80 */
+	b->bda_hd_count = count ? *count : 0;
 	rc = int13_setup(&b->i13, &b->disk, want);
 	if (!rc)
 		rc = rm_hook_install(0x13, int13_handler, &b->i13.old_vector);
+	if (!rc)
+		b->hooked |= BOOT_HOOK_13;
 	if (rc < 0)
 		return boot_fail(rc, "INT 13h hook (drive setting?)");
 	int13_activate(&b->i13);
@@ -377,6 +413,21 @@ static int boot_mbr(struct boot_ctx *b)
 	return 0;
 }
 
+/* Give the BIOS back its vectors: our INT 13h and INT 15h hooks go, and
+ * 40:75 no longer counts our drive (int13_setup counted it). */
+static void boot_unhook(struct boot_ctx *b)
+{
+	uint8_t *count = rm_mem_map(&b->i13.mem, BDA_HD_COUNT_LINEAR, 1);
+
+	if (b->hooked & BOOT_HOOK_13)
+		(void)rm_hook_remove(0x13, b->i13.old_vector);
+	if (b->i13.disk && count)
+		*count = b->bda_hd_count;
+	if (b->hooked & BOOT_HOOK_15)
+		(void)rm_hook_remove(0x15, b->e820.old_vector);
+	b->hooked = 0;
+}
+
 int boot_pxe(const struct boot_pxe_env *env)
 {
 	struct boot_ctx *b = &boot_pxe_ctx;
@@ -384,6 +435,7 @@ int boot_pxe(const struct boot_pxe_env *env)
 
 	memset(b, 0, sizeof(*b));
 	b->env = env;
+	b->i13.mem = b->e820.mem = env->rm_mem;
 	if ((rc = boot_find_net(b)) < 0 || (rc = boot_lease(b)) < 0 ||
 	    (rc = boot_settings_read(b)) < 0 || (rc = boot_nic(b)) < 0 ||
 	    (rc = boot_settings(b)) < 0)
@@ -395,8 +447,10 @@ int boot_pxe(const struct boot_pxe_env *env)
 		goto fail;
 	arch_boot_mbr(b->i13.drive);
 fail:
-	/* Back to the BIOS: a native driver stops the device (no DMA into
-	 * memory the next boot device may use); UNDI is the ROM's own. */
+	/* Back to the BIOS: its vectors as they were; a native driver stops
+	 * the device (no DMA into memory the next boot device may use);
+	 * UNDI is the ROM's own. */
+	boot_unhook(b);
 	if (b->np.nd)
 		b->np.nd->ops->close(b->np.nd);
 	return rc;
