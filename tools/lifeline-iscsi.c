@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "block/blk_sync.h"
 #include "iscsi/blockdev.h"
 #include "iscsi/rootpath.h"
 #include "iscsi/session.h"
@@ -271,7 +272,7 @@ static int do_show(void)
 
 static int finish_write(struct xfer *x, uint64_t t0, const char *label)
 {
-	int rc = blk_sync(&app.bd, deadline_in(app.o.timeout_secs));
+	int rc = blk_flush(&app.bd.dev, deadline_in(app.o.timeout_secs));
 
 	if (rc < 0)
 		return fail(rc, "SYNCHRONIZE CACHE");
@@ -441,7 +442,7 @@ static int do_bench(char **argv)
 		return fail(LL_ERANGE, "bench size beyond the LUN or request not whole blocks");
 	xfer_init(&x, &app.pool, op, 0, (mib << 20) / app.bd.block_size, app.o.depth);
 	x.req_blocks = (uint32_t)((kib << 10) / app.bd.block_size);
-	if (app.bd.max_blocks_per_cmd && x.req_blocks > app.bd.max_blocks_per_cmd)
+	if (app.bd.dev.max_blocks && x.req_blocks > app.bd.dev.max_blocks)
 		return fail(LL_ERANGE, "request larger than the LUN's limit");
 	x.depth = (unsigned)depth;
 	x.progress = 0;
@@ -454,7 +455,7 @@ static int do_bench(char **argv)
 	t0 = net_now(&app.hn.ns);
 	if ((rc = xfer_run(&x, deadline_in(app.o.timeout_secs))) < 0)
 		return rc;
-	if (op == BLK_WRITE && (rc = blk_sync(&app.bd, deadline_in(app.o.timeout_secs))) < 0)
+	if (op == BLK_WRITE && (rc = blk_flush(&app.bd.dev, deadline_in(app.o.timeout_secs))) < 0)
 		return fail(rc, "SYNCHRONIZE CACHE");
 	double secs = secs_since(t0);
 	printf("result: op=bench-%s bytes=%llu req_kib=%llu depth=%llu secs=%.3f mibps=%.2f\n",

@@ -34,7 +34,7 @@ static int run(uint64_t disk_bytes, uint32_t bs, uint32_t max_blocks,
 	       unsigned depth, uint64_t max_bytes, void (*tweak)(struct ramdisk *))
 {
 	struct physmem m;
-	struct dump_bw bw;
+	struct blk_dev *bw;
 	struct ll_clock clk;
 	struct dump_ctx c;
 	uint64_t sz;
@@ -53,7 +53,7 @@ static int run(uint64_t disk_bytes, uint32_t bs, uint32_t max_blocks,
 	clk.ctx = &rd.now_us;
 	memset(&c, 0, sizeof(c));
 	c.ech = &tab;
-	c.bw = &bw;
+	c.dev = bw;
 	c.mem = &m;
 	c.clock = &clk;
 	dump_opts_init(&c.opts);
