@@ -239,6 +239,91 @@ static void test_ext_read_write_verify_seek(void)
 	CHECK_EQ(AH(r), 0);
 }
 
+/* 44h and 04h verify for real: one VERIFY request per call reaches the
+ * disk, no data moves (the DAP's / ES:BX buffer is untouched), and the
+ * disk's answer is the status. */
+static void test_verify_is_a_request(void)
+{
+	struct rm_regs r;
+	setup(0, 0x80);
+	memset(base + 0x40000, 0xee, 8 * 512);
+	put_dap(16, 8, 0, 0x4000, 4088, 0);
+	r = dap_call(0x44);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0);
+	CHECK(!CF(r));
+	CHECK_EQ(rd.verifies, 1);
+	CHECK_EQ(rd.dev.st.verifies, 1);
+	CHECK_EQ(rd.dev.st.reads, 0);
+	CHECK(!strcmp(rd.log, "V"));
+	CHECK_EQ(base[0x40000], 0xee);
+	CHECK_EQ(base[0x40000 + 8 * 512 - 1], 0xee);
+	CHECK_EQ(base[0x602], 8);
+	/* the disk says the blocks are bad: controller error, count 0 */
+	rd.fail_verify = 2;
+	r = dap_call(0x44);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x20);
+	CHECK(CF(r));
+	CHECK_EQ(base[0x602], 0);
+	/* past the end: not found, nothing sent */
+	put_dap(16, 9, 0, 0x4000, 4088, 0);
+	r = dap_call(0x44);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x04);
+	CHECK_EQ(rd.verifies, 2);
+	/* 04h: CHS 0/0/1, 5 sectors; AL says how many were verified */
+	r = call(0x04, 0x80);
+	r.eax |= 5;
+	r.ecx = 0x0001;
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0);
+	CHECK(!CF(r));
+	CHECK_EQ(r.eax & 0xff, 5);
+	CHECK_EQ(rd.verifies, 3);
+	CHECK_EQ(ctx.st.out_of_range, 1);
+}
+
+/* The disk's errors come back through the one door as statuses: a failed
+ * read 20h, a disk that never answers 80h after INT13_IO_TIMEOUT_US with
+ * its request withdrawn (nothing left to land in the caller's buffer). */
+static void test_disk_errors(void)
+{
+	struct rm_regs r;
+	uint64_t t0;
+	setup(0, 0x80);
+	rd.fail_read = 1;
+	put_dap(16, 4, 0, 0x3000, 0, 0);
+	r = dap_call(0x42);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x20);
+	CHECK(CF(r));
+	CHECK_EQ(base[0x602], 0);
+	CHECK_EQ(rd.dev.st.errors, 1);
+	r = call(0x01, 0x80);                /* and 01h remembers it */
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x20);
+	rd.stall = 1;
+	rd.us_per_poll = 100000;
+	t0 = rd.now_us;
+	memset(base + 0x30000, 0x11, 512);
+	put_dap(16, 1, 0, 0x3000, 0, 0);
+	r = dap_call(0x42);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x80);
+	CHECK(CF(r));
+	CHECK(rd.now_us - t0 >= INT13_IO_TIMEOUT_US);
+	CHECK(rd.now_us - t0 <= INT13_IO_TIMEOUT_US + 100000);
+	CHECK_EQ(rd.npending, 0);
+	CHECK_EQ(rd.cancels, 1);
+	CHECK_EQ(base[0x30000], 0x11);
+	/* the MBR read of the flow goes the same way */
+	rd.stall = 0;
+	CHECK_EQ(int13_disk_io(&ctx, BLK_READ, 0, 1, base + 0x7c00), 0);
+	CHECK(!memcmp(base + 0x7c00, ram, 512));
+	CHECK_EQ(int13_disk_io(&ctx, BLK_READ, RAM_BLOCKS, 1, base + 0x7c00), LL_ERANGE);
+}
+
 static void test_ext_bounds(void)
 {
 	struct rm_regs r;
@@ -450,6 +535,8 @@ int main(void)
 	RUN(test_get_params_08);
 	RUN(test_disk_type_15_and_check_41);
 	RUN(test_ext_read_write_verify_seek);
+	RUN(test_verify_is_a_request);
+	RUN(test_disk_errors);
 	RUN(test_ext_bounds);
 	RUN(test_buffer_in_hidden_memory);
 	RUN(test_params_48);

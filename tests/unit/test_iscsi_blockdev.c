@@ -252,6 +252,65 @@ static void test_short_read_without_residual(void)
 	CHECK_EQ(r.result, LL_EIO);
 }
 
+/* VERIFY is a SCSI command of its own: VERIFY 10 (16 past 2^32) with
+ * BYTCHK 0 and no data either way; the target's CHECK CONDITION comes
+ * back through the door with its sense. */
+static void test_verify(void)
+{
+	static const uint8_t medium[18] = { 0x70, 0, 3, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x11, 0 };
+	struct blk_req r;
+	char text[64];
+	int calls = 0;
+
+	disk(0x123456789ull);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	int n = fk_count(ISCSI_OP_SCSI_CMD);
+	CHECK_EQ(blk_verify(&B.dev, 100, 20, far()), 0);
+	struct fk_pdu *c = fk_find(ISCSI_OP_SCSI_CMD, n);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK_EQ(c->p.cdb[0], 0x2f);
+	CHECK_EQ(c->p.cdb[1] & 0x02, 0);              /* BYTCHK 0 */
+	CHECK_EQ(get_be32(c->p.cdb + 2), 100);
+	CHECK_EQ(get_be16(c->p.cdb + 7), 20);
+	CHECK_EQ(c->p.xfer_len, 0);
+	CHECK_EQ(c->p.flags & (ISCSI_CMD_READ | ISCSI_CMD_WRITE), 0);
+	CHECK_EQ(fk_count(ISCSI_OP_DATA_OUT), 0);
+	CHECK_EQ(B.dev.st.verifies, 1);
+	CHECK_EQ(blk_verify(&B.dev, 0x100000000ull, 8, far()), 0);
+	c = fk_find(ISCSI_OP_SCSI_CMD, n + 1);
+	CHECK(c && c->p.cdb[0] == 0x8f);
+	if (!c)
+		return;
+	CHECK_EQ(get_be64(c->p.cdb + 2), 0x100000000ull);
+	CHECK_EQ(get_be32(c->p.cdb + 10), 8);
+	/* a medium error on the target */
+	fk.disk = 0;
+	memset(&r, 0, sizeof(r));
+	r.op = BLK_VERIFY;
+	r.lba = 7;
+	r.count = 1;
+	r.done = req_cb;
+	r.ctx = &calls;
+	CHECK_EQ(blk_submit(&B.dev, &r), 0);
+	iscsi_poll(S);
+	c = fk_find(ISCSI_OP_SCSI_CMD, fk_count(ISCSI_OP_SCSI_CMD) - 1);
+	CHECK(c && c->p.cdb[0] == 0x2f);
+	if (!c)
+		return;
+	fk_rsp(c->p.itt, SAM_STAT_CHECK_CONDITION, medium, sizeof(medium));
+	while (r.busy && blk_poll(&B.dev, far()) == 0)
+		;
+	CHECK_EQ(calls, 1);
+	CHECK_EQ(r.result, LL_ESCSI);
+	CHECK_EQ(r.retries, 0);                       /* not a unit attention */
+	CHECK(blk_describe_error(blk_iscsi_task(&r), text, sizeof(text)) > 0);
+	CHECK(strcmp(text, "sense 3/11/00: MEDIUM ERROR") == 0);
+	CHECK_EQ(B.dev.st.errors, 1);
+	CHECK_EQ(iscsi_inflight(S), 0);
+}
+
 static void test_timeout_cancels(void)
 {
 	disk(NBLK - 1);
@@ -306,6 +365,7 @@ int main(void)
 	RUN(test_rw_ua_once);
 	RUN(test_rw_ua_forever);
 	RUN(test_short_read_without_residual);
+	RUN(test_verify);
 	RUN(test_timeout_cancels);
 	RUN(test_open_logged);
 	return CHECK_DONE();
