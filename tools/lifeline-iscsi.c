@@ -1,6 +1,6 @@
 /* tools/lifeline-iscsi.c - the lifeline iSCSI initiator (net/ + iscsi/) on
  * a Linux TAP in user space: log in to a LUN and inspect, read, write,
- * fill, verify or benchmark it. Used by tests/hosted and tests/bench. */
+ * fill, verify (pattern, or the target's own SCSI VERIFY) or benchmark it. Used by tests/hosted and tests/bench. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +97,8 @@ static void usage(void)
 		"         [--digest none|prefer|require] [--depth N] [--timeout SECS]\n"
 		"         [--io-timeout SECS] [--loss P --dup P --reorder P --corrupt P --seed N] CMD\n"
 		"  CMD: show | read LBA COUNT FILE | write LBA FILE | fill SEED |\n"
-		"       verify SEED | md5 | soak SECS | bench read|write SIZE_MIB REQ_KIB DEPTH\n");
+		"       verify SEED | verify-medium LBA COUNT | md5 | soak SECS |\n"
+		"       bench read|write SIZE_MIB REQ_KIB DEPTH\n");
 }
 
 enum { OPT_ROOT = HOSTNET_OPT_END, OPT_INIT, OPT_USER, OPT_PASS, OPT_RUSER,
@@ -387,6 +388,25 @@ static int do_read(char **argv)
 	return rc;
 }
 
+/* verify-medium LBA COUNT: the target checks the blocks itself (SCSI
+ * VERIFY, BYTCHK 0: what INT 13h 04h/44h send); no data moves. */
+static int do_verify_medium(char **argv)
+{
+	uint64_t lba, count;
+	int rc;
+
+	if (parse_range(argv[0], argv[1], &lba, &count) < 0 || count > UINT32_MAX)
+		return fail(LL_ERANGE, "verify-medium LBA COUNT: beyond the LUN");
+	rc = blk_verify(&app.bd.dev, lba, (uint32_t)count,
+			deadline_in(app.o.timeout_secs));
+	if (rc < 0)
+		return fail(rc, "VERIFY");
+	printf("result: op=verify-medium lba=%llu blocks=%llu commands=%llu\n",
+	       (unsigned long long)lba, (unsigned long long)count,
+	       (unsigned long long)app.bd.dev.st.verifies);
+	return 0;
+}
+
 static int do_write(char **argv)
 {
 	struct xfer x;
@@ -492,6 +512,7 @@ static int cmd_args_ok(int argc, char **argv)
 	       (strcmp(c, "md5") == 0 && argc == 1) ||
 	       (strcmp(c, "fill") == 0 && argc == 2) ||
 	       (strcmp(c, "verify") == 0 && argc == 2) ||
+	       (strcmp(c, "verify-medium") == 0 && argc == 3) ||
 	       (strcmp(c, "soak") == 0 && argc == 2) ||
 	       (strcmp(c, "read") == 0 && argc == 4) ||
 	       (strcmp(c, "write") == 0 && argc == 3) ||
@@ -510,6 +531,8 @@ static int run_cmd(char **argv)
 		return do_fill(argv[1]);
 	if (strcmp(c, "verify") == 0)
 		return do_check(argv[1]);
+	if (strcmp(c, "verify-medium") == 0)
+		return do_verify_medium(argv + 1);
 	if (strcmp(c, "soak") == 0)
 		return do_soak(argv[1]);
 	if (strcmp(c, "read") == 0)
