@@ -48,8 +48,8 @@ struct blk_dev_ops {
 	int (*submit)(struct blk_dev *d, struct blk_req *r);
 	/* One step of progress: finished requests complete. When nothing
 	 * finished it may idle, never past deadline (a deadline already
-	 * passed: one step, no idling). 0, or the device's fatal error
-	 * (e.g. its session lost for good). */
+	 * passed, 0 included: one step, no idling). 0, or the device's
+	 * fatal error (e.g. its session lost for good). */
 	int (*poll)(struct blk_dev *d, uint64_t deadline);
 	/* Withdraw r (NULL: every request in flight): it completes at once
 	 * with err, and the device no longer touches its buffer. */

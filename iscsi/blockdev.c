@@ -296,14 +296,15 @@ static int bdev_submit(struct blk_dev *d, struct blk_req *r)
 	return rc;
 }
 
-/* A deadline already passed: one session step; else wait (idling) for a
- * completion until deadline. */
+/* A deadline already passed (0: the dump writer's tight loop, no clock
+ * read): one session step; else wait (idling) for a completion until
+ * deadline. */
 static int bdev_poll(struct blk_dev *d, uint64_t deadline)
 {
 	struct iscsi_session *s = bdev_of(d)->sess;
 	int rc;
 
-	if (deadline <= iscsi_session_now(s))
+	if (!deadline || deadline <= iscsi_session_now(s))
 		return iscsi_poll(s);
 	rc = iscsi_wait_any(s, deadline);
 	return rc == LL_ETIMEDOUT ? 0 : rc;
