@@ -14,7 +14,7 @@ static int blk_req_ok(const struct blk_dev *d, const struct blk_req *r)
 			return 0;
 		/* fall through */
 	case BLK_VERIFY:
-		return r->count && r->count <= d->max_blocks && r->lba < d->blocks &&
+		return r->count && r->count <= d->max_blocks &&
 		       blk_in_range(d, r->lba, r->count);
 	default:
 		return 0;

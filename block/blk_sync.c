@@ -84,7 +84,7 @@ static int blk_run_ok(const struct blk_dev *d, enum blk_op op, uint64_t lba,
 		return 1;
 	if (op != BLK_VERIFY && !buf)
 		return 0;
-	return lba < d->blocks && blk_in_range(d, lba, count);
+	return blk_in_range(d, lba, count);     /* count is not 0 here */
 }
 
 int blk_run(struct blk_dev *d, enum blk_op op, uint64_t lba, uint32_t count,
