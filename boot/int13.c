@@ -1,6 +1,7 @@
 /* boot/int13.c - INT 13h for the iSCSI drive: one flat switch on AH to
  * int13_XX() handlers named after the function numbers; every transfer
- * goes through disk_op. Other drives pass through to the previous vector.
+ * is one blk_run on the block device, verify (04h/44h) included. Other
+ * drives pass through to the previous vector.
  * Buffers are taken linearly from their seg:off (no DMA, so 64 KiB
  * physical boundaries do not apply); a buffer that is not addressable
  * (e.g. runs past the end of base memory in tests) gets status 09h, one
@@ -8,6 +9,7 @@
 #include "boot/int13.h"
 #include "boot/int13_proto.h"
 #include "boot/regs.h"
+#include "block/blk_sync.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 
@@ -24,7 +26,7 @@ static void int13_geom_init(struct int13_geom *g, uint64_t blocks)
 	g->cylinders = cyl ? (uint32_t)cyl : 1;
 }
 
-int int13_setup(struct int13_ctx *c, struct disk *d, uint8_t want_drive)
+int int13_setup(struct int13_ctx *c, struct blk_dev *d, uint8_t want_drive)
 {
 	uint8_t *count = rm_mem_map(&c->mem, BDA_HD_COUNT_LINEAR, 1);
 	uint8_t n;
@@ -34,7 +36,7 @@ int int13_setup(struct int13_ctx *c, struct disk *d, uint8_t want_drive)
 	n = *count;
 	if (want_drive && (want_drive < 0x80 || want_drive > 0x80 + n))
 		return LL_EINVAL;
-	c->disk = d;
+	c->dev = d;
 	c->drive = want_drive ? want_drive : (uint8_t)(0x80 + n);
 	c->shift = c->drive < 0x80 + n;
 	c->hd_count = (uint8_t)(n + 1);
@@ -48,7 +50,18 @@ int int13_setup(struct int13_ctx *c, struct disk *d, uint8_t want_drive)
 	return 0;
 }
 
-/* Map a disk_op error to an INT 13h status. */
+int int13_disk_io(struct int13_ctx *c, enum blk_op op, uint64_t lba,
+		  uint32_t count, void *buf)
+{
+	if (!blk_in_range(c->dev, lba, count)) {
+		c->st.out_of_range++;
+		return LL_ERANGE;
+	}
+	return blk_run(c->dev, op, lba, count, buf,
+		       blk_now(c->dev) + INT13_IO_TIMEOUT_US);
+}
+
+/* Map a int13_disk_io error to an INT 13h status. */
 static uint8_t int13_status_of(int rc)
 {
 	switch (rc) {
@@ -84,7 +97,7 @@ static int int13_hits_hidden(const struct int13_ctx *c, uint64_t linear,
 static uint8_t int13_xfer(struct int13_ctx *c, enum blk_op op, uint64_t lba,
 			  uint32_t count, uint64_t linear)
 {
-	uint64_t len = (uint64_t)count * c->disk->block_size;
+	uint64_t len = (uint64_t)count * c->dev->block_size;
 	void *buf = NULL;
 
 	if (op != BLK_VERIFY && count) {
@@ -96,7 +109,7 @@ static uint8_t int13_xfer(struct int13_ctx *c, enum blk_op op, uint64_t lba,
 		if (!buf)
 			return INT13_E_BOUNDARY;
 	}
-	return int13_status_of(disk_op(c->disk, op, lba, count, buf));
+	return int13_status_of(int13_disk_io(c, op, lba, count, buf));
 }
 
 static uint8_t int13_00(struct int13_ctx *c, struct rm_regs *r)
@@ -153,6 +166,12 @@ static uint8_t int13_03(struct int13_ctx *c, struct rm_regs *r)
 	return int13_chs(c, r, BLK_WRITE);
 }
 
+/* 04h: the blocks are checked on the medium; ES:BX is not used. */
+static uint8_t int13_04(struct int13_ctx *c, struct rm_regs *r)
+{
+	return int13_chs(c, r, BLK_VERIFY);
+}
+
 static uint8_t int13_08(struct int13_ctx *c, struct rm_regs *r)
 {
 	uint32_t maxcyl = c->geom.cylinders - 1;
@@ -169,7 +188,7 @@ static uint8_t int13_08(struct int13_ctx *c, struct rm_regs *r)
 /* AH=15h returns the disk type in AH, not a status. */
 static void int13_15(struct int13_ctx *c, struct rm_regs *r)
 {
-	uint64_t n = c->disk->blocks;
+	uint64_t n = c->dev->blocks;
 	uint32_t n32 = n > 0xffffffffu ? 0xffffffffu : (uint32_t)n;
 
 	reg_set16(&r->ecx, (uint16_t)(n32 >> 16));
@@ -250,7 +269,7 @@ static uint8_t int13_47(struct int13_ctx *c, struct rm_regs *r)
 
 	if (!dap)
 		return INT13_E_BAD_COMMAND;
-	return dap->dap_lba < c->disk->blocks ? INT13_OK : INT13_E_NOT_FOUND;
+	return dap->dap_lba < c->dev->blocks ? INT13_OK : INT13_E_NOT_FOUND;
 }
 
 /* 48h: EDD 1.x/2.x parameters; a 3.0-sized buffer gets the 2.x fields and
@@ -269,13 +288,13 @@ static uint8_t int13_48(struct int13_ctx *c, struct rm_regs *r)
 		return INT13_E_BAD_COMMAND;
 	dp->dp_size = size;
 	/* Geometry is meaningful only up to 15,482,880 sectors (EDD). */
-	dp->dp_flags = c->disk->blocks <= 15482880u ? INT13_DP_CHS_VALID : 0;
+	dp->dp_flags = c->dev->blocks <= 15482880u ? INT13_DP_CHS_VALID : 0;
 	dp->dp_flags |= INT13_DP_DMA_BOUNDARY_OK;
 	dp->dp_cylinders = c->geom.cylinders;
 	dp->dp_heads = c->geom.heads;
 	dp->dp_spt = c->geom.spt;
-	dp->dp_sectors = c->disk->blocks;
-	dp->dp_sector_size = (uint16_t)c->disk->block_size;
+	dp->dp_sectors = c->dev->blocks;
+	dp->dp_sector_size = (uint16_t)c->dev->block_size;
 	if (size >= INT13_DP_SIZE_V2) {
 		dp->dp_dpte_off = 0xffff;
 		dp->dp_dpte_seg = 0xffff;
@@ -293,6 +312,7 @@ static void int13_ours(struct int13_ctx *c, struct rm_regs *r)
 	case INT13_STATUS:     st = int13_01(c, r); break;
 	case INT13_READ_CHS:   st = int13_02(c, r); break;
 	case INT13_WRITE_CHS:  st = int13_03(c, r); break;
+	case INT13_VERIFY_CHS: st = int13_04(c, r); break;
 	case INT13_GET_PARAMS: st = int13_08(c, r); break;
 	case INT13_GET_DISK_TYPE: int13_15(c, r); c->last_status = 0; return;
 	case INT13_EXT_CHECK:

@@ -1,10 +1,11 @@
 /* boot/int13.h - the INT 13h disk service for the iSCSI drive: which
- * number it takes, how other drives are renumbered and passed through. */
+ * number it takes, how other drives are renumbered and passed through.
+ * Every transfer is one blocking block request (block/blk_sync.h). */
 #ifndef BOOT_INT13_H
 #define BOOT_INT13_H
 #include <stdint.h>
 #include "platform/realmode.h"
-#include "boot/disk.h"
+#include "block/blk.h"
 #include "boot/e820.h"
 #include "boot/rmmem.h"
 
@@ -18,14 +19,18 @@ struct int13_geom {
 #define INT13_SPT       63
 #define INT13_MAX_CYL   1024
 
+/* One INT 13h call waits at most this long for the disk. */
+#define INT13_IO_TIMEOUT_US (30ull * 1000000)
+
 struct int13_stats {
 	uint32_t calls, chained, errors;
 	uint32_t hidden_buffers;  /* refused: buffer in our hidden memory */
+	uint32_t out_of_range;    /* refused: past the last block */
 };
 
 /* The INT 13h layer's one context. */
 struct int13_ctx {
-	struct disk *disk;
+	struct blk_dev *dev;      /* the drive's block device */
 	struct rm_mem mem;        /* seg:off -> pointer seam */
 	uint8_t drive;            /* our number (0x80..) */
 	uint8_t shift;            /* 1: drives >= drive were renumbered up */
@@ -47,7 +52,12 @@ struct int13_ctx {
  * hard disk count at 40:75 through c->mem (set mem first). 0, or
  * LL_EINVAL when want_drive lies past the next free number, or
  * LL_ERANGE when 40:75 is not addressable or full. */
-int int13_setup(struct int13_ctx *c, struct disk *d, uint8_t want_drive);
+int int13_setup(struct int13_ctx *c, struct blk_dev *d, uint8_t want_drive);
+/* A transfer as INT 13h makes it (bounds, INT13_IO_TIMEOUT_US), for the
+ * flow's own reads (the MBR): 0, LL_ERANGE past the end, or the disk's
+ * error. */
+int int13_disk_io(struct int13_ctx *c, enum blk_op op, uint64_t lba,
+		  uint32_t count, void *buf);
 /* Serve one INT 13h call (the testable core of the hook). */
 void int13_dispatch(struct int13_ctx *c, struct rm_regs *r);
 /* The hook itself (rm_hook_fn): dispatches to the active context. */

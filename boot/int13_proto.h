@@ -10,6 +10,7 @@
 #define INT13_STATUS         0x01
 #define INT13_READ_CHS       0x02
 #define INT13_WRITE_CHS      0x03
+#define INT13_VERIFY_CHS     0x04
 #define INT13_GET_PARAMS     0x08
 #define INT13_GET_DISK_TYPE  0x15
 #define INT13_EXT_CHECK      0x41

@@ -4,7 +4,6 @@
  * failure is printed with its stable code and returned. */
 #include "platform/realmode.h"
 #include "boot/boot.h"
-#include "boot/disk.h"
 #include "boot/e820.h"
 #include "boot/ibft.h"
 #include "boot/ibft_proto.h"
@@ -45,8 +44,6 @@ struct boot_ctx {
 	struct ll_arena arena;
 	struct iscsi_session *sess;
 	struct blockdev bd;
-	struct disk_iscsi di;
-	struct disk disk;
 	struct int13_ctx i13;
 	struct e820_ctx e820;
 	uint32_t ibft_linear;
@@ -374,15 +371,12 @@ static int boot_hook_disk(struct boot_ctx *b)
 	uint8_t *count = rm_mem_map(&b->i13.mem, BDA_HD_COUNT_LINEAR, 1);
 	int rc;
 
-	b->di.bd = &b->bd;
-	b->di.clock = &b->env->clock;
-	disk_init_iscsi(&b->disk, &b->di);
 	b->i13.chain = rm_chain;
 	b->i13.hide = b->e820.hide;            /* no caller buffer in there */
 	b->i13.n_hide = b->e820.n_hide;
 	b->i13.replace = b->rom_san && want == 0x80; /* the ROM's drive 0x80 */
 	b->bda_hd_count = count ? *count : 0;
-	rc = int13_setup(&b->i13, &b->disk, want);
+	rc = int13_setup(&b->i13, &b->bd.dev, want);
 	if (!rc)
 		rc = rm_hook_install(0x13, int13_handler, &b->i13.old_vector);
 	if (!rc)
@@ -401,9 +395,9 @@ static int boot_mbr(struct boot_ctx *b)
 	uint8_t *mbr = rm_mem_map(&b->i13.mem, MBR_LINEAR, 512);
 	int rc;
 
-	if (b->disk.block_size != 512)
+	if (b->bd.dev.block_size != 512)
 		return boot_fail(LL_ENOTSUP, "boot LUN block size is not 512");
-	rc = mbr ? disk_op(&b->disk, BLK_READ, 0, 1, mbr) : LL_EINVAL;
+	rc = mbr ? int13_disk_io(&b->i13, BLK_READ, 0, 1, mbr) : LL_EINVAL;
 	if (rc < 0)
 		return boot_fail(rc, "reading the MBR");
 	if (mbr[510] != 0x55 || mbr[511] != 0xaa)
@@ -421,7 +415,7 @@ static void boot_unhook(struct boot_ctx *b)
 
 	if (b->hooked & BOOT_HOOK_13)
 		(void)rm_hook_remove(0x13, b->i13.old_vector);
-	if (b->i13.disk && count)
+	if (b->i13.dev && count)
 		*count = b->bda_hd_count;
 	if (b->hooked & BOOT_HOOK_15)
 		(void)rm_hook_remove(0x15, b->e820.old_vector);

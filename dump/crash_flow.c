@@ -2,7 +2,6 @@
  * NIC -> network (static or DHCP) -> login to dump-path (bounded retries)
  * -> dump_run -> logout. One step per function; every failure is printed
  * with its stable code and returned, the arch entry then does dump-action. */
-#include "dump/bw_blockdev.h"
 #include "dump/crash_flow.h"
 #include "dump/elfcorehdr.h"
 #include "dump/writer.h"
@@ -38,8 +37,6 @@ struct crash_ctx {
 	struct ll_arena arena;
 	struct iscsi_session *sess;
 	struct blockdev bd;
-	struct dump_bw bw;
-	struct dump_bw_blk bwst;
 	struct dump_work work;
 	struct dump_opts opts;
 };
@@ -270,12 +267,11 @@ static void crash_logout(struct crash_ctx *c)
 static int crash_dump(struct crash_ctx *c)
 {
 	struct dump_ctx d;
-	dump_bw_blockdev(&c->bw, &c->bwst, &c->bd);
 	dump_opts_init(&c->opts);
 	c->opts.max_bytes = cmdline_max_mib(c->env->cmdline) * MIB;
 	memset(&d, 0, sizeof(d));
 	d.ech = &c->ech;
-	d.bw = &c->bw;
+	d.dev = &c->bd.dev;
 	d.mem = c->env->mem;
 	d.clock = c->env->clock;
 	d.opts = c->opts;

@@ -2,6 +2,7 @@
  * incomplete), RAM ranges from memory with up to depth large writes in
  * flight, sync, header marked complete, sync; progress on the console. */
 #include "dump/writer.h"
+#include "block/blk_sync.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 #include "lib/print.h"
@@ -58,13 +59,13 @@ static void reap(const struct dump_ctx *c)
 	for (unsigned i = 0; i < w->depth; i++) {
 		struct dump_io *io = &w->io[i];
 
-		if (!io->queued || io->busy)
+		if (!io->queued || io->req.busy)
 			continue;
 		io->queued = 0;
 		w->t_last_done = now(c);
-		if (io->result < 0 && !w->error)
-			w->error = io->result;
-		else if (io->result >= 0)
+		if (io->req.result < 0 && !w->error)
+			w->error = io->req.result;
+		else if (io->req.result >= 0)
 			w->bytes_done += io->acct;
 	}
 }
@@ -93,7 +94,7 @@ static int wait_room(const struct dump_ctx *c, unsigned limit)
 			return w->error;
 		if (inflight(w) <= limit)
 			return 0;
-		rc = c->bw->poll(c->bw->ctx);
+		rc = blk_poll(c->dev, 0);  /* one step: the clock is ours */
 		if (rc < 0)
 			return rc;
 		maybe_progress(c);
@@ -125,19 +126,16 @@ static int submit(const struct dump_ctx *c, struct dump_io *io, uint64_t lba,
 	struct dump_work *w = c->work;
 	int rc;
 
-	io->lba = lba;
-	io->count = count;
-	io->buf = buf;
+	memset(&io->req, 0, sizeof(io->req));
+	io->req.op = BLK_WRITE;
+	io->req.lba = lba;
+	io->req.count = count;
+	io->req.buf = (void *)(uintptr_t)buf; /* only read for a WRITE */
 	io->acct = acct;
-	io->result = 0;
-	io->busy = 1;
-	io->queued = 1;
-	rc = c->bw->write(c->bw->ctx, io);
-	if (rc < 0) {
-		io->busy = 0;
-		io->queued = 0;
+	rc = blk_submit(c->dev, &io->req);
+	if (rc < 0)
 		return rc;
-	}
+	io->queued = 1;
 	w->writes++;
 	if (inflight(w) > w->max_inflight)
 		w->max_inflight = inflight(w);
@@ -150,8 +148,9 @@ static int submit(const struct dump_ctx *c, struct dump_io *io, uint64_t lba,
 static int write_chunk(const struct dump_ctx *c, uint64_t off, const uint8_t *p,
 		       uint32_t len, uint64_t acct)
 {
-	uint32_t bs = c->bw->block_size, full = len & ~(bs - 1);
+	uint32_t bs = c->dev->block_size, full = len & ~(bs - 1);
 	struct dump_io *io;
+	unsigned slot;
 	int rc;
 
 	if (full) {
@@ -167,9 +166,10 @@ static int write_chunk(const struct dump_ctx *c, uint64_t off, const uint8_t *p,
 	rc = free_io(c, &io);
 	if (rc)
 		return rc;
-	memset(c->work->tail[io->slot], 0, bs);
-	memcpy(c->work->tail[io->slot], p + full, len - full);
-	return submit(c, io, (off + full) / bs, 1, c->work->tail[io->slot],
+	slot = (unsigned)(io - c->work->io);
+	memset(c->work->tail[slot], 0, bs);
+	memcpy(c->work->tail[slot], p + full, len - full);
+	return submit(c, io, (off + full) / bs, 1, c->work->tail[slot],
 		      acct ? len - full : 0);
 }
 
@@ -215,53 +215,51 @@ static int write_header(const struct dump_ctx *c, uint64_t len)
 	return 0;
 }
 
+/* SYNCHRONIZE CACHE: one request, waited for (deadline in the disk's clock). */
 static int sync_disk(const struct dump_ctx *c)
 {
-	return c->bw->sync(c->bw->ctx, now(c) + c->opts.sync_timeout_us);
+	return blk_flush(c->dev, blk_now(c->dev) + c->opts.sync_timeout_us);
 }
 
 /* Effective depth and write size from the options and the disk. */
 static int setup(const struct dump_ctx *c)
 {
-	const struct dump_bw *bw = c->bw;
+	const struct blk_dev *d = c->dev;
 	struct dump_work *w = c->work;
-	uint32_t bs = bw->block_size;
+	uint32_t bs = d->block_size;
 	uint64_t chunk = c->opts.chunk_bytes ? c->opts.chunk_bytes : DUMP_CHUNK_DEFAULT;
 
-	if (bs < 512 || bs > DUMP_BLOCK_MAX || (bs & (bs - 1)) || !bw->max_blocks ||
-	    !bw->depth || !c->opts.io_timeout_us || !c->opts.sync_timeout_us)
+	if (bs < 512 || bs > DUMP_BLOCK_MAX || (bs & (bs - 1)) || !d->max_blocks ||
+	    !d->depth || !c->opts.io_timeout_us || !c->opts.sync_timeout_us)
 		return LL_EINVAL;
 	w->depth = c->opts.depth ? c->opts.depth : DUMP_DEPTH_DEFAULT;
-	if (w->depth > bw->depth)
-		w->depth = bw->depth;
+	if (w->depth > d->depth)
+		w->depth = d->depth;
 	if (w->depth > DUMP_MAX_DEPTH)
 		w->depth = DUMP_MAX_DEPTH;
-	if (chunk > (uint64_t)bw->max_blocks * bs)
-		chunk = (uint64_t)bw->max_blocks * bs;
+	if (chunk > (uint64_t)d->max_blocks * bs)
+		chunk = (uint64_t)d->max_blocks * bs;
 	if (chunk > 0x40000000u)
 		chunk = 0x40000000u;
 	w->chunk = (uint32_t)chunk & ~(bs - 1);
 	if (!w->chunk)
 		return LL_EINVAL;
-	for (unsigned i = 0; i < DUMP_MAX_DEPTH; i++) {
-		memset(&w->io[i], 0, sizeof(w->io[i]));
-		w->io[i].slot = i;
-	}
+	memset(w->io, 0, sizeof(w->io));
 	return 0;
 }
 
 static int check_space(const struct dump_ctx *c)
 {
-	uint32_t bs = c->bw->block_size;
+	uint32_t bs = c->dev->block_size;
 	const struct vmcore_layout *l = &c->work->layout;
 	uint64_t end = l->file_end > l->data_start ? l->file_end : l->data_start;
 	uint64_t need = (end + bs - 1) / bs;
 
-	if (need <= c->bw->blocks)
+	if (need <= c->dev->blocks)
 		return 0;
 	ll_printf("dump: error E%d: dump LUN too small: need %llu MiB, has %llu MiB\n",
 		  -LL_ERANGE, (unsigned long long)((need * bs + MIB - 1) / MIB),
-		  (unsigned long long)(c->bw->blocks * bs / MIB));
+		  (unsigned long long)(c->dev->blocks * bs / MIB));
 	return LL_ERANGE;
 }
 
@@ -293,7 +291,7 @@ static int stream(const struct dump_ctx *c)
 	if (rc)
 		return rc;
 	vmcore_mark(w->hdr, 0);
-	rc = write_header(c, c->bw->block_size);
+	rc = write_header(c, c->dev->block_size);
 	if (!rc)
 		rc = wait_room(c, 0);
 	if (!rc)
@@ -350,8 +348,7 @@ int dump_run(const struct dump_ctx *c)
 	return 0;
 
 fail_cancel:
-	if (c->bw->cancel)
-		c->bw->cancel(c->bw->ctx, rc);
+	blk_cancel_all(c->dev, rc);
 	w->error = rc;
 	ll_printf("dump: error E%d: %s; dump left marked incomplete\n", -rc,
 		  ll_strerror(rc));

@@ -2,7 +2,8 @@
  * to LBA 0, every RAM range straight from memory with many large writes in
  * flight, SYNCHRONIZE CACHE, the header rewritten complete, sync again. It
  * allocates nothing: everything lives in struct dump_work, reserved up
- * front by the caller. */
+ * front by the caller. Writes are asynchronous block requests (block/blk.h)
+ * submitted and polled here directly. */
 #ifndef DUMP_WRITER_H
 #define DUMP_WRITER_H
 #include <stddef.h>
@@ -10,49 +11,18 @@
 #include "dump/elfcorehdr.h"
 #include "dump/physmem.h"
 #include "dump/vmcore.h"
+#include "block/blk.h"
 #include "lib/clock.h"
 
 #define DUMP_MAX_DEPTH    16     /* writes in flight, at most */
 #define DUMP_BLOCK_MAX    4096   /* largest block size supported */
 
-/* One write in flight. The writer fills lba/count/buf; the block writer
- * calls dump_io_done() from its poll once the write has finished. */
+/* One write in flight: a block request on the dump LUN and the range
+ * data it carries. */
 struct dump_io {
-	uint64_t lba;
-	uint32_t count;       /* blocks */
-	const void *buf;      /* count * block_size bytes, valid until done */
-	unsigned slot;        /* 0..depth-1: lets the block writer find its own request */
-	int busy;             /* 1 from write() until dump_io_done() */
-	int result;           /* 0 or LL_E*, set by dump_io_done() */
-	uint64_t acct;        /* private: data bytes this write carries */
-	int queued;           /* private: submitted, not yet reaped */
-};
-
-static inline void dump_io_done(struct dump_io *io, int result)
-{
-	io->result = result;
-	io->busy = 0;
-}
-
-/* The disk below: the dump LUN (iscsi/blockdev in firmware, a RAM disk in
- * tests). Every call returns 0 or LL_E*. */
-struct dump_bw {
-	uint32_t block_size;  /* power of two, 512..DUMP_BLOCK_MAX */
-	uint64_t blocks;
-	uint32_t max_blocks;  /* per write */
-	unsigned depth;       /* writes it takes in flight */
-	/* Queue one write (non-blocking). */
-	int (*write)(void *ctx, struct dump_io *io);
-	/* One step of progress; completions call dump_io_done(). A negative
-	 * return is fatal (session lost for good). */
-	int (*poll)(void *ctx);
-	/* SYNCHRONIZE CACHE, blocking until deadline (clock microseconds). */
-	int (*sync)(void *ctx, uint64_t deadline);
-	/* Withdraw every write still in flight (the writer gives up); after
-	 * it the block writer no longer touches their buffers. May be NULL
-	 * when writes never outlive poll. */
-	void (*cancel)(void *ctx, int err);
-	void *ctx;
+	struct blk_req req;
+	uint64_t acct;        /* data bytes this write carries */
+	int queued;           /* submitted, not yet reaped */
 };
 
 struct dump_opts {
@@ -87,7 +57,8 @@ struct dump_work {
 
 struct dump_ctx {
 	const struct ech_table *ech;      /* from ech_parse() */
-	const struct dump_bw *bw;
+	struct blk_dev *dev;              /* the dump LUN: block size a power
+					   * of two, 512..DUMP_BLOCK_MAX */
 	const struct physmem *mem;
 	const struct ll_clock *clock;
 	struct dump_opts opts;

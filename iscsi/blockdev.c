@@ -1,6 +1,7 @@
 /* iscsi/blockdev.c - a SCSI block device over an iSCSI session: open
- * (TEST UNIT READY, INQUIRY, READ CAPACITY 10/16), READ/WRITE 10/16 with
- * many commands in flight, SYNCHRONIZE CACHE, REPORT LUNS, sense text. */
+ * (TEST UNIT READY, INQUIRY, READ CAPACITY 10/16), the block door's ops
+ * (READ/WRITE/VERIFY 10/16, SYNCHRONIZE CACHE as tasks, many in flight),
+ * REPORT LUNS, sense text. */
 #include "iscsi/blockdev.h"
 #include "iscsi/pdu.h"
 #include "lib/alloc.h"
@@ -9,7 +10,6 @@
 #include "lib/mem.h"
 #include "lib/print.h"
 
-#define BLK_DEPTH          32          /* commands in flight per blk_read/write */
 #define BLK_CMD_BYTES      (256u << 10) /* largest command */
 #define BLK_UA_RETRIES     8
 #define BLK_LUNS_MAX       256
@@ -21,9 +21,11 @@
 #define SCSI_READ_CAPACITY10 0x25
 #define SCSI_READ10          0x28
 #define SCSI_WRITE10         0x2a
+#define SCSI_VERIFY10        0x2f
 #define SCSI_SYNC_CACHE10    0x35
 #define SCSI_READ16          0x88
 #define SCSI_WRITE16         0x8a
+#define SCSI_VERIFY16        0x8f
 #define SCSI_SERVICE_IN16    0x9e
 #define SCSI_SA_READ_CAP16   0x10
 #define SCSI_REPORT_LUNS     0xa0
@@ -178,6 +180,178 @@ static uint32_t pick_max_blocks(const struct blockdev *b)
 	return bytes / b->block_size ? bytes / b->block_size : 1;
 }
 
+/* ---- the block door: requests as SCSI tasks ---- */
+
+static struct blockdev *bdev_of(struct blk_dev *d)
+{
+	return (struct blockdev *)((uint8_t *)d - offsetof(struct blockdev, dev));
+}
+
+/* A READ/WRITE/VERIFY answered UNIT ATTENTION was not executed: queue it
+ * again (bounded). Submitting from a done callback is safe: the session
+ * releases the task's slot before it calls done. true when requeued. */
+static bool req_retry_ua(struct blk_req *r, struct iscsi_task *t, struct iscsi_session *s)
+{
+	struct scsi_sense ss;
+
+	if (r->op == BLK_SYNC || r->retries >= BLK_REQ_UA_RETRIES ||
+	    sense_key(t) != SENSE_UNIT_ATTENTION ||
+	    scsi_sense_parse(t->sense, t->sense_len, &ss))
+		return false;
+	r->retries++;
+	ll_printf("blk: unit attention %02x/%02x on LBA %llu, retry %u\n", ss.asc,
+		  ss.ascq, (unsigned long long)r->lba, r->retries);
+	return iscsi_submit(s, t) == 0;
+}
+
+static void req_done(void *ctx, struct iscsi_task *t)
+{
+	struct blk_iscsi_slot *sl = ctx;
+	struct blk_req *r = sl->req;
+	int result = t->result;
+
+	if (result == LL_ESCSI && req_retry_ua(r, t, bdev_of(r->dev)->sess))
+		return;
+	/* the target returned less: said so (residual), or not (a GOOD status
+	 * after fewer Data-In bytes would leave stale bytes in the buffer) */
+	if (result == 0 && r->op == BLK_READ &&
+	    (t->residual || t->data_done < t->xfer_len))
+		result = LL_EIO;
+	sl->req = NULL;
+	blk_complete(r, result);
+}
+
+/* READ/WRITE/VERIFY 10, or 16 when the LBA or count needs it. */
+static void lba_cdb(struct iscsi_task *t, uint8_t op10, uint8_t op16,
+		    uint64_t lba, uint32_t count)
+{
+	bool big = count > 0xffff || lba + count > (1ull << 32);
+
+	if (big) {
+		t->cdb[0] = op16;
+		put_be32(t->cdb + 2, (uint32_t)(lba >> 32));
+		put_be32(t->cdb + 6, (uint32_t)lba);
+		put_be32(t->cdb + 10, count);
+		t->cdb_len = 16;
+	} else {
+		t->cdb[0] = op10;
+		put_be32(t->cdb + 2, (uint32_t)lba);
+		put_be16(t->cdb + 7, (uint16_t)count);
+		t->cdb_len = 10;
+	}
+}
+
+/* The task for r (checked by blk_submit). VERIFY goes with BYTCHK 0: the
+ * target checks its own medium, no data moves. */
+static void req_task(struct iscsi_task *t, const struct blk_req *r, uint32_t bs)
+{
+	memset(t, 0, sizeof(*t));
+	switch (r->op) {
+	case BLK_READ:
+		lba_cdb(t, SCSI_READ10, SCSI_READ16, r->lba, r->count);
+		t->dir = ISCSI_DIR_READ;
+		break;
+	case BLK_WRITE:
+		lba_cdb(t, SCSI_WRITE10, SCSI_WRITE16, r->lba, r->count);
+		t->dir = ISCSI_DIR_WRITE;
+		break;
+	case BLK_VERIFY:
+		lba_cdb(t, SCSI_VERIFY10, SCSI_VERIFY16, r->lba, r->count);
+		t->dir = ISCSI_DIR_NONE;
+		return;
+	case BLK_SYNC:
+		t->cdb[0] = SCSI_SYNC_CACHE10;
+		t->cdb_len = 10;
+		t->dir = ISCSI_DIR_NONE;
+		return;
+	}
+	t->buf = r->buf;
+	t->xfer_len = r->count * bs;
+}
+
+static struct blk_iscsi_slot *free_slot(struct blockdev *b)
+{
+	for (unsigned i = 0; i < BLK_ISCSI_SLOTS; i++)
+		if (!b->slot[i].req)
+			return &b->slot[i];
+	return NULL;
+}
+
+static int bdev_submit(struct blk_dev *d, struct blk_req *r)
+{
+	struct blockdev *b = bdev_of(d);
+	struct blk_iscsi_slot *sl = free_slot(b);
+	int rc;
+
+	if (!sl)
+		return LL_EBUSY;
+	req_task(&sl->task, r, d->block_size);
+	sl->task.done = req_done;
+	sl->task.ctx = sl;
+	sl->req = r;
+	r->priv = sl;
+	rc = iscsi_submit(b->sess, &sl->task);
+	if (rc)
+		sl->req = NULL;
+	return rc;
+}
+
+/* A deadline already passed (0: the dump writer's tight loop, no clock
+ * read): one session step; else wait (idling) for a completion until
+ * deadline. */
+static int bdev_poll(struct blk_dev *d, uint64_t deadline)
+{
+	struct iscsi_session *s = bdev_of(d)->sess;
+	int rc;
+
+	if (!deadline || deadline <= iscsi_session_now(s))
+		return iscsi_poll(s);
+	rc = iscsi_wait_any(s, deadline);
+	return rc == LL_ETIMEDOUT ? 0 : rc;
+}
+
+static void bdev_cancel(struct blk_dev *d, struct blk_req *r, int err)
+{
+	struct blockdev *b = bdev_of(d);
+
+	for (unsigned i = 0; i < BLK_ISCSI_SLOTS; i++) {
+		struct blk_iscsi_slot *sl = &b->slot[i];
+
+		if (sl->req && (!r || sl->req == r))
+			iscsi_cancel(b->sess, &sl->task, err); /* req_done runs */
+	}
+}
+
+static const struct blk_dev_ops bdev_ops = {
+	.submit = bdev_submit, .poll = bdev_poll, .cancel = bdev_cancel,
+};
+
+static uint64_t bdev_now(void *ctx)
+{
+	return iscsi_session_now(ctx);
+}
+
+/* After a good open: the door over what READ CAPACITY said. */
+static void bdev_init(struct blockdev *b)
+{
+	b->clock.now_us = bdev_now;
+	b->clock.ctx = b->sess;
+	b->dev.ops = &bdev_ops;
+	b->dev.name = "iscsi";
+	b->dev.blocks = b->blocks;
+	b->dev.block_size = b->block_size;
+	b->dev.max_blocks = pick_max_blocks(b);
+	b->dev.depth = BLK_ISCSI_SLOTS;
+	b->dev.clock = &b->clock;
+}
+
+const struct iscsi_task *blk_iscsi_task(const struct blk_req *r)
+{
+	const struct blk_iscsi_slot *sl = r->priv;
+
+	return sl ? &sl->task : NULL;
+}
+
 int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline)
 {
 	int rc;
@@ -193,7 +367,7 @@ int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline)
 		ll_printf("blk: open failed E%d (%s)\n", -rc, ll_strerror(rc));
 		return rc;
 	}
-	b->max_blocks_per_cmd = pick_max_blocks(b);
+	bdev_init(b);
 	ll_printf("blk: %s %s %s type %u, %llu blocks of %u bytes (%llu MiB)\n",
 		  b->vendor, b->product, b->revision, b->peripheral_type,
 		  (unsigned long long)b->blocks, b->block_size,
@@ -233,194 +407,6 @@ int blk_login_open(struct blockdev *b, struct iscsi_session **sess,
 	if (rc < 0)
 		*sess = NULL;
 	return rc;
-}
-
-/* ---- queued requests ---- */
-
-/* A READ/WRITE answered UNIT ATTENTION was not executed: queue it again
- * (bounded). Submitting from a done callback is safe: the session releases
- * the task's slot before it calls done. true when requeued. */
-static bool req_retry_ua(struct blk_req *r, struct iscsi_task *t, struct iscsi_session *s)
-{
-	struct scsi_sense ss;
-
-	if (r->op == BLK_SYNC || r->ua_retries >= BLK_REQ_UA_RETRIES ||
-	    sense_key(t) != SENSE_UNIT_ATTENTION ||
-	    scsi_sense_parse(t->sense, t->sense_len, &ss))
-		return false;
-	r->ua_retries++;
-	ll_printf("blk: unit attention %02x/%02x on LBA %llu, retry %u\n", ss.asc,
-		  ss.ascq, (unsigned long long)r->lba, r->ua_retries);
-	return iscsi_submit(s, t) == 0;
-}
-
-static void req_done(void *ctx, struct iscsi_task *t)
-{
-	struct blk_req *r = ctx;
-
-	if (t->result == LL_ESCSI && req_retry_ua(r, t, r->bdev->sess))
-		return;
-	r->result = t->result;
-	/* the target returned less: said so (residual), or not (a GOOD status
-	 * after fewer Data-In bytes would leave stale bytes in the buffer) */
-	if (r->result == 0 && r->op == BLK_READ &&
-	    (t->residual || t->data_done < t->xfer_len))
-		r->result = LL_EIO;
-	if (r->done)
-		r->done(r->ctx, r);
-}
-
-static void rw_cdb(struct iscsi_task *t, enum blk_op op, uint64_t lba, uint32_t count)
-{
-	bool big = count > 0xffff || lba + count > (1ull << 32);
-
-	if (big) {
-		t->cdb[0] = op == BLK_READ ? SCSI_READ16 : SCSI_WRITE16;
-		put_be32(t->cdb + 2, (uint32_t)(lba >> 32));
-		put_be32(t->cdb + 6, (uint32_t)lba);
-		put_be32(t->cdb + 10, count);
-		t->cdb_len = 16;
-	} else {
-		t->cdb[0] = op == BLK_READ ? SCSI_READ10 : SCSI_WRITE10;
-		put_be32(t->cdb + 2, (uint32_t)lba);
-		put_be16(t->cdb + 7, (uint16_t)count);
-		t->cdb_len = 10;
-	}
-}
-
-int blk_submit(struct blockdev *b, struct blk_req *r)
-{
-	struct iscsi_task *t = &r->task;
-
-	memset(t, 0, sizeof(*t));
-	if (r->op == BLK_SYNC) {
-		t->cdb[0] = SCSI_SYNC_CACHE10;
-		t->cdb_len = 10;
-		t->dir = ISCSI_DIR_NONE;
-	} else if (r->op == BLK_READ || r->op == BLK_WRITE) {
-		if (r->count == 0 || r->count > b->max_blocks_per_cmd || !r->buf ||
-		    r->lba >= b->blocks || r->count > b->blocks - r->lba)
-			return LL_EINVAL;
-		rw_cdb(t, r->op, r->lba, r->count);
-		t->dir = r->op == BLK_READ ? ISCSI_DIR_READ : ISCSI_DIR_WRITE;
-		t->buf = r->buf;
-		t->xfer_len = r->count * b->block_size;
-	} else {
-		return LL_EINVAL;
-	}
-	t->done = req_done;
-	t->ctx = r;
-	r->result = 0;
-	r->ua_retries = 0;
-	r->bdev = b;
-	return iscsi_submit(b->sess, t);
-}
-
-/* The state of one blk_read/blk_write: requests on the caller's stack. */
-struct blk_batch {
-	struct blk_req req[BLK_DEPTH];
-	unsigned inflight;
-	int error;
-};
-
-static void batch_done(void *ctx, struct blk_req *r)
-{
-	struct blk_batch *bt = ctx;
-
-	bt->inflight--;
-	if (r->result && !bt->error)
-		bt->error = r->result;
-}
-
-static void batch_cancel(struct blockdev *b, struct blk_batch *bt, int err)
-{
-	for (unsigned i = 0; i < BLK_DEPTH; i++) {
-		struct iscsi_task *t = &bt->req[i].task;
-
-		if (t->state == ISCSI_TASK_QUEUED || t->state == ISCSI_TASK_ACTIVE)
-			iscsi_cancel(b->sess, t, err);
-	}
-}
-
-/* Submit into every idle request slot; returns blocks submitted. */
-static int batch_fill(struct blockdev *b, struct blk_batch *bt, enum blk_op op,
-		      uint64_t lba, uint32_t count, uint8_t *buf)
-{
-	uint32_t done = 0;
-
-	for (unsigned i = 0; i < BLK_DEPTH && done < count; i++) {
-		struct blk_req *r = &bt->req[i];
-		int st = r->task.state;
-
-		if (st == ISCSI_TASK_QUEUED || st == ISCSI_TASK_ACTIVE)
-			continue;
-		r->op = op;
-		r->lba = lba + done;
-		r->count = count - done < b->max_blocks_per_cmd ? count - done :
-			   b->max_blocks_per_cmd;
-		r->buf = buf + (uint64_t)done * b->block_size;
-		r->done = batch_done;
-		r->ctx = bt;
-		int rc = blk_submit(b, r);
-		if (rc == LL_EBUSY)
-			break;
-		if (rc)
-			return rc;
-		bt->inflight++;
-		done += r->count;
-	}
-	return (int)done;
-}
-
-static int blk_rw(struct blockdev *b, enum blk_op op, uint64_t lba, uint32_t count,
-		  uint8_t *buf, uint64_t deadline)
-{
-	struct blk_batch bt;
-	struct iscsi_session *s = b->sess;
-
-	if (!b->block_size || lba >= b->blocks || count > b->blocks - lba)
-		return count ? LL_EINVAL : 0;
-	memset(&bt, 0, sizeof(bt));
-	while ((count || bt.inflight) && !bt.error) {
-		int n = batch_fill(b, &bt, op, lba, count, buf);
-
-		if (n < 0) {
-			bt.error = n;
-			break;
-		}
-		lba += (uint32_t)n;
-		count -= (uint32_t)n;
-		buf += (uint64_t)n * b->block_size;
-		int rc = iscsi_wait_any(s, deadline);
-		if (rc && !bt.error)
-			bt.error = rc;
-	}
-	while (bt.inflight && !iscsi_wait_any(s, deadline))
-		;                                /* drain after an error */
-	if (bt.inflight)
-		batch_cancel(b, &bt, bt.error ? bt.error : LL_ETIMEDOUT);
-	return bt.error;
-}
-
-int blk_read(struct blockdev *b, uint64_t lba, uint32_t count, void *buf, uint64_t deadline)
-{
-	return blk_rw(b, BLK_READ, lba, count, buf, deadline);
-}
-
-/* The buffer is only read (the session sends from it). */
-int blk_write(struct blockdev *b, uint64_t lba, uint32_t count, const void *buf,
-	      uint64_t deadline)
-{
-	return blk_rw(b, BLK_WRITE, lba, count, (uint8_t *)(uintptr_t)buf, deadline);
-}
-
-int blk_sync(struct blockdev *b, uint64_t deadline)
-{
-	static const uint8_t cdb[10] = { SCSI_SYNC_CACHE10 };
-	struct iscsi_task t;
-
-	task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_NONE, NULL, 0);
-	return run_cmd(b, &t, deadline);
 }
 
 int blk_report_luns(struct blockdev *b, uint8_t (*luns)[8], unsigned *n, uint64_t deadline)

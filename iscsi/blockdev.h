@@ -1,38 +1,40 @@
 /* iscsi/blockdev.h - a SCSI block device on an iSCSI session: open
  * (TEST UNIT READY with unit-attention retry, INQUIRY, READ CAPACITY 10/16),
- * READ/WRITE 10/16, SYNCHRONIZE CACHE, REPORT LUNS; a queued interface that
- * keeps many commands in flight, and blocking read/write on top of it. */
+ * then the one block door (block/blk.h): READ/WRITE 10/16, SYNCHRONIZE
+ * CACHE, VERIFY 10/16 as requests kept many in flight; REPORT LUNS. */
 #ifndef ISCSI_BLOCKDEV_H
 #define ISCSI_BLOCKDEV_H
 #include <stddef.h>
 #include <stdint.h>
+#include "block/blk.h"
 #include "iscsi/session.h"
 
+#define BLK_ISCSI_SLOTS ISCSI_MAX_TASKS /* requests in flight (dev.depth) */
+
+/* One SCSI command carrying one block request. */
+struct blk_iscsi_slot {
+	struct iscsi_task task;
+	struct blk_req *req;      /* NULL: free */
+};
+
 struct blockdev {
+	struct blk_dev dev;       /* the door: what everyone above uses */
 	struct iscsi_session *sess;
-	uint64_t blocks;          /* number of logical blocks */
-	uint32_t block_size;      /* bytes per block */
+	uint64_t blocks;          /* READ CAPACITY's answer (as dev.blocks) */
+	uint32_t block_size;      /* bytes per block (as dev.block_size) */
 	char vendor[9], product[17], revision[5];
 	uint8_t peripheral_type;
-	uint32_t max_blocks_per_cmd; /* split larger requests */
+	struct ll_clock clock;    /* the session's, for dev.clock */
+	struct blk_iscsi_slot slot[BLK_ISCSI_SLOTS];
 };
 
-enum blk_op { BLK_READ = 1, BLK_WRITE, BLK_SYNC };
-
-/* One generic request: the only thing the boot and dump layers know. */
-struct blk_req {
-	enum blk_op op;
-	uint64_t lba;
-	uint32_t count;           /* blocks */
-	void *buf;
-	void (*done)(void *ctx, struct blk_req *r);
-	void *ctx;
-	int result;               /* valid once done ran */
-	unsigned ua_retries;      /* private: UNIT ATTENTION answers re-sent */
-	struct blockdev *bdev;    /* private: set by blk_submit */
-	struct iscsi_task task;   /* private */
-};
-
+/* Open the LUN and make b->dev ready: the block device of the LUN, whose
+ * requests are SCSI commands (max_blocks from MaxBurstLength, at most
+ * 256 KiB; depth BLK_ISCSI_SLOTS). A READ, WRITE or VERIFY answered UNIT
+ * ATTENTION (e.g. 6/29/00 to the new I_T nexus after a reconnect) is sent
+ * again, at most BLK_REQ_UA_RETRIES times, before it completes with the
+ * last answer (r->retries counts them). */
+#define BLK_REQ_UA_RETRIES 3
 int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline);
 /* blk_open, then "lifeline: logged in to <target>, N blocks of B bytes";
  * when blk_open fails the session is logged out (bounded) and closed.
@@ -46,19 +48,12 @@ int blk_login_open(struct blockdev *b, struct iscsi_session **sess,
 		   struct net_stack *ns, const struct iscsi_session_cfg *cfg,
 		   struct ll_arena *arena, void *mem, size_t size,
 		   uint64_t login_deadline, uint64_t ready_deadline);
-/* Queue one request of at most max_blocks_per_cmd blocks. A READ/WRITE
- * answered UNIT ATTENTION (e.g. 6/29/00 to the new I_T nexus after a
- * reconnect) is queued again, at most BLK_REQ_UA_RETRIES times, before
- * done runs; done sees the last answer. */
-#define BLK_REQ_UA_RETRIES 3
-int blk_submit(struct blockdev *b, struct blk_req *r);
-/* Blocking helpers: split into commands and keep up to depth in flight. */
-int blk_read(struct blockdev *b, uint64_t lba, uint32_t count, void *buf, uint64_t deadline);
-int blk_write(struct blockdev *b, uint64_t lba, uint32_t count, const void *buf, uint64_t deadline);
-int blk_sync(struct blockdev *b, uint64_t deadline);
 /* REPORT LUNS into luns[] (8-byte SAM LUNs); *n in: capacity, out: count. */
 int blk_report_luns(struct blockdev *b, uint8_t (*luns)[8], unsigned *n, uint64_t deadline);
 /* Render a failed task's sense as "sense KEY/ASC/ASCQ: text". */
 int blk_describe_error(const struct iscsi_task *t, char *buf, unsigned len);
+/* The SCSI command that carried r on b's device: its status, sense and
+ * data counts, once r completed, until the device's next submit. */
+const struct iscsi_task *blk_iscsi_task(const struct blk_req *r);
 
 #endif

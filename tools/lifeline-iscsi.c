@@ -1,10 +1,11 @@
 /* tools/lifeline-iscsi.c - the lifeline iSCSI initiator (net/ + iscsi/) on
  * a Linux TAP in user space: log in to a LUN and inspect, read, write,
- * fill, verify or benchmark it. Used by tests/hosted and tests/bench. */
+ * fill, verify (pattern, or the target's own SCSI VERIFY) or benchmark it. Used by tests/hosted and tests/bench. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "block/blk_sync.h"
 #include "iscsi/blockdev.h"
 #include "iscsi/rootpath.h"
 #include "iscsi/session.h"
@@ -96,7 +97,8 @@ static void usage(void)
 		"         [--digest none|prefer|require] [--depth N] [--timeout SECS]\n"
 		"         [--io-timeout SECS] [--loss P --dup P --reorder P --corrupt P --seed N] CMD\n"
 		"  CMD: show | read LBA COUNT FILE | write LBA FILE | fill SEED |\n"
-		"       verify SEED | md5 | soak SECS | bench read|write SIZE_MIB REQ_KIB DEPTH\n");
+		"       verify SEED | verify-medium LBA COUNT | md5 | soak SECS |\n"
+		"       bench read|write SIZE_MIB REQ_KIB DEPTH\n");
 }
 
 enum { OPT_ROOT = HOSTNET_OPT_END, OPT_INIT, OPT_USER, OPT_PASS, OPT_RUSER,
@@ -271,7 +273,7 @@ static int do_show(void)
 
 static int finish_write(struct xfer *x, uint64_t t0, const char *label)
 {
-	int rc = blk_sync(&app.bd, deadline_in(app.o.timeout_secs));
+	int rc = blk_flush(&app.bd.dev, deadline_in(app.o.timeout_secs));
 
 	if (rc < 0)
 		return fail(rc, "SYNCHRONIZE CACHE");
@@ -386,6 +388,25 @@ static int do_read(char **argv)
 	return rc;
 }
 
+/* verify-medium LBA COUNT: the target checks the blocks itself (SCSI
+ * VERIFY, BYTCHK 0: what INT 13h 04h/44h send); no data moves. */
+static int do_verify_medium(char **argv)
+{
+	uint64_t lba, count;
+	int rc;
+
+	if (parse_range(argv[0], argv[1], &lba, &count) < 0 || count > UINT32_MAX)
+		return fail(LL_ERANGE, "verify-medium LBA COUNT: beyond the LUN");
+	rc = blk_verify(&app.bd.dev, lba, (uint32_t)count,
+			deadline_in(app.o.timeout_secs));
+	if (rc < 0)
+		return fail(rc, "VERIFY");
+	printf("result: op=verify-medium lba=%llu blocks=%llu commands=%llu\n",
+	       (unsigned long long)lba, (unsigned long long)count,
+	       (unsigned long long)app.bd.dev.st.verifies);
+	return 0;
+}
+
 static int do_write(char **argv)
 {
 	struct xfer x;
@@ -441,7 +462,7 @@ static int do_bench(char **argv)
 		return fail(LL_ERANGE, "bench size beyond the LUN or request not whole blocks");
 	xfer_init(&x, &app.pool, op, 0, (mib << 20) / app.bd.block_size, app.o.depth);
 	x.req_blocks = (uint32_t)((kib << 10) / app.bd.block_size);
-	if (app.bd.max_blocks_per_cmd && x.req_blocks > app.bd.max_blocks_per_cmd)
+	if (app.bd.dev.max_blocks && x.req_blocks > app.bd.dev.max_blocks)
 		return fail(LL_ERANGE, "request larger than the LUN's limit");
 	x.depth = (unsigned)depth;
 	x.progress = 0;
@@ -454,7 +475,7 @@ static int do_bench(char **argv)
 	t0 = net_now(&app.hn.ns);
 	if ((rc = xfer_run(&x, deadline_in(app.o.timeout_secs))) < 0)
 		return rc;
-	if (op == BLK_WRITE && (rc = blk_sync(&app.bd, deadline_in(app.o.timeout_secs))) < 0)
+	if (op == BLK_WRITE && (rc = blk_flush(&app.bd.dev, deadline_in(app.o.timeout_secs))) < 0)
 		return fail(rc, "SYNCHRONIZE CACHE");
 	double secs = secs_since(t0);
 	printf("result: op=bench-%s bytes=%llu req_kib=%llu depth=%llu secs=%.3f mibps=%.2f\n",
@@ -491,6 +512,7 @@ static int cmd_args_ok(int argc, char **argv)
 	       (strcmp(c, "md5") == 0 && argc == 1) ||
 	       (strcmp(c, "fill") == 0 && argc == 2) ||
 	       (strcmp(c, "verify") == 0 && argc == 2) ||
+	       (strcmp(c, "verify-medium") == 0 && argc == 3) ||
 	       (strcmp(c, "soak") == 0 && argc == 2) ||
 	       (strcmp(c, "read") == 0 && argc == 4) ||
 	       (strcmp(c, "write") == 0 && argc == 3) ||
@@ -509,6 +531,8 @@ static int run_cmd(char **argv)
 		return do_fill(argv[1]);
 	if (strcmp(c, "verify") == 0)
 		return do_check(argv[1]);
+	if (strcmp(c, "verify-medium") == 0)
+		return do_verify_medium(argv + 1);
 	if (strcmp(c, "soak") == 0)
 		return do_soak(argv[1]);
 	if (strcmp(c, "read") == 0)

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 	static struct dump_work work;
 	static struct ramdisk rd;
 	struct physmem m;
-	struct dump_bw bw;
+	struct blk_dev *bw;
 	struct ll_clock clk;
 	struct dump_ctx c;
 	char mempath[4096];
@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	clk.now_us = fk_clock_now;
 	clk.ctx = &rd.now_us;
 	c.ech = &tab;
-	c.bw = &bw;
+	c.dev = bw;
 	c.mem = &m;
 	c.clock = &clk;
 	c.work = &work;

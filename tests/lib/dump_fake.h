@@ -1,7 +1,7 @@
 /* tests/lib/dump_fake.h - fakes for the dump tests: "physical memory" in
  * a host buffer, a hand-built elfcorehdr (2 CPUs, VMCOREINFO, 3 RAM ranges
- * one of which is a backup copy), and a RAM disk that completes writes
- * later, from poll, with error injection and an event log. */
+ * one of which is a backup copy), and the RAM disk of tests/lib/blk_fake.h
+ * whose log tells the vmcore header's two states apart. */
 #ifndef TESTS_DUMP_FAKE_H
 #define TESTS_DUMP_FAKE_H
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include "dump/physmem.h"
 #include "dump/writer.h"
 #include "lib/err.h"
+#include "tests/lib/blk_fake.h"
 
 /* ---- fake physical memory: paddr p is mem[p] ---- */
 #define FAKE_PHYS_SIZE 0x400000ull
@@ -138,108 +139,23 @@ static inline uint64_t fk_clock_now(void *ctx)
 	return *(uint64_t *)ctx;
 }
 
-/* ---- RAM disk ---- */
-#define RD_MAX_PENDING DUMP_MAX_DEPTH
-struct ramdisk {
-	uint8_t *data;
-	uint64_t blocks;
-	uint32_t bs;
-	uint64_t now_us;          /* the test's clock */
-	uint64_t us_per_poll;
-	struct dump_io *pending[RD_MAX_PENDING];
-	unsigned npending, max_pending;
-	unsigned writes, syncs, cancels;
-	unsigned fail_write;      /* n-th write (1-based) fails with LL_EIO */
-	int fail_sync;            /* n-th sync fails */
-	int stall;                /* never completes writes */
-	char log[4096];           /* 'H'/'h' header incomplete/complete, 'W', 'S' */
-	size_t nlog;
-};
-
-static inline void rd_log(struct ramdisk *r, char c)
+/* ---- RAM disk: the log says 'H'/'h' for the header written at LBA 0
+ * incomplete/complete (e_flags), 'W' for other writes, 'S' for syncs ---- */
+static inline char rd_dump_mark(const struct ramdisk *r, const struct blk_req *q)
 {
-	if (r->nlog + 1 < sizeof(r->log))
-		r->log[r->nlog++] = c;
+	uint32_t fl;
+
+	if (q->lba != 0)
+		return 'W';
+	memcpy(&fl, r->data + 48, 4);
+	return fl ? 'H' : 'h';
 }
 
-static inline int rd_write(void *ctx, struct dump_io *io)
+/* The dump LUN: the RAM disk's door with the dump's log marks. */
+static inline struct blk_dev *rd_bw(struct ramdisk *r, uint32_t max_blocks, unsigned depth)
 {
-	struct ramdisk *r = ctx;
-
-	if (r->npending >= RD_MAX_PENDING || io->lba + io->count > r->blocks)
-		return LL_EINVAL;
-	r->pending[r->npending++] = io;
-	if (r->npending > r->max_pending)
-		r->max_pending = r->npending;
-	r->writes++;
-	return 0;
-}
-
-/* Completes the oldest write. */
-static inline int rd_poll(void *ctx)
-{
-	struct ramdisk *r = ctx;
-	struct dump_io *io;
-	unsigned n;
-
-	r->now_us += r->us_per_poll;
-	if (r->stall || !r->npending)
-		return 0;
-	io = r->pending[0];
-	memmove(r->pending, r->pending + 1, --r->npending * sizeof(io));
-	n = r->writes - r->npending;   /* this write's number, 1-based */
-	if (r->fail_write && n == r->fail_write) {
-		dump_io_done(io, LL_EIO);
-		return 0;
-	}
-	memcpy(r->data + io->lba * r->bs, io->buf, (size_t)io->count * r->bs);
-	if (io->lba == 0) {
-		uint32_t fl;
-
-		memcpy(&fl, r->data + 48, 4);
-		rd_log(r, fl ? 'H' : 'h');
-	} else {
-		rd_log(r, 'W');
-	}
-	dump_io_done(io, 0);
-	return 0;
-}
-
-static inline int rd_sync(void *ctx, uint64_t deadline)
-{
-	struct ramdisk *r = ctx;
-
-	(void)deadline;
-	r->syncs++;
-	rd_log(r, 'S');
-	return r->fail_sync && (int)r->syncs == r->fail_sync ? LL_EIO : 0;
-}
-
-static inline void rd_cancel(void *ctx, int err)
-{
-	struct ramdisk *r = ctx;
-
-	r->cancels++;
-	while (r->npending)
-		dump_io_done(r->pending[--r->npending], err);
-}
-
-static inline void rd_init(struct ramdisk *r, uint64_t bytes, uint32_t bs)
-{
-	memset(r, 0, sizeof(*r));
-	r->bs = bs;
-	r->blocks = bytes / bs;
-	r->data = calloc(1, bytes);
-	r->us_per_poll = 100;
-	r->now_us = 1000000;
-}
-
-static inline struct dump_bw rd_bw(struct ramdisk *r, uint32_t max_blocks, unsigned depth)
-{
-	struct dump_bw bw = { r->bs, r->blocks, max_blocks, depth, rd_write,
-			      rd_poll, rd_sync, rd_cancel, r };
-
-	return bw;
+	r->write_mark = rd_dump_mark;
+	return rd_dev(r, max_blocks, depth);
 }
 
 #endif

@@ -1,4 +1,4 @@
-/* tests/unit/test_dump_iscsi.c - the dump writer through dump/bw_blockdev,
+/* tests/unit/test_dump_iscsi.c - the dump writer through the block door of
  * the real block device and iSCSI session, to the fake target's disk:
  * the image reads back complete with the right data, WRITEs were many in
  * flight, SYNCHRONIZE CACHE twice around the final header; a target that
@@ -6,7 +6,6 @@
 #include "tests/lib/check.h"
 #include "tests/lib/iscsi_fake.h"
 #include "tests/lib/dump_fake.h"
-#include "dump/bw_blockdev.h"
 #include "dump/vmcore_read.h"
 #include "dump/writer.h"
 #include "iscsi/blockdev.h"
@@ -16,7 +15,6 @@ static uint8_t store[NBLK * 512];
 static struct fake_phys phys;
 static struct ech_table tab;
 static struct dump_work work;
-static struct dump_bw_blk bwst;
 static struct blockdev B;
 static int break_wire;
 
@@ -37,7 +35,6 @@ static int dump_to_target(void)
 {
 	struct iscsi_session *s;
 	struct physmem m;
-	struct dump_bw bw;
 	struct ll_clock clk = { fake_now, NULL };
 	struct dump_ctx c;
 	uint64_t sz;
@@ -59,10 +56,9 @@ static int dump_to_target(void)
 	if (ech_parse(&tab, &m, FK_ECH, sz))
 		return -1001;
 
-	dump_bw_blockdev(&bw, &bwst, &B);
 	memset(&c, 0, sizeof(c));
 	c.ech = &tab;
-	c.bw = &bw;
+	c.dev = &B.dev;
 	c.mem = &m;
 	c.clock = &clk;
 	c.work = &work;

@@ -34,7 +34,7 @@ static int run(uint64_t disk_bytes, uint32_t bs, uint32_t max_blocks,
 	       unsigned depth, uint64_t max_bytes, void (*tweak)(struct ramdisk *))
 {
 	struct physmem m;
-	struct dump_bw bw;
+	struct blk_dev *bw;
 	struct ll_clock clk;
 	struct dump_ctx c;
 	uint64_t sz;
@@ -53,7 +53,7 @@ static int run(uint64_t disk_bytes, uint32_t bs, uint32_t max_blocks,
 	clk.ctx = &rd.now_us;
 	memset(&c, 0, sizeof(c));
 	c.ech = &tab;
-	c.bw = &bw;
+	c.dev = bw;
 	c.mem = &m;
 	c.clock = &clk;
 	dump_opts_init(&c.opts);
@@ -187,6 +187,20 @@ static void test_stall_times_out(void)
 	CHECK(strstr(console, "E3") != NULL);
 }
 
+static void lost(struct ramdisk *r) { r->poll_error = LL_ESESSION; }
+
+/* The disk's fatal error (its session gone for good) ends the dump with
+ * that error, the header left incomplete, the writes withdrawn. */
+static void test_disk_lost(void)
+{
+	CHECK_EQ(run(DISK_BYTES, 512, 256, 8, 0, lost), LL_ESESSION);
+	CHECK_EQ(disk_flags(), 0xdead);
+	CHECK_EQ(rd.npending, 0);
+	CHECK_EQ(rd.cancels, 1);
+	CHECK_EQ(rd.syncs, 0);
+	CHECK(strstr(console, "dump left marked incomplete") != NULL);
+}
+
 static void test_lun_too_small(void)
 {
 	/* needs 0x1a1000 + 0x80123 bytes = about 2.2 MiB */
@@ -253,6 +267,7 @@ int main(void)
 	RUN(test_write_error);
 	RUN(test_sync_error);
 	RUN(test_stall_times_out);
+	RUN(test_disk_lost);
 	RUN(test_lun_too_small);
 	RUN(test_bad_disk);
 	RUN(test_progress_format);

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "tests/lib/check.h"
+#include "tests/lib/blk_fake.h"
 #include "boot/int13.h"
 #include "boot/int13_proto.h"
 #include "lib/err.h"
@@ -12,7 +13,7 @@
 static uint8_t base[BASE_SIZE];
 static uint8_t ram[4096 * 512];      /* 4096-block RAM disk */
 #define RAM_BLOCKS 4096u
-static struct disk disk;
+static struct ramdisk rd;            /* the block device over ram[] */
 static struct int13_ctx ctx;
 static struct rm_regs last_chained;
 static int chained;
@@ -23,18 +24,6 @@ static void *fake_map(void *c, uint64_t lin, uint64_t len)
 	if (lin > BASE_SIZE || len > BASE_SIZE - lin)
 		return NULL;
 	return base + lin;
-}
-static int ram_read(void *c, uint64_t lba, uint32_t n, void *buf)
-{
-	(void)c;
-	memcpy(buf, ram + lba * 512, (size_t)n * 512);
-	return 0;
-}
-static int ram_write(void *c, uint64_t lba, uint32_t n, const void *buf)
-{
-	(void)c;
-	memcpy(ram + lba * 512, buf, (size_t)n * 512);
-	return 0;
 }
 static void fake_chain(uint32_t vec, struct rm_regs *r)
 {
@@ -52,18 +41,15 @@ static void setup(uint8_t bda_disks, uint8_t want)
 	memset(base, 0, sizeof(base));
 	for (uint32_t i = 0; i < sizeof(ram); i++)
 		ram[i] = (uint8_t)(i * 7 + (i >> 9));
-	memset(&disk, 0, sizeof(disk));
-	disk.be.read = ram_read;
-	disk.be.write = ram_write;
-	disk.blocks = RAM_BLOCKS;
-	disk.block_size = 512;
+	rd_init_on(&rd, ram, sizeof(ram), 512);
+	rd_dev(&rd, 256, 8);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.mem.map = fake_map;
 	ctx.chain = fake_chain;
 	ctx.old_vector = 0xf000e3feu;
 	base[0x475] = bda_disks;
 	chained = 0;
-	CHECK_EQ(int13_setup(&ctx, &disk, want), 0);
+	CHECK_EQ(int13_setup(&ctx, &rd.dev, want), 0);
 }
 
 static struct rm_regs call(uint8_t ah, uint8_t dl)
@@ -90,7 +76,7 @@ static void test_setup_takes_0x80_and_shifts(void)
 	CHECK_EQ(ctx.shift, 0);
 	CHECK_EQ(base[0x475], 3);
 	base[0x475] = 1;
-	CHECK_EQ(int13_setup(&ctx, &disk, 0x83), LL_EINVAL); /* past 0x81 */
+	CHECK_EQ(int13_setup(&ctx, &rd.dev, 0x83), LL_EINVAL); /* past 0x81 */
 }
 
 static void test_chs_read_write(void)
@@ -117,7 +103,7 @@ static void test_chs_read_write(void)
 	CHECK_EQ(ram[512], 0xa5);
 	CHECK_EQ(ram[1023], 0xa5);
 	CHECK(ram[1024] != 0xa5 || ram[1025] != 0xa5);
-	CHECK_EQ(disk.st.blocks_written, 1);
+	CHECK_EQ(rd.dev.st.blocks_written, 1);
 }
 
 static void test_chs_bad_sector_and_status(void)
@@ -158,9 +144,9 @@ static void test_get_params_08(void)
 {
 	struct rm_regs r;
 	setup(1, 0x80);
-	disk.blocks = 2000u * 255 * 63;  /* more than 1024 cylinders */
+	rd.dev.blocks = 2000u * 255 * 63;  /* more than 1024 cylinders */
 	ctx.geom.cylinders = 0;
-	CHECK_EQ(int13_setup(&ctx, &disk, 0x80), 0); /* BDA now 3 */
+	CHECK_EQ(int13_setup(&ctx, &rd.dev, 0x80), 0); /* BDA now 3 */
 	r = call(0x08, 0x80);
 	int13_dispatch(&ctx, &r);
 	CHECK_EQ(AH(r), 0);
@@ -253,11 +239,96 @@ static void test_ext_read_write_verify_seek(void)
 	CHECK_EQ(AH(r), 0);
 }
 
+/* 44h and 04h verify for real: one VERIFY request per call reaches the
+ * disk, no data moves (the DAP's / ES:BX buffer is untouched), and the
+ * disk's answer is the status. */
+static void test_verify_is_a_request(void)
+{
+	struct rm_regs r;
+	setup(0, 0x80);
+	memset(base + 0x40000, 0xee, 8 * 512);
+	put_dap(16, 8, 0, 0x4000, 4088, 0);
+	r = dap_call(0x44);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0);
+	CHECK(!CF(r));
+	CHECK_EQ(rd.verifies, 1);
+	CHECK_EQ(rd.dev.st.verifies, 1);
+	CHECK_EQ(rd.dev.st.reads, 0);
+	CHECK(!strcmp(rd.log, "V"));
+	CHECK_EQ(base[0x40000], 0xee);
+	CHECK_EQ(base[0x40000 + 8 * 512 - 1], 0xee);
+	CHECK_EQ(base[0x602], 8);
+	/* the disk says the blocks are bad: controller error, count 0 */
+	rd.fail_verify = 2;
+	r = dap_call(0x44);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x20);
+	CHECK(CF(r));
+	CHECK_EQ(base[0x602], 0);
+	/* past the end: not found, nothing sent */
+	put_dap(16, 9, 0, 0x4000, 4088, 0);
+	r = dap_call(0x44);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x04);
+	CHECK_EQ(rd.verifies, 2);
+	/* 04h: CHS 0/0/1, 5 sectors; AL says how many were verified */
+	r = call(0x04, 0x80);
+	r.eax |= 5;
+	r.ecx = 0x0001;
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0);
+	CHECK(!CF(r));
+	CHECK_EQ(r.eax & 0xff, 5);
+	CHECK_EQ(rd.verifies, 3);
+	CHECK_EQ(ctx.st.out_of_range, 1);
+}
+
+/* The disk's errors come back through the one door as statuses: a failed
+ * read 20h, a disk that never answers 80h after INT13_IO_TIMEOUT_US with
+ * its request withdrawn (nothing left to land in the caller's buffer). */
+static void test_disk_errors(void)
+{
+	struct rm_regs r;
+	uint64_t t0;
+	setup(0, 0x80);
+	rd.fail_read = 1;
+	put_dap(16, 4, 0, 0x3000, 0, 0);
+	r = dap_call(0x42);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x20);
+	CHECK(CF(r));
+	CHECK_EQ(base[0x602], 0);
+	CHECK_EQ(rd.dev.st.errors, 1);
+	r = call(0x01, 0x80);                /* and 01h remembers it */
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x20);
+	rd.stall = 1;
+	rd.us_per_poll = 100000;
+	t0 = rd.now_us;
+	memset(base + 0x30000, 0x11, 512);
+	put_dap(16, 1, 0, 0x3000, 0, 0);
+	r = dap_call(0x42);
+	int13_dispatch(&ctx, &r);
+	CHECK_EQ(AH(r), 0x80);
+	CHECK(CF(r));
+	CHECK(rd.now_us - t0 >= INT13_IO_TIMEOUT_US);
+	CHECK(rd.now_us - t0 <= INT13_IO_TIMEOUT_US + 100000);
+	CHECK_EQ(rd.npending, 0);
+	CHECK_EQ(rd.cancels, 1);
+	CHECK_EQ(base[0x30000], 0x11);
+	/* the MBR read of the flow goes the same way */
+	rd.stall = 0;
+	CHECK_EQ(int13_disk_io(&ctx, BLK_READ, 0, 1, base + 0x7c00), 0);
+	CHECK(!memcmp(base + 0x7c00, ram, 512));
+	CHECK_EQ(int13_disk_io(&ctx, BLK_READ, RAM_BLOCKS, 1, base + 0x7c00), LL_ERANGE);
+}
+
 static void test_ext_bounds(void)
 {
 	struct rm_regs r;
 	setup(0, 0x80);
-	uint64_t reads = disk.st.reads;
+	uint64_t reads = rd.dev.st.reads;
 	/* last block + 1: sector not found, count zeroed, nothing read */
 	put_dap(16, 2, 0, 0x3000, 4095, 0);
 	r = dap_call(0x42);
@@ -265,8 +336,8 @@ static void test_ext_bounds(void)
 	CHECK_EQ(AH(r), 0x04);
 	CHECK(CF(r));
 	CHECK_EQ(base[0x602], 0);
-	CHECK_EQ(disk.st.reads, reads);
-	CHECK_EQ(disk.st.out_of_range, 1);
+	CHECK_EQ(rd.dev.st.reads, reads);
+	CHECK_EQ(ctx.st.out_of_range, 1);
 	/* exactly the last block is fine */
 	put_dap(16, 1, 0, 0x3000, 4095, 0);
 	r = dap_call(0x42);
@@ -283,7 +354,7 @@ static void test_ext_bounds(void)
 	int13_dispatch(&ctx, &r);
 	CHECK_EQ(AH(r), 0);
 	CHECK(!CF(r));
-	CHECK_EQ(disk.st.reads, reads + 1);
+	CHECK_EQ(rd.dev.st.reads, reads + 1);
 	/* DAP size below 16: invalid */
 	put_dap(8, 1, 0, 0x3000, 5, 0);
 	r = dap_call(0x42);
@@ -315,7 +386,7 @@ static void test_buffer_in_hidden_memory(void)
 	ctx.hide = hide;
 	ctx.n_hide = 2;
 	memset(base + 0x5f000, 0xaa, 0x3000);
-	uint64_t reads = disk.st.reads;
+	uint64_t reads = rd.dev.st.reads;
 	/* flat: last byte of the read lands on the first hidden byte */
 	put_dap(24, 2, 0xffff, 0xffff, 0, 0x60000 - 1023);
 	r = dap_call(0x42);
@@ -325,7 +396,7 @@ static void test_buffer_in_hidden_memory(void)
 	CHECK_EQ(base[0x602], 0);
 	CHECK_EQ(base[0x60000], 0xaa);
 	CHECK_EQ(base[0x60000 - 1023], 0xaa);
-	CHECK_EQ(disk.st.reads, reads);
+	CHECK_EQ(rd.dev.st.reads, reads);
 	/* seg:off inside the second range, CHS write: refused too */
 	r = call(0x03, 0x80);
 	r.eax |= 1;
@@ -428,7 +499,7 @@ static void test_replace_rom_drive(void)
 	ctx.chain = fake_chain;
 	ctx.old_vector = 0xf000e3feu;
 	ctx.replace = 1;
-	CHECK_EQ(int13_setup(&ctx, &disk, 0x80), 0);
+	CHECK_EQ(int13_setup(&ctx, &rd.dev, 0x80), 0);
 	CHECK_EQ(ctx.drive, 0x80);
 	CHECK_EQ(ctx.shift, 0);
 	CHECK_EQ(ctx.hd_count, 2);
@@ -449,7 +520,7 @@ static void test_replace_rom_drive(void)
 	ctx.old_vector = 0xf000e3feu;
 	ctx.replace = 1;
 	base[0x475] = 1;
-	CHECK_EQ(int13_setup(&ctx, &disk, 0), 0);
+	CHECK_EQ(int13_setup(&ctx, &rd.dev, 0), 0);
 	CHECK_EQ(ctx.drive, 0x81);
 	CHECK_EQ(base[0x475], 2);
 }
@@ -464,6 +535,8 @@ int main(void)
 	RUN(test_get_params_08);
 	RUN(test_disk_type_15_and_check_41);
 	RUN(test_ext_read_write_verify_seek);
+	RUN(test_verify_is_a_request);
+	RUN(test_disk_errors);
 	RUN(test_ext_bounds);
 	RUN(test_buffer_in_hidden_memory);
 	RUN(test_params_48);

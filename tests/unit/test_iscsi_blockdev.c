@@ -5,6 +5,7 @@
  * READ/WRITE answered UNIT ATTENTION (retried, bounded). */
 #include "tests/lib/check.h"
 #include "tests/lib/iscsi_fake.h"
+#include "block/blk_sync.h"
 #include "iscsi/blockdev.h"
 #include "lib/print.h"
 
@@ -43,7 +44,7 @@ static void test_open(void)
 	CHECK_EQ(B.peripheral_type, 0);
 	CHECK_EQ(B.blocks, NBLK);
 	CHECK_EQ(B.block_size, 512);
-	CHECK_EQ(B.max_blocks_per_cmd, 512);          /* 256 KiB */
+	CHECK_EQ(B.dev.max_blocks, 512);          /* 256 KiB */
 }
 
 static void test_open_ua_forever(void)
@@ -64,46 +65,46 @@ static void test_capacity16(void)
 	CHECK_EQ(c->p.cdb[1], 0x10);
 	/* an LBA past 2^32 takes READ 16 */
 	int n = fk_count(ISCSI_OP_SCSI_CMD);
-	CHECK_EQ(blk_read(&B, 0x100000000ull, 8, rbuf, far()), 0);
+	CHECK_EQ(blk_read(&B.dev, 0x100000000ull, 8, rbuf, far()), 0);
 	c = fk_find(ISCSI_OP_SCSI_CMD, n);
 	CHECK_EQ(c->p.cdb[0], 0x88);
 	CHECK_EQ(get_be64(c->p.cdb + 2), 0x100000000ull);
 	CHECK_EQ(get_be32(c->p.cdb + 10), 8);
 	CHECK_EQ(c->p.xfer_len, 4096);
 	/* one ending exactly at 2^32 still fits READ 10 */
-	CHECK_EQ(blk_read(&B, 0xfffffff8ull, 8, rbuf, far()), 0);
+	CHECK_EQ(blk_read(&B.dev, 0xfffffff8ull, 8, rbuf, far()), 0);
 	c = fk_find(ISCSI_OP_SCSI_CMD, n + 1);
 	CHECK_EQ(c->p.cdb[0], 0x28);
 	CHECK_EQ(get_be32(c->p.cdb + 2), 0xfffffff8u);
 	CHECK_EQ(get_be16(c->p.cdb + 7), 8);
 	/* past the end: refused before anything is sent */
-	CHECK_EQ(blk_read(&B, 0x12345678aull, 1, rbuf, far()), LL_EINVAL);
+	CHECK_EQ(blk_read(&B.dev, 0x12345678aull, 1, rbuf, far()), LL_EINVAL);
 }
 
 static void test_roundtrip_in_flight(void)
 {
 	disk(NBLK - 1);
 	CHECK_EQ(blk_open(&B, S, far()), 0);
-	B.max_blocks_per_cmd = 16;                    /* 8 KiB commands: 256 of them */
+	B.dev.max_blocks = 16;                    /* 8 KiB commands: 256 of them */
 	for (unsigned i = 0; i < sizeof(wbuf); i++)
 		wbuf[i] = (uint8_t)(i * 31 + (i >> 9));
 	int n0 = fk_count(ISCSI_OP_SCSI_CMD);
 	fk.max_batch = 0;
-	CHECK_EQ(blk_write(&B, 0, NBLK, wbuf, far()), 0);
+	CHECK_EQ(blk_write(&B.dev, 0, NBLK, wbuf, far()), 0);
 	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - n0, NBLK / 16);
 	CHECK_EQ(fk.max_batch, 32);                   /* 32 sent before any reply */
 	CHECK_EQ(memcmp(fk.blocks, wbuf, sizeof(wbuf)), 0);
 	memset(rbuf, 0, sizeof(rbuf));
 	fk.max_batch = 0;
-	CHECK_EQ(blk_read(&B, 0, NBLK, rbuf, far()), 0);
+	CHECK_EQ(blk_read(&B.dev, 0, NBLK, rbuf, far()), 0);
 	CHECK_EQ(memcmp(rbuf, wbuf, sizeof(rbuf)), 0);
 	CHECK_EQ(fk.max_batch, 32);
-	CHECK_EQ(blk_sync(&B, far()), 0);
+	CHECK_EQ(blk_flush(&B.dev, far()), 0);
 	CHECK_EQ(fk.log[fk.nlog - 1].p.cdb[0], 0x35);
 	CHECK_EQ(iscsi_inflight(S), 0);
 	/* an unaligned tail: 100 blocks at 7 in 16-block commands */
 	memset(rbuf, 0, sizeof(rbuf));
-	CHECK_EQ(blk_read(&B, 7, 100, rbuf, far()), 0);
+	CHECK_EQ(blk_read(&B.dev, 7, 100, rbuf, far()), 0);
 	CHECK_EQ(memcmp(rbuf, wbuf + 7 * 512, 100 * 512), 0);
 }
 
@@ -114,7 +115,7 @@ static void test_big_write_r2t(void)
 	for (unsigned i = 0; i < sizeof(wbuf); i++)
 		wbuf[i] = (uint8_t)(i * 13 + 1);
 	/* 256 KiB commands: immediate 8 KiB + four 64 KiB R2Ts each */
-	CHECK_EQ(blk_write(&B, 0, 2048, wbuf, far()), 0);
+	CHECK_EQ(blk_write(&B.dev, 0, 2048, wbuf, far()), 0);
 	CHECK_EQ(memcmp(fk.blocks, wbuf, 2048 * 512), 0);
 	CHECK(fk_count(ISCSI_OP_DATA_OUT) >= 4 * (256 - 8) / 8);
 }
@@ -150,7 +151,7 @@ static void test_rw_ua_once(void)
 		wbuf[i] = (uint8_t)(i * 7 + 3);
 	int n0 = fk_count(ISCSI_OP_SCSI_CMD);
 	fk.rw_ua_pending = 1;
-	CHECK_EQ(blk_write(&B, 40, 8, wbuf, far()), 0);
+	CHECK_EQ(blk_write(&B.dev, 40, 8, wbuf, far()), 0);
 	CHECK_EQ(fk.rw_ua_pending, 0);
 	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - n0, 2);      /* UA, then done */
 	struct fk_pdu *a = fk_find(ISCSI_OP_SCSI_CMD, n0);
@@ -167,7 +168,7 @@ static void test_rw_ua_once(void)
 	CHECK_EQ(memcmp(fk.blocks + 40 * 512, wbuf, 8 * 512), 0);
 	fk.rw_ua_pending = 1;
 	memset(rbuf, 0, 8 * 512);
-	CHECK_EQ(blk_read(&B, 40, 8, rbuf, far()), 0);
+	CHECK_EQ(blk_read(&B.dev, 40, 8, rbuf, far()), 0);
 	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - n0, 4);
 	CHECK_EQ(memcmp(rbuf, wbuf, 8 * 512), 0);
 	CHECK_EQ(iscsi_inflight(S), 0);
@@ -191,7 +192,7 @@ static void test_rw_ua_forever(void)
 	CHECK_EQ(blk_open(&B, S, far()), 0);
 	int n0 = fk_count(ISCSI_OP_SCSI_CMD);
 	fk.rw_ua_pending = 100;
-	CHECK_EQ(blk_read(&B, 0, 8, rbuf, far()), LL_ESCSI);
+	CHECK_EQ(blk_read(&B.dev, 0, 8, rbuf, far()), LL_ESCSI);
 	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD) - n0, 4);
 	CHECK_EQ(fk.rw_ua_pending, 96);
 	CHECK_EQ(iscsi_inflight(S), 0);
@@ -203,18 +204,18 @@ static void test_rw_ua_forever(void)
 	r.buf = wbuf;
 	r.done = req_cb;
 	r.ctx = &calls;
-	CHECK_EQ(blk_submit(&B, &r), 0);
-	while (r.task.state != ISCSI_TASK_DONE && iscsi_wait_any(S, far()) == 0)
+	CHECK_EQ(blk_submit(&B.dev, &r), 0);
+	while (r.busy && blk_poll(&B.dev, far()) == 0)
 		;
 	CHECK_EQ(calls, 1);
 	CHECK_EQ(r.result, LL_ESCSI);
-	CHECK_EQ(r.ua_retries, 3);
+	CHECK_EQ(r.retries, 3);
 	CHECK_EQ(fk.rw_ua_pending, 92);
-	CHECK(blk_describe_error(&r.task, text, sizeof(text)) > 0);
+	CHECK(blk_describe_error(blk_iscsi_task(&r), text, sizeof(text)) > 0);
 	CHECK(strcmp(text, "sense 6/29/00: UNIT ATTENTION") == 0);
 	/* a new request starts with a fresh budget */
 	fk.rw_ua_pending = 3;
-	CHECK_EQ(blk_read(&B, 0, 8, rbuf, far()), 0);
+	CHECK_EQ(blk_read(&B.dev, 0, 8, rbuf, far()), 0);
 	CHECK_EQ(fk.rw_ua_pending, 0);
 }
 
@@ -236,19 +237,78 @@ static void test_short_read_without_residual(void)
 	r.buf = rbuf;
 	r.done = req_cb;
 	r.ctx = &calls;
-	CHECK_EQ(blk_submit(&B, &r), 0);
+	CHECK_EQ(blk_submit(&B.dev, &r), 0);
 	iscsi_poll(S);
 	struct fk_pdu *c = fk_find(ISCSI_OP_SCSI_CMD, fk_count(ISCSI_OP_SCSI_CMD) - 1);
 	CHECK(c && c->p.cdb[0] == 0x28);
 	if (!c)
 		return;
 	fk_data_in(c->p.itt, wbuf, 4 * 512, 4 * 512); /* S=1, U=0, residual 0 */
-	while (r.task.state != ISCSI_TASK_DONE && iscsi_wait_any(S, far()) == 0)
+	while (r.busy && blk_poll(&B.dev, far()) == 0)
 		;
 	CHECK_EQ(calls, 1);
-	CHECK_EQ(r.task.result, 0);                   /* SCSI status was GOOD */
-	CHECK_EQ(r.task.data_done, 4 * 512);
+	CHECK_EQ(blk_iscsi_task(&r)->result, 0);                   /* SCSI status was GOOD */
+	CHECK_EQ(blk_iscsi_task(&r)->data_done, 4 * 512);
 	CHECK_EQ(r.result, LL_EIO);
+}
+
+/* VERIFY is a SCSI command of its own: VERIFY 10 (16 past 2^32) with
+ * BYTCHK 0 and no data either way; the target's CHECK CONDITION comes
+ * back through the door with its sense. */
+static void test_verify(void)
+{
+	static const uint8_t medium[18] = { 0x70, 0, 3, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x11, 0 };
+	struct blk_req r;
+	char text[64];
+	int calls = 0;
+
+	disk(0x123456789ull);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	int n = fk_count(ISCSI_OP_SCSI_CMD);
+	CHECK_EQ(blk_verify(&B.dev, 100, 20, far()), 0);
+	struct fk_pdu *c = fk_find(ISCSI_OP_SCSI_CMD, n);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK_EQ(c->p.cdb[0], 0x2f);
+	CHECK_EQ(c->p.cdb[1] & 0x02, 0);              /* BYTCHK 0 */
+	CHECK_EQ(get_be32(c->p.cdb + 2), 100);
+	CHECK_EQ(get_be16(c->p.cdb + 7), 20);
+	CHECK_EQ(c->p.xfer_len, 0);
+	CHECK_EQ(c->p.flags & (ISCSI_CMD_READ | ISCSI_CMD_WRITE), 0);
+	CHECK_EQ(fk_count(ISCSI_OP_DATA_OUT), 0);
+	CHECK_EQ(B.dev.st.verifies, 1);
+	CHECK_EQ(blk_verify(&B.dev, 0x100000000ull, 8, far()), 0);
+	c = fk_find(ISCSI_OP_SCSI_CMD, n + 1);
+	CHECK(c && c->p.cdb[0] == 0x8f);
+	if (!c)
+		return;
+	CHECK_EQ(get_be64(c->p.cdb + 2), 0x100000000ull);
+	CHECK_EQ(get_be32(c->p.cdb + 10), 8);
+	/* a medium error on the target */
+	fk.disk = 0;
+	memset(&r, 0, sizeof(r));
+	r.op = BLK_VERIFY;
+	r.lba = 7;
+	r.count = 1;
+	r.done = req_cb;
+	r.ctx = &calls;
+	CHECK_EQ(blk_submit(&B.dev, &r), 0);
+	iscsi_poll(S);
+	c = fk_find(ISCSI_OP_SCSI_CMD, fk_count(ISCSI_OP_SCSI_CMD) - 1);
+	CHECK(c && c->p.cdb[0] == 0x2f);
+	if (!c)
+		return;
+	fk_rsp(c->p.itt, SAM_STAT_CHECK_CONDITION, medium, sizeof(medium));
+	while (r.busy && blk_poll(&B.dev, far()) == 0)
+		;
+	CHECK_EQ(calls, 1);
+	CHECK_EQ(r.result, LL_ESCSI);
+	CHECK_EQ(r.retries, 0);                       /* not a unit attention */
+	CHECK(blk_describe_error(blk_iscsi_task(&r), text, sizeof(text)) > 0);
+	CHECK(strcmp(text, "sense 3/11/00: MEDIUM ERROR") == 0);
+	CHECK_EQ(B.dev.st.errors, 1);
+	CHECK_EQ(iscsi_inflight(S), 0);
 }
 
 static void test_timeout_cancels(void)
@@ -256,7 +316,7 @@ static void test_timeout_cancels(void)
 	disk(NBLK - 1);
 	CHECK_EQ(blk_open(&B, S, far()), 0);
 	fk.disk = 0;                                  /* the target goes silent */
-	CHECK_EQ(blk_read(&B, 0, 64, rbuf, fk.now + 500000), LL_ETIMEDOUT);
+	CHECK_EQ(blk_read(&B.dev, 0, 64, rbuf, fk.now + 500000), LL_ETIMEDOUT);
 	CHECK_EQ(iscsi_inflight(S), 0);               /* nothing left on our stack */
 }
 
@@ -305,6 +365,7 @@ int main(void)
 	RUN(test_rw_ua_once);
 	RUN(test_rw_ua_forever);
 	RUN(test_short_read_without_residual);
+	RUN(test_verify);
 	RUN(test_timeout_cancels);
 	RUN(test_open_logged);
 	return CHECK_DONE();

@@ -22,7 +22,7 @@ static int req_error(struct xfer_slot *s)
 	char sense[128], what[192];
 
 	if (s->req.result == LL_ESCSI &&
-	    blk_describe_error(&s->req.task, sense, sizeof(sense)) >= 0)
+	    blk_describe_error(blk_iscsi_task(&s->req), sense, sizeof(sense)) >= 0)
 		snprintf(what, sizeof(what), "%s LBA %llu: %s",
 			 s->req.op == BLK_READ ? "read" : "write",
 			 (unsigned long long)s->req.lba, sense);
@@ -51,7 +51,7 @@ static int slot_submit(struct xfer *x, struct xfer_slot *s)
 	if (x->op == BLK_WRITE && x->produce &&
 	    (rc = x->produce(x, s->buf, (size_t)s->blocks * x->pool->bd->block_size)) < 0)
 		return rc;
-	rc = blk_submit(x->pool->bd, &s->req);
+	rc = blk_submit(&x->pool->bd->dev, &s->req);
 	if (rc < 0)
 		return hostnet_fail(rc, "submit");
 	x->next_lba += s->blocks;
@@ -66,9 +66,8 @@ static int slot_wait(struct xfer_pool *pool, struct xfer_slot *s, uint64_t deadl
 	while (!s->done) {
 		if (ll_expired(&pool->ns->clock, deadline))
 			return hostnet_fail(LL_ETIMEDOUT, "waiting for a request");
-		rc = iscsi_wait(pool->sess, &s->req.task, net_now(pool->ns) + 200000);
-		if (rc < 0 && rc != LL_ETIMEDOUT && !s->done &&
-		    s->req.task.state != ISCSI_TASK_DONE)
+		rc = blk_poll(&pool->bd->dev, net_now(pool->ns) + 200000);
+		if (rc < 0 && !s->done)
 			return hostnet_fail(rc, "session");
 	}
 	return 0;
@@ -141,7 +140,7 @@ int xfer_run(struct xfer *x, uint64_t deadline)
 void xfer_init(struct xfer *x, struct xfer_pool *pool, enum blk_op op,
 	       uint64_t lba, uint64_t blocks, unsigned depth)
 {
-	uint32_t max = pool->bd->max_blocks_per_cmd ? pool->bd->max_blocks_per_cmd : 256;
+	uint32_t max = pool->bd->dev.max_blocks ? pool->bd->dev.max_blocks : 256;
 
 	memset(x, 0, sizeof(*x));
 	x->pool = pool;
