@@ -1,4 +1,4 @@
-/* tests/fuzz/fuzz_undi.c - fuzz net/undi against the fake PXE ROM of
+/* tests/fuzz/fuzz_undi.c - fuzz drivers/net/undi against the fake PXE ROM of
  * tests/lib/pxe_fake.h: mode 0 puts the input where PXENV+ / !PXE lie
  * and runs pxe_find_api; mode 1 turns it into a script of UNDI_ISR answers
  * (kind, BufferLength, FrameLength, Frame offset) over ROM memory that

@@ -2,7 +2,7 @@
 # tests/lib/hosted.sh - helpers sourced by the hosted tests: a private
 # network namespace with a TAP (kernel side 10.77.0.1/24), background
 # processes that are always reaped, and waiting for a log line with a limit.
-# Sourcing it does nothing by itself (tests/run.sh also runs it: no output).
+# Sourcing it does nothing by itself; it lives in tests/lib/, which tests/run.sh never runs.
 
 LL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LL_NET="$LL_ROOT/build/tools/lifeline-net"

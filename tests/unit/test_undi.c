@@ -1,4 +1,4 @@
-/* tests/unit/test_undi.c - net/undi over the fake PXE ROM of pxe_fake.h:
+/* tests/unit/test_undi.c - drivers/net/undi over the fake PXE ROM of pxe_fake.h:
  * API discovery, the cached DHCPACK, open, the TBD of a transmit and ISR
  * polling (fragments, budget, errors). */
 #include <stdint.h>
