@@ -9,6 +9,8 @@
 
 #define BOOT_MAX_HIDE 4
 
+struct iscsi_xport_ops;   /* iscsi/session_int.h */
+
 /* What the arch PXE entry hands the flow. */
 struct boot_pxe_env {
 	uint16_t pxenv_seg, pxenv_off;   /* ES:BX at entry (0:0 if none) */
@@ -33,11 +35,14 @@ struct boot_pxe_env {
 	size_t n_nics;
 	nicprobe_make_fn nic_make;
 	void *nic_ctx;
+	/* iSCSI over this transport instead of TCP (tests); NULL: TCP. */
+	const struct iscsi_xport_ops *xport;
+	void *xport_ctx;
 };
 
-/* The BIOS PXE flow: find the PXE API, take the cached DHCPACK, read the
- * settings, open UNDI, log in, hook INT 13h and INT 15h, publish the
- * iBFT, load the MBR at 0000:7C00 and start it. Returns only on failure,
+/* The BIOS PXE flow: find the PXE API, take the cached DHCPACK, attach
+ * (settings, UNDI or a native driver, login, the LUN; attach/attach.h),
+ * publish the iBFT, hook INT 13h and INT 15h, load the MBR at 0000:7C00 and start it. Returns only on failure,
  * with the error printed as "lifeline: E<code> <message>"; the arch
  * entry then gives the machine back to the BIOS (INT 18h). */
 int boot_pxe(const struct boot_pxe_env *env);
