@@ -34,7 +34,7 @@ static const char *cmdline_find(const char *cl, const char *key)
 	size_t kl = ll_strlen(key);
 	const char *hit = NULL;
 	for (const char *p = cl; *p; p++) {
-		if ((p == cl || p[-1] == ' ') && !memcmp(p, key, kl) &&
+		if ((p == cl || p[-1] == ' ') && !ll_strncmp(p, key, kl) &&
 		    p[kl] == '=')
 			hit = p + kl + 1;
 		if (!p[1])
