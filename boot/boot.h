@@ -13,6 +13,8 @@ struct iscsi_xport_ops;
 
 #define BOOT_MAX_HIDE 4
 
+struct iscsi_xport_ops;   /* iscsi/session_int.h */
+
 /* What the arch PXE entry hands the flow. */
 struct boot_pxe_env {
 	uint16_t pxenv_seg, pxenv_off;   /* ES:BX at entry (0:0 if none) */
@@ -47,9 +49,9 @@ struct boot_pxe_env {
 	struct rm_mem rm_mem;            /* BDA, iBFT, MBR, INT 13h/15h */
 };
 
-/* The BIOS PXE flow: find the PXE API, take the cached DHCPACK, read the
- * settings, open UNDI, log in, hook INT 13h and INT 15h, publish the
- * iBFT, load the MBR at 0000:7C00 and start it. Returns only on failure,
+/* The BIOS PXE flow: find the PXE API, take the cached DHCPACK, attach
+ * (settings, UNDI or a native driver, login, the LUN; attach/attach.h),
+ * publish the iBFT, hook INT 13h and INT 15h, load the MBR at 0000:7C00 and start it. Returns only on failure,
  * with the error printed as "lifeline: E<code> <message>"; the arch
  * entry then gives the machine back to the BIOS (INT 18h). */
 int boot_pxe(const struct boot_pxe_env *env);

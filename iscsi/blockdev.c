@@ -13,7 +13,6 @@
 #define BLK_CMD_BYTES      (256u << 10) /* largest command */
 #define BLK_UA_RETRIES     8
 #define BLK_LUNS_MAX       256
-#define BLK_LOGOUT_US      (5ull * 1000000) /* after a failed open */
 
 /* SCSI opcodes and sense keys (SPC-4, SBC-3). */
 #define SCSI_TEST_UNIT_READY 0x00
@@ -373,40 +372,6 @@ int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline)
 		  (unsigned long long)b->blocks, b->block_size,
 		  (unsigned long long)((b->blocks * b->block_size) >> 20));
 	return 0;
-}
-
-int blk_open_logged(struct blockdev *b, struct iscsi_session *s,
-		    const char *target, uint64_t deadline)
-{
-	int rc = blk_open(b, s, deadline);
-
-	if (rc < 0) {
-		iscsi_session_close(s, iscsi_session_now(s) + BLK_LOGOUT_US);
-		return rc;
-	}
-	ll_printf("lifeline: logged in to %s, %llu blocks of %u bytes\n", target,
-		  (unsigned long long)b->blocks, (unsigned)b->block_size);
-	return 0;
-}
-
-int blk_login_open(struct blockdev *b, struct iscsi_session **sess,
-		   struct net_stack *ns, const struct iscsi_session_cfg *cfg,
-		   struct ll_arena *arena, void *mem, size_t size,
-		   uint64_t login_deadline, uint64_t ready_deadline)
-{
-	int rc = ll_arena_init(arena, mem, size);
-
-	*sess = NULL;
-	if (!rc)
-		rc = iscsi_session_open(sess, ns, cfg, arena, login_deadline);
-	if (rc < 0) {
-		*sess = NULL;
-		return rc;
-	}
-	rc = blk_open_logged(b, *sess, cfg->target_name, ready_deadline);
-	if (rc < 0)
-		*sess = NULL;
-	return rc;
 }
 
 int blk_report_luns(struct blockdev *b, uint8_t (*luns)[8], unsigned *n, uint64_t deadline)

@@ -36,18 +36,6 @@ struct blockdev {
  * last answer (r->retries counts them). */
 #define BLK_REQ_UA_RETRIES 3
 int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline);
-/* blk_open, then "lifeline: logged in to <target>, N blocks of B bytes";
- * when blk_open fails the session is logged out (bounded) and closed.
- * 0 or blk_open's error. */
-int blk_open_logged(struct blockdev *b, struct iscsi_session *s,
-		    const char *target, uint64_t deadline);
-/* The login step both flows share: ll_arena_init(arena, mem, size), the
- * session (*sess, by login_deadline), then blk_open_logged (by
- * ready_deadline). *sess is NULL unless 0 is returned. */
-int blk_login_open(struct blockdev *b, struct iscsi_session **sess,
-		   struct net_stack *ns, const struct iscsi_session_cfg *cfg,
-		   struct ll_arena *arena, void *mem, size_t size,
-		   uint64_t login_deadline, uint64_t ready_deadline);
 /* REPORT LUNS into luns[] (8-byte SAM LUNs); *n in: capacity, out: count. */
 int blk_report_luns(struct blockdev *b, uint8_t (*luns)[8], unsigned *n, uint64_t deadline);
 /* Render a failed task's sense as "sense KEY/ASC/ASCQ: text". */

@@ -6,7 +6,7 @@
 #include "arch/x86/arch.h"
 #include "arch/x86/elf_entry.h"
 #include "arch/x86/io.h"
-#include "attach/settings.h"
+#include "attach/attach.h"
 #include "dump/crash_flow.h"
 #include "lib/err.h"
 #include "lib/mem.h"
@@ -49,42 +49,9 @@ static struct elf_ctx {
 	struct nic_candidate nics[X86_NIC_MAX];
 	size_t n_nics;
 	struct physmem mem;
-	struct settings set;      /* what the crash flow was last handed */
-	struct settings set_new;  /* being parsed */
-	struct settings_err set_err;
+	struct attach_sources src; /* the settings: the command line */
 	struct crash_env env;
 } ec;
-
-/* crash_settings_fn: the command line (over the lease's options, when
- * given) through boot/'s parser, handed to dump/ as plain values. */
-static int elf_settings(void *ctx, const struct dhcp_lease *lease,
-			struct crash_settings *out, const char **what)
-{
-	const char *cl = ctx;
-	struct settings *s = &ec.set_new;
-	int rc = 0;
-
-	settings_init(s);
-	memset(&ec.set_err, 0, sizeof(ec.set_err));
-	if (lease)
-		rc = settings_from_lease(s, lease, &ec.set_err);
-	if (!rc)
-		rc = settings_parse_kv(s, cl, ll_strlen(cl), SETTINGS_IGNORE_UNKNOWN,
-				       &ec.set_err);
-	if (rc < 0) {
-		*what = ec.set_err.key;
-		return rc;
-	}
-	ec.set = *s;
-	s = &ec.set;
-	*out = (struct crash_settings){
-		s->root_path, s->dump_path, s->initiator_iqn, s->username,
-		s->password, s->reverse_username, s->reverse_password,
-		(s->set & (1u << SET_IP)) != 0, s->ip, s->netmask, s->gateway,
-		s->dns,
-	};
-	return 0;
-}
 
 static void cmdline_copy(uint64_t addr, size_t max)
 {
@@ -232,8 +199,9 @@ static void env_fill(void)
 	ec.mem.ctx = &ec;
 	ec.env.clock = &ec.clock;
 	ec.env.cmdline = ec.cmdline;
-	ec.env.settings = elf_settings;
-	ec.env.settings_ctx = ec.cmdline;
+	ec.src.cmdline = ec.cmdline;
+	ec.env.settings = attach_settings_std;
+	ec.env.settings_ctx = &ec.src;
 	ec.env.nics = ec.nics;
 	ec.env.n_nics = ec.n_nics;
 	ec.env.nic_make = x86_pcidev_make;

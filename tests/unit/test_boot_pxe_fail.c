@@ -1,9 +1,11 @@
 /* tests/unit/test_boot_pxe_fail.c - the BIOS PXE boot flow (boot_pxe) on
  * the host, failure paths: each returns its error, prints one
- * "lifeline: E<code>" line, starts no MBR, leaves no hook and no extra
+ * "lifeline: E<code>" report (after the login, one per try and the
+ * "giving up" line), starts no MBR, leaves no hook and no extra
  * hard disk in 40:75, and stops a native NIC it had opened. */
 #include "tests/lib/check.h"
 #include "tests/lib/boot_fake.h"
+#include "attach/attach.h"
 
 #define CHAP_SECRET "verysecret12"
 
@@ -105,8 +107,9 @@ static void test_login_wrong_chap(void)
 	fk.redirect_status = ISCSI_LOGIN_AUTH_FAILED;
 	int rc = bf_boot();
 
-	check_failed(rc, LL_EAUTH, BF_TARGET);
-	CHECK_EQ(fk.connects, 1);
+	check_failed(rc, LL_EAUTH, "giving up on the target");
+	CHECK(bf_saw("lifeline: E51 iSCSI authentication failed (wrong CHAP secret?): login to " BF_TARGET "\n"));
+	CHECK_EQ(fk.connects, 1);                  /* a final answer: no retry */
 	CHECK(memmem(fk.tx, fk.tx_len, "AuthMethod=CHAP", 15) != NULL);
 	CHECK(!bf_saw(CHAP_SECRET));               /* secrets never print */
 	CHECK(!bf_saw("lifeline: iBFT"));
@@ -115,18 +118,29 @@ static void test_login_wrong_chap(void)
 static void test_login_target_error(void)
 {
 	bf_setup(BF_NIC_NONE);
-	fk.redirects = 1;
+	fk.redirects = ATTACH_LOGIN_TRIES;         /* a target error every try */
 	fk.redirect_status = ISCSI_LOGIN_TARGET_ERROR;
 	int rc = bf_boot();
 
-	check_failed(rc, LL_ELOGIN, BF_TARGET);
+	check_failed(rc, LL_ELOGIN, "giving up on the target");
+	CHECK_EQ(fk.connects, ATTACH_LOGIN_TRIES);  /* retried, bounded */
 	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD), 0);
+
+	bf_setup(BF_NIC_NONE);
+	fk.redirects = 1;                          /* once: the next try boots */
+	fk.redirect_status = ISCSI_LOGIN_TARGET_ERROR;
+	rc = bf_boot();
+	CHECK_EQ(rc, BF_BOOTED);
+	CHECK(bf_saw("lifeline: E50 iSCSI login failed: login to " BF_TARGET "\n"));
+	CHECK(bf_saw("login try 2 of 3"));
+	CHECK_EQ(fk.connects, 2);
 
 	bf_setup(BF_NIC_NONE);
 	fk.redirects = 1;
 	fk.redirect_status = ISCSI_LOGIN_NOT_FOUND;
 	rc = bf_boot();
-	check_failed(rc, LL_ENOTARGET, BF_TARGET);
+	check_failed(rc, LL_ENOTARGET, "giving up on the target");
+	CHECK_EQ(fk.connects, 1);                  /* a final answer: no retry */
 }
 
 static void test_lun_never_ready(void)
@@ -135,11 +149,15 @@ static void test_lun_never_ready(void)
 	fk.ua_pending = 1000;                      /* TEST UNIT READY never passes */
 	int rc = bf_boot();
 
-	check_failed(rc, LL_ESCSI, BF_TARGET);
+	CHECK(rc < 0);
+	CHECK(bf_saw("lifeline: E57 SCSI command failed (see sense): login to " BF_TARGET "\n"));
+	CHECK(bf_saw("giving up on the target\n"));
+	CHECK_EQ(bf.mbr_started, 0);
+	CHECK_EQ(bf_hooked_count(), 0);
 	CHECK(bf_saw("blk: TEST UNIT READY: sense key 6, retrying\n"));
 	CHECK(fk_count(ISCSI_OP_SCSI_CMD) >= 2);   /* retried... */
-	CHECK(fk_count(ISCSI_OP_SCSI_CMD) <= 16);  /* ...a bounded number of times */
-	CHECK_EQ(fk_count(ISCSI_OP_LOGOUT_REQ), 1); /* and logged out */
+	CHECK(fk_count(ISCSI_OP_SCSI_CMD) <= 16 * ATTACH_LOGIN_TRIES); /* bounded */
+	CHECK_EQ(fk_count(ISCSI_OP_LOGOUT_REQ), ATTACH_LOGIN_TRIES); /* each logged out */
 	CHECK(!bf_saw("lifeline: logged in"));
 }
 
@@ -220,7 +238,7 @@ static void test_native_nic_closed_on_failure(void)
 	fk.redirects = 1;
 	fk.redirect_status = ISCSI_LOGIN_AUTH_FAILED;
 	rc = bf_boot();
-	check_failed(rc, LL_EAUTH, BF_TARGET);
+	check_failed(rc, LL_EAUTH, "giving up on the target");
 	CHECK(bf_saw("virtio-net (native driver"));
 	CHECK_EQ(bf_fv.status, 0);                 /* reset */
 	CHECK_EQ(bf_fv.cfg[4] & PCI_CMD_MASTER, 0);

@@ -1,7 +1,8 @@
 /* tests/unit/test_crash_flow.c - the crash flow's command-line pieces:
  * dump-action (default reboot, last word wins, unknown -> reboot) and
  * key=value lookup (word boundaries, last occurrence, buffer bounds); the
- * settings come from the caller's parser (env->settings). */
+ * settings come from the caller's source (env->settings, an
+ * attach_settings_fn). */
 #include "tests/lib/check.h"
 #include "dump/crash_flow.h"
 #include "lib/err.h"
@@ -47,18 +48,18 @@ static int settings_calls, settings_lease_calls, nic_calls;
 static int settings_rc;
 
 static int fake_settings(void *ctx, const struct dhcp_lease *lease,
-			 struct crash_settings *out, const char **what)
+			 struct settings *out, struct settings_err *err)
 {
 	settings_calls++;
 	if (lease)
 		settings_lease_calls++;
 	CHECK(ctx == (void *)&settings_rc);
 	if (settings_rc) {
-		*what = "ip";
+		memcpy(err->key, "ip", 3);
 		return settings_rc;
 	}
-	memset(out, 0, sizeof(*out));
-	out->root_path = "";
+	settings_init(out);
+	out->root_path[0] = 0;
 	return 0;
 }
 
@@ -70,9 +71,9 @@ static int fake_nic_make(void *ctx, const struct nic_candidate *c,
 	return LL_ENODEV;
 }
 
-/* The flow takes its settings from env->settings (the caller parses with
- * boot/'s parser; dump/ includes nothing of boot/): a parse error stops it
- * before the NIC probe, a good parse goes on to the NIC. */
+/* The flow takes its settings from env->settings (the entry's source,
+ * attach_settings_std in lifeline.elf): a parse error stops it before the
+ * NIC probe, a good parse goes on to the NIC. */
 static void test_settings_from_caller(void)
 {
 	static const struct nic_candidate nic = { .vendor = 0x8086, .device = 0x100e };

@@ -7,7 +7,6 @@
 #include "tests/lib/iscsi_fake.h"
 #include "block/blk_sync.h"
 #include "iscsi/blockdev.h"
-#include "lib/print.h"
 
 #define NBLK 4096
 static struct iscsi_session *S;
@@ -320,39 +319,6 @@ static void test_timeout_cancels(void)
 	CHECK_EQ(iscsi_inflight(S), 0);               /* nothing left on our stack */
 }
 
-static char printed[512];
-static size_t printed_len;
-static void capture(void *ctx, const char *p, size_t n)
-{
-	(void)ctx;
-	if (n > sizeof(printed) - 1 - printed_len)
-		n = sizeof(printed) - 1 - printed_len;
-	memcpy(printed + printed_len, p, n);
-	printed_len += n;
-	printed[printed_len] = 0;
-}
-
-/* The step both flows share: blk_open, then the one "logged in" line;
- * when the LUN never gets ready the session is logged out, not left. */
-static void test_open_logged(void)
-{
-	ll_console_set(capture, NULL);
-	disk(NBLK - 1);
-	printed_len = 0;
-	printed[0] = 0;
-	CHECK_EQ(blk_open_logged(&B, S, "iqn.x:disk", far()), 0);
-	CHECK(strstr(printed, "lifeline: logged in to iqn.x:disk, 4096 blocks of 512 bytes\n") != NULL);
-	CHECK_EQ(fk_count(ISCSI_OP_LOGOUT_REQ), 0);
-	disk(NBLK - 1);
-	fk.ua_pending = 100;                          /* never ready */
-	printed_len = 0;
-	printed[0] = 0;
-	CHECK_EQ(blk_open_logged(&B, S, "iqn.x:disk", far()), LL_ESCSI);
-	CHECK_EQ(fk_count(ISCSI_OP_LOGOUT_REQ), 1);
-	CHECK(strstr(printed, "logged in to") == NULL);
-	ll_console_set(NULL, NULL);
-}
-
 int main(void)
 {
 	check_suite = "iscsi_blockdev";
@@ -367,6 +333,5 @@ int main(void)
 	RUN(test_short_read_without_residual);
 	RUN(test_verify);
 	RUN(test_timeout_cancels);
-	RUN(test_open_logged);
 	return CHECK_DONE();
 }
