@@ -1,6 +1,7 @@
 /* drivers/net/virtio_net.c - polled virtio-net: reset, feature negotiation (MAC,
  * VERSION_1, nothing else), one RX and one TX split virtqueue in agent
- * memory, frames copied through fixed per-descriptor buffers. Legacy and
+ * memory, frames copied through fixed per-descriptor buffers or built in
+ * place in a TX buffer lent to the stack (tx_slot / tx_commit). Legacy and
  * modern PCI transports differ only in the accessors at the top. */
 #include "drivers/net/virtio_net.h"
 #include "lib/err.h"
@@ -11,6 +12,8 @@
 #define VNET_GEN_TRIES   8   /* config generation retries */
 #define VNET_DRAIN_POLLS 100 /* x 100 us for TX to drain before a reset */
 #define VNET_TX_ROOM_POLLS 200 /* x 10 us for a TX buffer on a full ring */
+_Static_assert(VNET_BUF_SIZE - VIRTIO_NET_HDR_V1 >= NETDEV_TX_SLOT_MIN,
+	       "TX buffer too small to lend");
 
 int virtio_net_match(uint16_t vendor, uint16_t device)
 {
@@ -420,6 +423,7 @@ static int vn_open(struct netdev *nd)
 	struct virtio_net *v = nd->priv;
 	int rc;
 
+	v->tx_lent = 0;
 	vn_pci_command(v, 0);
 	rc = vn_reset(v);
 	if (rc)
@@ -451,6 +455,7 @@ static void vn_close(struct netdev *nd)
 {
 	struct virtio_net *v = nd->priv;
 
+	v->tx_lent = 0;
 	if (v->opened)
 		vn_drain_tx(v);
 	(void)vn_reset(v);
@@ -498,28 +503,33 @@ static int vn_tx_room(struct virtio_net *v)
 	return v->tx_nfree != 0;
 }
 
-static int vn_transmit(struct netdev *nd, const void *frame, size_t len)
+/* The frame length transmit and tx_commit accept; counted when not. */
+static int vn_tx_len_ok(struct virtio_net *v, size_t len)
 {
-	struct virtio_net *v = nd->priv;
-	uint16_t id;
-	uint8_t *b;
-
-	if (!v->opened)
-		return LL_ENETDOWN;
 	if (len == 0 || len > NETDEV_FRAME_MAX) {
 		v->cnt.tx_oversize++;
-		nd->tx_errors++;
-		return LL_EMSGSIZE;
+		v->nd.tx_errors++;
+		return 0;
 	}
-	if (!vn_tx_room(v)) {
-		v->cnt.tx_full++;
-		return LL_EAGAIN;
-	}
-	id = v->tx_free[--v->tx_nfree];
+	return 1;
+}
+
+/* Buffer of TX descriptor id. */
+static uint8_t *vn_tx_buf(struct virtio_net *v, uint16_t id)
+{
+	return v->txq.buf + (size_t)id * VNET_BUF_SIZE;
+}
+
+/* Queue the free buffer on top of tx_free, whose frame of len bytes sits
+ * at hdr + hdr_len: zero the virtio-net header in front of it (no
+ * checksum or segmentation offload) and post one descriptor for both. */
+static void vn_tx_queue(struct virtio_net *v, uint8_t *hdr, size_t len)
+{
+	uint16_t id = v->tx_free[--v->tx_nfree];
+
 	v->tx_busy[id] = 1;
-	b = v->txq.buf + (size_t)id * VNET_BUF_SIZE;
-	memset(b, 0, v->hdr_len); /* no checksum or segmentation offload */
-	memcpy(b + v->hdr_len, frame, len);
+	memset(hdr, 0, v->hdr_len);
+	v->txq.desc[id].addr = bus(v, hdr);
 	v->txq.desc[id].len = (uint32_t)(v->hdr_len + len);
 	v->txq.desc[id].flags = 0;
 	vn_post(&v->txq, id);
@@ -529,7 +539,73 @@ static int vn_transmit(struct netdev *nd, const void *frame, size_t len)
 	 * every 16 frames; each one hands work to another host thread.) */
 	if (!v->tx_nfree)
 		vn_kick(v, &v->txq);
-	nd->tx_frames++;
+	v->nd.tx_frames++;
+}
+
+/* Opened, and a TX buffer free (see vn_tx_room)? 0 or why not. */
+static int vn_tx_ready(struct virtio_net *v)
+{
+	if (!v->opened)
+		return LL_ENETDOWN;
+	if (!vn_tx_room(v)) {
+		v->cnt.tx_full++;
+		return LL_EAGAIN;
+	}
+	return 0;
+}
+
+static int vn_transmit(struct netdev *nd, const void *frame, size_t len)
+{
+	struct virtio_net *v = nd->priv;
+	uint8_t *b;
+	int rc;
+
+	v->tx_lent = 0;
+	if (!v->opened)
+		return LL_ENETDOWN;
+	if (!vn_tx_len_ok(v, len))
+		return LL_EMSGSIZE;
+	if ((rc = vn_tx_ready(v)) != 0)
+		return rc;
+	b = vn_tx_buf(v, v->tx_free[v->tx_nfree - 1]);
+	memcpy(b + v->hdr_len, frame, len);
+	vn_tx_queue(v, b, len);
+	return 0;
+}
+
+/* Lend the free TX buffer on top of tx_free, past room for the header. */
+static int vn_tx_slot(struct netdev *nd, uint8_t **buf, size_t *room)
+{
+	struct virtio_net *v = nd->priv;
+	int rc;
+
+	v->tx_lent = 0;
+	if ((rc = vn_tx_ready(v)) != 0)
+		return rc;
+	*buf = vn_tx_buf(v, v->tx_free[v->tx_nfree - 1]) + v->hdr_len;
+	*room = VNET_BUF_SIZE - v->hdr_len;
+	v->tx_lent = 1;
+	return 0;
+}
+
+/* The frame may start anywhere in the lent part: its header goes right
+ * in front of it, still inside the buffer. */
+static int vn_tx_commit(struct netdev *nd, const uint8_t *frame, size_t len)
+{
+	struct virtio_net *v = nd->priv;
+	uint8_t *b, *end;
+
+	if (!v->tx_lent || !v->opened || !v->tx_nfree)
+		return LL_EINVAL;
+	v->tx_lent = 0;
+	if (!vn_tx_len_ok(v, len))
+		return LL_EMSGSIZE;
+	b = vn_tx_buf(v, v->tx_free[v->tx_nfree - 1]);
+	end = b + VNET_BUF_SIZE;
+	if (frame < b + v->hdr_len || frame > end ||
+	    len > (size_t)(end - frame))
+		return LL_EINVAL;
+	vn_tx_queue(v, b + (frame - b) - v->hdr_len, len);
 	return 0;
 }
 
@@ -540,6 +616,7 @@ static int vn_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx, unsigned budge
 	unsigned seen = 0, reposted = 0;
 	int handed = 0;
 
+	v->tx_lent = 0;
 	if (!v->opened)
 		return LL_ENETDOWN;
 	vn_reap_tx(v);
@@ -578,6 +655,8 @@ static const struct netdev_ops vn_ops = {
 	.open = vn_open,
 	.close = vn_close,
 	.transmit = vn_transmit,
+	.tx_slot = vn_tx_slot,
+	.tx_commit = vn_tx_commit,
 	.poll = vn_poll,
 	.wait = NULL,
 };
