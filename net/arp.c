@@ -176,10 +176,11 @@ int arp_lookup(struct net_stack *ns, uint32_t ip, uint8_t mac[6])
 		e->last_used = now;
 		memcpy(mac, e->mac, ETH_ALEN);
 		/* Near expiry: keep using it but re-ask its owner directly;
-		 * from arp_timers when a frame is being built in a lent TX
-		 * slot, which the request would take. */
+		 * from arp_timers when asked for a frame being built, whose
+		 * buffer (a lent slot, or txbuf's headroom) the request would
+		 * take. */
 		if (e->expires - now < ARP_REFRESH_US) {
-			if (ns->tx.mode == NET_TX_LENT)
+			if (ns->tx.mode != NET_TX_IDLE)
 				e->refresh = 1;
 			else
 				arp_maybe_ask(ns, e, e->mac, now);

@@ -72,7 +72,7 @@ void net_tx_end(struct net_stack *ns)
 {
 	ns->tx.buf = ns->txbuf;
 	ns->tx.size = sizeof(ns->txbuf);
-	ns->tx.mode = NET_TX_OWN;
+	ns->tx.mode = NET_TX_IDLE;
 }
 
 uint8_t *net_tx_begin(struct net_stack *ns)
@@ -83,6 +83,7 @@ uint8_t *net_tx_begin(struct net_stack *ns)
 	size_t room = 0;
 
 	net_tx_end(ns);
+	ns->tx.mode = NET_TX_OWN;
 	if (!ops->tx_slot || !ops->tx_commit)
 		return ns->tx.buf;
 	for (tries = 0; tries < ETH_TX_RETRIES; tries++) {

@@ -38,6 +38,7 @@ struct net_counters {
 
 /* Where the frame under construction lives (net_tx_begin). */
 enum net_tx_mode {
+	NET_TX_IDLE,     /* no frame begun (tx.buf is ns->txbuf) */
 	NET_TX_OWN,      /* ns->txbuf; eth hands it to transmit (a copy) */
 	NET_TX_LENT,     /* a driver's TX slot; eth commits it in place */
 	NET_TX_REFUSED,  /* ring full after the retries: eth says LL_EAGAIN */
@@ -86,8 +87,9 @@ void net_rx_frame(struct net_stack *ns, const uint8_t *frame, size_t len);
  * Every sender calls it first; a frame another frame interrupts (an ARP
  * request sent from ipv4_output) is lost, rebuilt by its sender. */
 uint8_t *net_tx_begin(struct net_stack *ns);
-/* Abandon the frame under construction (ns->tx back to ns->txbuf); a lent
- * slot just lapses. eth_output does it after sending. (Both in eth.c.) */
+/* End or abandon the frame under construction (ns->tx idle, back to
+ * ns->txbuf); a lent slot just lapses. eth_output ends it after sending,
+ * ipv4_output when it cannot send. (Both in eth.c.) */
 void net_tx_end(struct net_stack *ns);
 static inline uint64_t net_now(const struct net_stack *ns) { return ll_now(&ns->clock); }
 
