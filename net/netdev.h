@@ -47,7 +47,8 @@ struct netdev_ops {
 	 * on the slot is the driver's again. The same checks, counters and
 	 * doorbell rules as transmit apply; it never returns LL_EAGAIN (the
 	 * slot was free). LL_EINVAL without a loan or outside it, LL_EMSGSIZE
-	 * for a bad length, or another error (the frame is then lost). */
+	 * for a bad length, or another error (the frame is then lost). Like
+	 * transmit, both may be called from inside poll's rx callback. */
 	int (*tx_slot)(struct netdev *nd, uint8_t **buf, size_t *room);
 	int (*tx_commit)(struct netdev *nd, const uint8_t *frame, size_t len);
 	/* Reap finished TX and hand up to budget received frames through rx.
