@@ -59,12 +59,13 @@ static void arp_store(struct net_stack *ns, struct arp_entry *e, uint32_t ip,
 	e->expires = now + ARP_ENTRY_TTL_US;
 }
 
-/* Build and send one ARP packet from the start of the TX buffer (inside
- * the headroom, so an upper-layer payload at NET_TX_HEADROOM survives). */
+/* Build and send one ARP packet as a frame of its own. Sent from
+ * ipv4_output (a request for the next hop) it takes the place of the frame
+ * being built, which is then lost and rebuilt by its sender. */
 static int arp_send(struct net_stack *ns, uint16_t op, const uint8_t *eth_dst,
 		    const uint8_t *tha, uint32_t tpa)
 {
-	uint8_t *p = ns->txbuf + ETH_HLEN;
+	uint8_t *p = net_tx_begin(ns) + ETH_HLEN;
 
 	put_be16(p + ARP_HTYPE, ARP_HTYPE_ETHER);
 	put_be16(p + ARP_PTYPE, ETH_TYPE_IPV4);
@@ -174,9 +175,16 @@ int arp_lookup(struct net_stack *ns, uint32_t ip, uint8_t mac[6])
 	if (e && e->resolved && now < e->expires) {
 		e->last_used = now;
 		memcpy(mac, e->mac, ETH_ALEN);
-		/* Near expiry: keep using it but re-ask its owner directly. */
-		if (e->expires - now < ARP_REFRESH_US)
-			arp_maybe_ask(ns, e, e->mac, now);
+		/* Near expiry: keep using it but re-ask its owner directly;
+		 * from arp_timers when asked for a frame being built, whose
+		 * buffer (a lent slot, or txbuf's headroom) the request would
+		 * take. */
+		if (e->expires - now < ARP_REFRESH_US) {
+			if (ns->tx.mode != NET_TX_IDLE)
+				e->refresh = 1;
+			else
+				arp_maybe_ask(ns, e, e->mac, now);
+		}
 		return 0;
 	}
 	if (e)
@@ -220,8 +228,12 @@ void arp_timers(struct net_stack *ns)
 
 	for (i = 0; i < ARP_CACHE_SIZE; i++) {
 		struct arp_entry *e = &ns->arp.cache[i];
-		if (e->ip && now >= e->expires)
+		if (e->ip && now >= e->expires) {
 			memset(e, 0, sizeof(*e));
+		} else if (e->refresh) {
+			e->refresh = 0;
+			arp_maybe_ask(ns, e, e->mac, now);
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ struct arp_entry {
 	uint32_t ip;          /* 0: slot empty */
 	uint8_t mac[6];
 	uint8_t resolved;
+	uint8_t refresh;      /* re-ask due, deferred to arp_timers */
 	uint64_t expires;     /* absolute us */
 	uint64_t last_request;
 	uint64_t last_used;   /* for LRU replacement when the cache is full */
@@ -33,7 +34,7 @@ void arp_input(struct net_stack *ns, const uint8_t *pkt, size_t len);
 int arp_lookup(struct net_stack *ns, uint32_t ip, uint8_t mac[6]);
 /* Block (polling) until ip resolves or deadline; LL_EHOSTUNREACH then. */
 int arp_resolve(struct net_stack *ns, uint32_t ip, uint8_t mac[6], uint64_t deadline);
-/* Expire old entries (called from net_poll). */
+/* Expire old entries and send deferred refreshes (called from net_poll). */
 void arp_timers(struct net_stack *ns);
 /* Gratuitous ARP: a broadcast request for our own address, so neighbours
  * update their caches. LL_EINVAL when no address is configured. */

@@ -1,5 +1,6 @@
 /* net/eth.c - Ethernet II: validate received frames and dispatch them by
- * ethertype; prepend our header to outgoing frames and hand them to the
+ * ethertype; pick the buffer an outgoing frame is built in (a TX slot the
+ * driver lends, else our own), prepend our header and hand it to the
  * driver, retrying a bounded number of times while its TX ring is full. */
 #include "net/net.h"
 #include "net/eth.h"
@@ -50,9 +51,9 @@ void eth_input(struct net_stack *ns, const uint8_t *frame, size_t len)
 	}
 }
 
-/* Receive callback for the reaping poll below: budget 0 asks the driver
+/* Receive callback for the reaping polls below: budget 0 asks the driver
  * for no frames, but a frame handed up anyway is dropped here rather than
- * processed while a frame sits in the TX buffer. */
+ * processed while a frame is under construction. */
 static void eth_rx_discard(void *ctx, const uint8_t *frame, size_t len)
 {
 	(void)frame;
@@ -60,10 +61,49 @@ static void eth_rx_discard(void *ctx, const uint8_t *frame, size_t len)
 	((struct net_stack *)ctx)->cnt.rx_not_us++;
 }
 
-/* Hand one frame to the driver; on a full TX ring let it reap finished
- * transmissions (budget 0: no received frame is handed up, so nothing can
- * overwrite the TX buffer meanwhile) and try again, a bounded number of
- * times. */
+/* Let the driver reap finished transmissions (budget 0: no received frame
+ * is handed up, so nothing can overwrite the frame being built). */
+static void eth_reap(struct net_stack *ns)
+{
+	ns->dev->ops->poll(ns->dev, eth_rx_discard, ns, 0);
+}
+
+void net_tx_end(struct net_stack *ns)
+{
+	ns->tx.buf = ns->txbuf;
+	ns->tx.size = sizeof(ns->txbuf);
+	ns->tx.mode = NET_TX_IDLE;
+}
+
+uint8_t *net_tx_begin(struct net_stack *ns)
+{
+	const struct netdev_ops *ops = ns->dev->ops;
+	int tries, rc = LL_ENOTSUP;
+	uint8_t *buf = NULL;
+	size_t room = 0;
+
+	net_tx_end(ns);
+	ns->tx.mode = NET_TX_OWN;
+	if (!ops->tx_slot || !ops->tx_commit)
+		return ns->tx.buf;
+	for (tries = 0; tries < ETH_TX_RETRIES; tries++) {
+		rc = ops->tx_slot(ns->dev, &buf, &room);
+		if (rc != LL_EAGAIN)
+			break;
+		eth_reap(ns);
+	}
+	if (rc == 0 && buf && room >= NET_TX_BUF_SIZE) {
+		ns->tx.buf = buf;
+		ns->tx.size = room;
+		ns->tx.mode = NET_TX_LENT;
+	} else if (rc == LL_EAGAIN) {
+		ns->tx.mode = NET_TX_REFUSED;
+	}
+	return ns->tx.buf;      /* other errors: transmit will report them */
+}
+
+/* Copy one frame out through the driver's transmit; on a full TX ring let
+ * it reap and try again, a bounded number of times. */
 static int eth_transmit(struct net_stack *ns, const uint8_t *frame, size_t len)
 {
 	struct netdev *nd = ns->dev;
@@ -73,7 +113,29 @@ static int eth_transmit(struct net_stack *ns, const uint8_t *frame, size_t len)
 		rc = nd->ops->transmit(nd, frame, len);
 		if (rc != LL_EAGAIN)
 			break;
-		nd->ops->poll(nd, eth_rx_discard, ns, 0);
+		eth_reap(ns);
+	}
+	return rc;
+}
+
+/* Hand the finished frame to the driver the way net_tx_begin chose, and
+ * end it. */
+static int eth_send(struct net_stack *ns, const uint8_t *frame, size_t len)
+{
+	enum net_tx_mode mode = ns->tx.mode;
+	int rc;
+
+	net_tx_end(ns);
+	if (mode == NET_TX_LENT) {
+		rc = ns->dev->ops->tx_commit(ns->dev, frame, len);
+		if (rc == 0)
+			ns->cnt.tx_lent++;
+	} else if (mode == NET_TX_REFUSED) {
+		rc = LL_EAGAIN;
+	} else {
+		rc = eth_transmit(ns, frame, len);
+		if (rc == 0)
+			ns->cnt.tx_copied++;
 	}
 	if (rc < 0) {
 		ns->cnt.tx_errors++;   /* the driver counts its own in nd */
@@ -85,11 +147,11 @@ static int eth_transmit(struct net_stack *ns, const uint8_t *frame, size_t len)
 int eth_output(struct net_stack *ns, const uint8_t dst[6], uint16_t type,
 	       uint8_t *payload, size_t len)
 {
-	uint8_t *buf_end = ns->txbuf + sizeof(ns->txbuf);
+	uint8_t *buf_end = ns->tx.buf + ns->tx.size;
 	uint8_t *frame = payload - ETH_HLEN;
 	size_t flen = len + ETH_HLEN;
 
-	if (payload < ns->txbuf + ETH_HLEN || payload > buf_end ||
+	if (payload < ns->tx.buf + ETH_HLEN || payload > buf_end ||
 	    len > (size_t)(buf_end - payload))
 		return LL_EINVAL;
 	if (flen > NETDEV_FRAME_MAX)
@@ -103,5 +165,5 @@ int eth_output(struct net_stack *ns, const uint8_t dst[6], uint16_t type,
 	memcpy(frame, dst, ETH_ALEN);
 	memcpy(frame + ETH_ALEN, ns->dev->mac, ETH_ALEN);
 	put_be16(frame + 12, type);
-	return eth_transmit(ns, frame, flen);
+	return eth_send(ns, frame, flen);
 }

@@ -12,13 +12,14 @@
 static void icmp_echo_reply(struct net_stack *ns, uint32_t to,
 			    const uint8_t *req, size_t len)
 {
-	uint8_t *p = ns->txbuf + NET_TX_HEADROOM;
+	uint8_t *p;
 
 	if (len + IPV4_HLEN > ns->dev->mtu ||
-	    len > sizeof(ns->txbuf) - NET_TX_HEADROOM) {
+	    len > NET_TX_BUF_SIZE - NET_TX_HEADROOM) {
 		ns->ipv4.icmp_bad++;
 		return;
 	}
+	p = net_tx_begin(ns) + NET_TX_HEADROOM;
 	memcpy(p, req, len);               /* id, sequence and data as asked */
 	p[0] = ICMP_ECHO_REPLY;
 	p[1] = 0;

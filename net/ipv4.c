@@ -193,17 +193,21 @@ int ipv4_output(struct net_stack *ns, uint32_t dst, uint8_t proto,
 {
 	uint8_t mac[ETH_ALEN];
 	uint8_t *h = payload - IPV4_HLEN;
-	int rc;
+	int rc = LL_EINVAL;
 
-	if (payload < ns->txbuf + ETH_HLEN + IPV4_HLEN ||
-	    payload > ns->txbuf + sizeof(ns->txbuf))
-		return LL_EINVAL;
+	if (payload < ns->tx.buf + ETH_HLEN + IPV4_HLEN ||
+	    payload > ns->tx.buf + ns->tx.size)
+		goto fail;
+	rc = LL_EMSGSIZE;
 	if (len + IPV4_HLEN > ns->dev->mtu ||
 	    len + IPV4_HLEN + ETH_HLEN > NETDEV_FRAME_MAX)
-		return LL_EMSGSIZE;
+		goto fail;
 	rc = ipv4_dst_mac(ns, dst, mac);
 	if (rc)
-		return rc;
+		goto fail;
 	ipv4_build_header(ns, h, dst, proto, len);
 	return eth_output(ns, mac, ETH_TYPE_IPV4, h, len + IPV4_HLEN);
+fail:
+	net_tx_end(ns);          /* the frame is not sent: a lent slot lapses */
+	return rc;
 }

@@ -36,12 +36,12 @@ void ipv4_input(struct net_stack *ns, const uint8_t *pkt, size_t len);
 /* ICMP (RFC 792) datagram after IP validation: answers echo requests. */
 void icmp_input(struct net_stack *ns, uint32_t src, uint32_t dst,
 		const uint8_t *pkt, size_t len);
-/* Prepend an IPv4 header in front of payload (in ns->txbuf, with headroom
- * for IP + Ethernet), resolve the next hop (ARP; may return LL_EAGAIN with
- * a request sent) and transmit. dst may be IPV4_BROADCAST. On LL_EAGAIN the
- * ARP request was built in the headroom of ns->txbuf: the payload bytes are
- * kept but headers in front of them may be overwritten, so rebuild the
- * packet to retry. LL_EHOSTUNREACH when dst is off-link with no gateway. */
+/* Prepend an IPv4 header in front of payload (in the buffer net_tx_begin
+ * gave, with headroom for IP + Ethernet), resolve the next hop (ARP; may
+ * return LL_EAGAIN with a request sent) and send. dst may be
+ * IPV4_BROADCAST. The frame ends either way: on LL_EAGAIN the ARP request
+ * went out in its place, so rebuild the packet (net_tx_begin again) to
+ * retry. LL_EHOSTUNREACH when dst is off-link with no gateway. */
 int ipv4_output(struct net_stack *ns, uint32_t dst, uint8_t proto,
 		uint8_t *payload, size_t len);
 /* Next hop for dst: dst itself on-link, else the gateway (0 if none). */

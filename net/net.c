@@ -13,6 +13,7 @@ void net_init(struct net_stack *ns, struct netdev *dev, const struct ll_clock *c
 	memset(ns, 0, sizeof(*ns));
 	ns->dev = dev;
 	ns->clock = *clk;
+	net_tx_end(ns);
 	now = ll_now(clk);
 	/* Vary the IP id and the TCP ISN seed between boots and hosts. */
 	ns->ipv4.next_id = (uint16_t)(now ^ (now >> 16) ^ dev->mac[5]);

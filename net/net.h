@@ -12,9 +12,12 @@
 #include "net/udp.h"
 #include "net/tcp.h"
 
-/* Room in front of a TX payload for Ethernet + IPv4 + TCP with options. */
-#define NET_TX_HEADROOM (14 + 20 + 60)
-#define NET_TX_BUF_SIZE (NET_TX_HEADROOM + NETDEV_FRAME_MAX)
+/* Room in front of a TX payload for Ethernet + IPv4 + TCP with options
+ * (14 + 20 + 60), rounded up to what a lent slot offers: the payload then
+ * starts 16-byte aligned in a slot that is. */
+#define NET_TX_HEADROOM NETDEV_TX_HEADROOM
+#define NET_TX_BUF_SIZE NETDEV_TX_SLOT_MIN
+_Static_assert(NET_TX_HEADROOM >= 14 + 20 + 60, "headroom below eth+ip+tcp");
 
 struct net_ipcfg {
 	uint32_t addr;     /* our address, 0 until configured */
@@ -29,6 +32,22 @@ struct net_counters {
 	uint32_t rx_multicast;  /* multicast (not broadcast) MAC: ignored */
 	uint32_t rx_ethertype;  /* unknown ethertype */
 	uint32_t tx_errors;     /* driver refused a frame */
+	uint32_t tx_lent;       /* frames built in a slot the driver lent */
+	uint32_t tx_copied;     /* frames built in txbuf, copied by transmit */
+};
+
+/* Where the frame under construction lives (net_tx_begin). */
+enum net_tx_mode {
+	NET_TX_IDLE,     /* no frame begun (tx.buf is ns->txbuf) */
+	NET_TX_OWN,      /* ns->txbuf; eth hands it to transmit (a copy) */
+	NET_TX_LENT,     /* a driver's TX slot; eth commits it in place */
+	NET_TX_REFUSED,  /* ring full after the retries: eth says LL_EAGAIN */
+};
+
+struct net_tx {
+	uint8_t *buf;    /* start of the buffer, NET_TX_BUF_SIZE bytes or more */
+	size_t size;     /* bytes at buf */
+	enum net_tx_mode mode;
 };
 
 struct net_stack {
@@ -40,9 +59,12 @@ struct net_stack {
 	struct ipv4_state ipv4;
 	struct udp_state udp;
 	struct tcp_state tcp;
-	/* One TX frame under construction: upper layers write their payload at
-	 * txbuf + NET_TX_HEADROOM and each lower layer prepends its header.
-	 * Valid until the next transmit; single-threaded so one suffices. */
+	/* One TX frame under construction (single-threaded, so one suffices):
+	 * net_tx_begin picks tx.buf, upper layers write their payload at
+	 * tx.buf + NET_TX_HEADROOM and each lower layer prepends its header;
+	 * eth_output sends it and ends the frame. txbuf is the stack's own
+	 * buffer, used when the driver lends no slot. */
+	struct net_tx tx;
 	uint8_t txbuf[NET_TX_BUF_SIZE] __attribute__((aligned(16)));
 };
 
@@ -57,6 +79,18 @@ int net_poll_wait(struct net_stack *ns, uint32_t max_us);
 /* Feed one received frame (what the driver's rx callback does); public for
  * tests and fuzzers. Malformed frames are counted and dropped. */
 void net_rx_frame(struct net_stack *ns, const uint8_t *frame, size_t len);
+/* Start a frame: returns the buffer to build it in (ns->tx.buf, at least
+ * NET_TX_BUF_SIZE bytes). A slot the driver lends when it can (polling and
+ * asking again, a bounded number of times, while its ring is full), else
+ * ns->txbuf. Never fails: when the ring stays full the frame is built
+ * anyway and eth_output returns LL_EAGAIN for it, as for a refused copy.
+ * Every sender calls it first; a frame another frame interrupts (an ARP
+ * request sent from ipv4_output) is lost, rebuilt by its sender. */
+uint8_t *net_tx_begin(struct net_stack *ns);
+/* End or abandon the frame under construction (ns->tx idle, back to
+ * ns->txbuf); a lent slot just lapses. eth_output ends it after sending,
+ * ipv4_output when it cannot send. (Both in eth.c.) */
+void net_tx_end(struct net_stack *ns);
 static inline uint64_t net_now(const struct net_stack *ns) { return ll_now(&ns->clock); }
 
 #endif

@@ -8,6 +8,10 @@
 
 #define ETH_ALEN 6
 #define NETDEV_FRAME_MAX 1518 /* largest frame handed up or down, no FCS */
+/* A lent TX slot (tx_slot below) holds the largest frame plus this much
+ * room in front of it, where the stack builds its headers. */
+#define NETDEV_TX_HEADROOM 96
+#define NETDEV_TX_SLOT_MIN (NETDEV_TX_HEADROOM + NETDEV_FRAME_MAX)
 
 struct netdev;
 
@@ -25,6 +29,28 @@ struct netdev_ops {
 	 * LL_EAGAIN when the TX ring is full (caller retries after poll), or
 	 * another error. */
 	int (*transmit)(struct netdev *nd, const void *frame, size_t len);
+	/* Optional pair (both or neither): build a frame in the driver's own
+	 * TX memory instead of having transmit copy it there.
+	 *
+	 * tx_slot lends the buffer of the next free TX slot: *buf, *room with
+	 * room >= NETDEV_TX_SLOT_MIN, memory the device reads the frame from.
+	 * It does not take the slot: a loan that is never committed just
+	 * lapses. The loan ends at tx_commit or at the next call of any other
+	 * hook (transmit, poll, tx_slot, close); until then the driver leaves
+	 * the slot's bytes alone and the caller may write all of them.
+	 * Returns 0; LL_EAGAIN when the ring is full (the caller polls and
+	 * asks again, as for transmit); LL_ENOTSUP when it cannot lend now
+	 * (the caller copies through transmit); or another error.
+	 *
+	 * tx_commit queues the len-byte frame at frame, which must lie inside
+	 * the lent slot (buf <= frame, frame + len <= buf + room). From then
+	 * on the slot is the driver's again. The same checks, counters and
+	 * doorbell rules as transmit apply; it never returns LL_EAGAIN (the
+	 * slot was free). LL_EINVAL without a loan or outside it, LL_EMSGSIZE
+	 * for a bad length, or another error (the frame is then lost). Like
+	 * transmit, both may be called from inside poll's rx callback. */
+	int (*tx_slot)(struct netdev *nd, uint8_t **buf, size_t *room);
+	int (*tx_commit)(struct netdev *nd, const uint8_t *frame, size_t len);
 	/* Reap finished TX and hand up to budget received frames through rx.
 	 * Returns the number of frames handed up, or a negative error. Never
 	 * blocks. */

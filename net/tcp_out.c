@@ -18,12 +18,12 @@ struct tcp_hdr_out {
 };
 
 /* The header goes right in front of the payload, which (with any options)
- * the caller placed at ns->txbuf + NET_TX_HEADROOM. */
+ * the caller placed at NET_TX_HEADROOM in the buffer net_tx_begin gave. */
 static int tcp_emit(struct net_stack *ns, const struct tcp_hdr_out *o,
 		    uint32_t plen)
 {
 	uint32_t hlen = TCP_HLEN + o->optlen;
-	uint8_t *h = ns->txbuf + NET_TX_HEADROOM - hlen;
+	uint8_t *h = ns->tx.buf + NET_TX_HEADROOM - hlen;
 	uint32_t sum;
 
 	put_be16(h + TCP_OFF_SPORT, o->sport);
@@ -76,7 +76,7 @@ static int tcp_emit_conn(struct tcp_conn *c, uint32_t seq, uint8_t flags,
 /* SYN options: MSS, window scale, SACK-permitted (we only send SACKs). */
 int tcp_send_syn(struct tcp_conn *c)
 {
-	uint8_t *opt = c->ns->txbuf + NET_TX_HEADROOM - 12;
+	uint8_t *opt = net_tx_begin(c->ns) + NET_TX_HEADROOM - 12;
 	uint32_t mtu_mss = (uint32_t)c->ns->dev->mtu - 40;
 
 	opt[0] = TCP_OPT_MSS;
@@ -102,11 +102,13 @@ int tcp_send_syn(struct tcp_conn *c)
 	return tcp_emit_conn(c, c->iss, TCP_SYN, 12, 0);
 }
 
-/* Copy [seq, seq+len) of the send ring to the TX payload area and send. */
+/* Copy [seq, seq+len) of the send ring to the payload area of the frame
+ * (in a TX slot the driver lent: the one copy between ring and NIC) and
+ * send. */
 static void tcp_send_at(struct tcp_conn *c, uint32_t seq, uint32_t len,
 			uint8_t flags)
 {
-	uint8_t *p = c->ns->txbuf + NET_TX_HEADROOM;
+	uint8_t *p = net_tx_begin(c->ns) + NET_TX_HEADROOM;
 	uint32_t mask = c->tx_size - 1;
 	uint32_t off = (c->tx_head + (seq - c->snd_buf_seq)) & mask;
 	uint32_t first = tcp_min32(len, c->tx_size - off);
@@ -269,7 +271,8 @@ uint32_t tcp_retransmit_head(struct tcp_conn *c)
 }
 
 /* SACK blocks (RFC 2018 4) for held out-of-order data, written just
- * before the payload area: the block holding the latest segment first. */
+ * before the payload area of the frame begun: the block holding the latest
+ * segment first. */
 static uint8_t tcp_sack_opts(struct tcp_conn *c)
 {
 	int n = c->ooo_n < TCP_SACK_BLOCKS ? c->ooo_n : TCP_SACK_BLOCKS;
@@ -282,7 +285,7 @@ static uint8_t tcp_sack_opts(struct tcp_conn *c)
 		if (SEQ_LEQ(c->ooo[i].start, c->ooo_last) &&
 		    SEQ_LT(c->ooo_last, c->ooo[i].end))
 			first = i;
-	o = c->ns->txbuf + NET_TX_HEADROOM - len;
+	o = c->ns->tx.buf + NET_TX_HEADROOM - len;
 	o[0] = TCP_OPT_NOP;
 	o[1] = TCP_OPT_NOP;
 	o[2] = TCP_OPT_SACK;
@@ -330,6 +333,7 @@ void tcp_send_tlp(struct tcp_conn *c)
 /* A pure ACK, with SACK blocks when data is held out of order. */
 void tcp_send_ack(struct tcp_conn *c)
 {
+	net_tx_begin(c->ns);
 	tcp_emit_conn(c, c->snd_nxt, TCP_ACK, tcp_sack_opts(c), 0);
 }
 
@@ -338,11 +342,13 @@ void tcp_send_ack(struct tcp_conn *c)
 void tcp_send_probe(struct tcp_conn *c)
 {
 	c->st.probes++;
+	net_tx_begin(c->ns);
 	tcp_emit_conn(c, c->snd_una - 1, TCP_ACK, 0, 0);
 }
 
 void tcp_send_rst_conn(struct tcp_conn *c)
 {
+	net_tx_begin(c->ns);
 	tcp_emit_conn(c, c->snd_nxt, TCP_RST | TCP_ACK, 0, 0);
 }
 
@@ -366,5 +372,6 @@ void tcp_reply_rst(struct net_stack *ns, const struct tcp_seg *s)
 		o.flags = TCP_RST | TCP_ACK;
 	}
 	ns->tcp.rsts_sent++;
+	net_tx_begin(ns);
 	tcp_emit(ns, &o, 0);
 }

@@ -49,12 +49,13 @@ static uint16_t udp_checksum(uint32_t src, uint32_t dst, const uint8_t *p,
 int udp_send(struct net_stack *ns, uint16_t src_port, uint32_t dst_ip,
 	     uint16_t dst_port, const void *data, size_t len)
 {
-	uint8_t *p = ns->txbuf + NET_TX_HEADROOM - UDP_HLEN;
+	uint8_t *p;
 	uint16_t ulen, sum;
 
 	if (len + UDP_HLEN + IPV4_HLEN > ns->dev->mtu ||
-	    len > sizeof(ns->txbuf) - NET_TX_HEADROOM)
+	    len > NET_TX_BUF_SIZE - NET_TX_HEADROOM)
 		return LL_EMSGSIZE;
+	p = net_tx_begin(ns) + NET_TX_HEADROOM - UDP_HLEN;
 	if (len)
 		memmove(p + UDP_HLEN, data, len);
 	ulen = (uint16_t)(len + UDP_HLEN);

@@ -1,7 +1,8 @@
 /* drivers/net/e1000.c - polled Intel 8254x / 82574 driver: quiesce and reset the
  * device whatever the previous owner left (or, when asked, continue the
  * rings a PXE ROM left running), legacy RX/TX rings, frames copied in and
- * out of fixed per-descriptor buffers. */
+ * out of fixed per-descriptor buffers, or built in place in a TX buffer
+ * lent to the stack (tx_slot / tx_commit). */
 #include "drivers/net/e1000.h"
 #include "drivers/net/e1000_regs.h"
 #include "lib/err.h"
@@ -21,6 +22,7 @@ static const struct e1000_model e1000_models[] = {
 #define E1000_GIO_POLLS      100   /* x 100 us for master requests */
 #define E1000_EERD_POLLS     1000  /* x 10 us per EEPROM word */
 #define E1000_TX_IDLE_POLLS  1000  /* x 10 us for a kept TX ring to drain */
+_Static_assert(E1000_BUF_SIZE >= NETDEV_TX_SLOT_MIN, "TX buffer too small to lend");
 
 const struct e1000_model *e1000_match(uint16_t vendor, uint16_t device)
 {
@@ -348,7 +350,7 @@ static int e1000_open(struct netdev *nd)
 	unsigned i;
 	int rc;
 
-	e->kept = 0;
+	e->kept = e->tx_lent = 0;
 	if (e->keep_running) {
 		e->cnt.adopt_rc = e1000_keep(e);
 		if (e->cnt.adopt_rc == 0) {
@@ -385,6 +387,7 @@ static void e1000_close(struct netdev *nd)
 {
 	struct e1000 *e = nd->priv;
 
+	e->tx_lent = 0;
 	(void)e1000_reset(e);
 	e1000_pci_command(e, 0);
 	e->opened = 0;
@@ -403,28 +406,37 @@ static void e1000_reap_tx(struct e1000 *e)
 	}
 }
 
-static int e1000_transmit(struct netdev *nd, const void *frame, size_t len)
+/* The frame length transmit and tx_commit accept; counted when not. */
+static int e1000_tx_len_ok(struct e1000 *e, size_t len)
 {
-	struct e1000 *e = nd->priv;
-	volatile struct e1000_tx_desc *d;
-
-	if (!e->opened)
-		return LL_ENETDOWN;
 	if (len == 0 || len > NETDEV_FRAME_MAX) {
 		e->cnt.tx_oversize++;
-		nd->tx_errors++;
-		return LL_EMSGSIZE;
+		e->nd.tx_errors++;
+		return 0;
 	}
-	/* One slot stays empty so that TDT == TDH always means idle. */
+	return 1;
+}
+
+/* Is the descriptor at tx_tail free? Reaps when the ring looks full. One
+ * slot stays empty so that TDT == TDH always means idle. 0 or LL_EAGAIN. */
+static int e1000_tx_room(struct e1000 *e)
+{
 	if (e->tx_inflight >= e->tx_n - 1)
 		e1000_reap_tx(e);
 	if (e->tx_inflight >= e->tx_n - 1) {
 		e->cnt.tx_full++;
 		return LL_EAGAIN;
 	}
-	d = &e->tx_ring[e->tx_tail];
-	memcpy(tx_buf_of(e, e->tx_tail), frame, len);
-	d->addr = bus(e, tx_buf_of(e, e->tx_tail));
+	return 0;
+}
+
+/* Hand the frame at frame (inside our buffer of tx_tail) to the device:
+ * fill the descriptor and move TDT past it. */
+static void e1000_tx_queue(struct e1000 *e, const uint8_t *frame, size_t len)
+{
+	volatile struct e1000_tx_desc *d = &e->tx_ring[e->tx_tail];
+
+	d->addr = bus(e, frame);
 	d->length = (uint16_t)len;
 	d->status = 0;
 	d->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
@@ -432,7 +444,59 @@ static int e1000_transmit(struct netdev *nd, const void *frame, size_t len)
 	e->tx_inflight++;
 	e->pci->ops->mb(e->pci);
 	wr(e, E1000_TDT, e->tx_tail);
-	nd->tx_frames++;
+	e->nd.tx_frames++;
+}
+
+static int e1000_transmit(struct netdev *nd, const void *frame, size_t len)
+{
+	struct e1000 *e = nd->priv;
+	uint8_t *buf;
+	int rc;
+
+	e->tx_lent = 0;
+	if (!e->opened)
+		return LL_ENETDOWN;
+	if (!e1000_tx_len_ok(e, len))
+		return LL_EMSGSIZE;
+	if ((rc = e1000_tx_room(e)) != 0)
+		return rc;
+	buf = tx_buf_of(e, e->tx_tail);
+	memcpy(buf, frame, len);
+	e1000_tx_queue(e, buf, len);
+	return 0;
+}
+
+/* Lend our buffer of the free descriptor at tx_tail (netdev.h). */
+static int e1000_tx_slot(struct netdev *nd, uint8_t **buf, size_t *room)
+{
+	struct e1000 *e = nd->priv;
+	int rc;
+
+	e->tx_lent = 0;
+	if (!e->opened)
+		return LL_ENETDOWN;
+	if ((rc = e1000_tx_room(e)) != 0)
+		return rc;
+	*buf = tx_buf_of(e, e->tx_tail);
+	*room = E1000_BUF_SIZE;
+	e->tx_lent = 1;
+	return 0;
+}
+
+static int e1000_tx_commit(struct netdev *nd, const uint8_t *frame, size_t len)
+{
+	struct e1000 *e = nd->priv;
+	const uint8_t *slot = tx_buf_of(e, e->tx_tail);
+
+	if (!e->tx_lent || !e->opened)
+		return LL_EINVAL;
+	e->tx_lent = 0;
+	if (!e1000_tx_len_ok(e, len))
+		return LL_EMSGSIZE;
+	if (frame < slot || frame > slot + E1000_BUF_SIZE ||
+	    len > (size_t)(slot + E1000_BUF_SIZE - frame))
+		return LL_EINVAL;
+	e1000_tx_queue(e, frame, len);
 	return 0;
 }
 
@@ -482,6 +546,7 @@ static int e1000_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 	unsigned seen = 0;
 	int handed = 0;
 
+	e->tx_lent = 0;
 	if (!e->opened)
 		return LL_ENETDOWN;
 	e1000_reap_tx(e);
@@ -519,6 +584,8 @@ static const struct netdev_ops e1000_ops = {
 	.open = e1000_open,
 	.close = e1000_close,
 	.transmit = e1000_transmit,
+	.tx_slot = e1000_tx_slot,
+	.tx_commit = e1000_tx_commit,
 	.poll = e1000_poll,
 	.wait = NULL,
 };

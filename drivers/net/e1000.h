@@ -53,6 +53,7 @@ struct e1000 {
 	uint8_t rx_discard;     /* inside a frame without EOP: drop to EOP */
 	uint8_t link_up;        /* link seen up during open */
 	uint8_t opened;
+	uint8_t tx_lent;        /* tx_tail's buffer is lent (netdev.h tx_slot) */
 	uint32_t link_wait_max_ms; /* bound of the link wait (default 3000) */
 	struct e1000_counters cnt;
 };

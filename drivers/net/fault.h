@@ -1,7 +1,9 @@
 /* drivers/net/fault.h - a netdev that wraps another and injects faults (drop,
  * duplicate, reorder, corrupt) on receive and transmit at seeded per-mille
  * rates, so tests exercise recovery paths over a real link. Only IPv4
- * frames are corrupted (what checksums catch; ARP has none). */
+ * frames are corrupted (what checksums catch; ARP has none). It lends no
+ * TX slot (netdev.h tx_slot): every frame comes through transmit, where it
+ * can be held back, duplicated or corrupted, and the stack copies. */
 #ifndef DRIVERS_NET_FAULT_H
 #define DRIVERS_NET_FAULT_H
 #include <stddef.h>

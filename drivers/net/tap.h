@@ -7,6 +7,7 @@
 
 #define TAP_IFNAME_MAX 16   /* IFNAMSIZ */
 #define TAP_RX_BUF 65536    /* a read never truncates; oversize is dropped */
+#define TAP_TX_WAIT_US 10000 /* a commit waits this long for a full queue */
 
 struct tap_dev {
 	int fd;                        /* -1 while closed */
@@ -14,6 +15,9 @@ struct tap_dev {
 	uint8_t mac[ETH_ALEN];         /* what open reports as our MAC */
 	uint32_t rx_oversize;          /* frames longer than NETDEV_FRAME_MAX */
 	uint32_t tx_eagain;            /* writes refused with EAGAIN */
+	uint8_t tx_lent;               /* txbuf is lent (netdev.h tx_slot) */
+	/* buffers last: create clears only what comes before them */
+	uint8_t txbuf[NETDEV_TX_SLOT_MIN] __attribute__((aligned(16)));
 	uint8_t rxbuf[TAP_RX_BUF];
 };
 

@@ -1,6 +1,8 @@
 /* drivers/net/tap_host.c - host-only netdev over a Linux TAP interface: nonblocking
- * read/write of whole Ethernet frames, and a wait hook built on ppoll(2). */
+ * read/write of whole Ethernet frames (written from the caller's buffer, or
+ * from a TX buffer lent to the stack), and a wait hook built on ppoll(2). */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
@@ -40,21 +42,18 @@ static int tap_open(struct netdev *nd)
 static void tap_close(struct netdev *nd)
 {
 	struct tap_dev *t = nd->priv;
+	t->tx_lent = 0;
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
 }
 
-static int tap_transmit(struct netdev *nd, const void *frame, size_t len)
+/* One write of a whole frame: 0, LL_EAGAIN (queue full) or LL_EIO. */
+static int tap_write(struct netdev *nd, const void *frame, size_t len)
 {
 	struct tap_dev *t = nd->priv;
-	ssize_t n;
+	ssize_t n = write(t->fd, frame, len);
 
-	if (t->fd < 0)
-		return LL_ENETDOWN;
-	if (len > NETDEV_FRAME_MAX)
-		return LL_EMSGSIZE;
-	n = write(t->fd, frame, len);
 	if (n == (ssize_t)len) {
 		nd->tx_frames++;
 		return 0;
@@ -67,11 +66,67 @@ static int tap_transmit(struct netdev *nd, const void *frame, size_t len)
 	return LL_EIO;
 }
 
+static int tap_transmit(struct netdev *nd, const void *frame, size_t len)
+{
+	struct tap_dev *t = nd->priv;
+
+	t->tx_lent = 0;
+	if (t->fd < 0)
+		return LL_ENETDOWN;
+	if (len > NETDEV_FRAME_MAX)
+		return LL_EMSGSIZE;
+	return tap_write(nd, frame, len);
+}
+
+/* Lend txbuf: the one slot, free whenever no loan is out. */
+static int tap_tx_slot(struct netdev *nd, uint8_t **buf, size_t *room)
+{
+	struct tap_dev *t = nd->priv;
+
+	t->tx_lent = 0;
+	if (t->fd < 0)
+		return LL_ENETDOWN;
+	*buf = t->txbuf;
+	*room = sizeof(t->txbuf);
+	t->tx_lent = 1;
+	return 0;
+}
+
+/* A commit may not answer LL_EAGAIN: when the queue is full, wait a
+ * bounded moment for room and write once more. */
+static int tap_tx_commit(struct netdev *nd, const uint8_t *frame, size_t len)
+{
+	struct tap_dev *t = nd->priv;
+	struct pollfd pfd = { .fd = t->fd, .events = POLLOUT };
+	struct timespec ts = { 0, TAP_TX_WAIT_US * 1000L };
+	int rc;
+
+	if (!t->tx_lent || t->fd < 0)
+		return LL_EINVAL;
+	t->tx_lent = 0;
+	if (len == 0 || len > NETDEV_FRAME_MAX)
+		return LL_EMSGSIZE;
+	if (frame < t->txbuf || frame > t->txbuf + sizeof(t->txbuf) ||
+	    len > (size_t)(t->txbuf + sizeof(t->txbuf) - frame))
+		return LL_EINVAL;
+	rc = tap_write(nd, frame, len);
+	if (rc == LL_EAGAIN) {
+		(void)ppoll(&pfd, 1, &ts, NULL);
+		rc = tap_write(nd, frame, len);
+	}
+	if (rc == LL_EAGAIN) {
+		nd->tx_errors++;
+		rc = LL_EIO;
+	}
+	return rc;
+}
+
 static int tap_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx, unsigned budget)
 {
 	struct tap_dev *t = nd->priv;
 	int handed = 0;
 
+	t->tx_lent = 0;
 	if (t->fd < 0)
 		return LL_ENETDOWN;
 	while ((unsigned)handed < budget) {
@@ -108,6 +163,7 @@ static void tap_wait(struct netdev *nd, uint32_t max_us)
 
 static const struct netdev_ops tap_ops = {
 	.open = tap_open, .close = tap_close, .transmit = tap_transmit,
+	.tx_slot = tap_tx_slot, .tx_commit = tap_tx_commit,
 	.poll = tap_poll, .wait = tap_wait,
 };
 
@@ -119,7 +175,7 @@ int tap_netdev_create(struct netdev *nd, struct tap_dev *t, const char *ifname,
 	if (len == 0 || len >= TAP_IFNAME_MAX)
 		return LL_EINVAL;
 	memset(nd, 0, sizeof(*nd));
-	memset(t, 0, sizeof(*t) - sizeof(t->rxbuf));
+	memset(t, 0, offsetof(struct tap_dev, txbuf));
 	t->fd = -1;
 	memcpy(t->ifname, ifname, len + 1);
 	memcpy(t->mac, mac ? mac : tap_default_mac, ETH_ALEN);

@@ -66,6 +66,7 @@ static int undi_open(struct netdev *nd)
 	if (pxe_param_call(api, PXENV_UNDI_OPEN) < 0)
 		return LL_EIO;
 	u->opened = 1;
+	u->tx_lent = 0;
 	u->tx_inflight = 0;
 	u->tx_next = 0;
 	u->isr_active = 0;
@@ -80,6 +81,7 @@ static int undi_open(struct netdev *nd)
 static void undi_close(struct netdev *nd)
 {
 	struct undi *u = nd->priv;
+	u->tx_lent = 0;
 	if (!u->opened)
 		return;
 	pxe_param(u->api, sizeof(struct pxenv_status_only));
@@ -105,27 +107,41 @@ static uint8_t tx_protocol(const struct undi *u, const uint8_t *frame,
 	return proto;
 }
 
-static int undi_transmit(struct netdev *nd, const void *frame, size_t len)
+/* Offset in the work area's segment of TX slot i, and its bytes. */
+static uint16_t slot_off(const struct undi *u, unsigned i)
 {
-	struct undi *u = nd->priv;
-	struct pxe_api *api = u->api;
-	static const uint8_t bcast[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	return (uint16_t)(u->api->area_off + UNDI_TXBUF_OFF + i * u->tx_room);
+}
 
+static uint8_t *slot_ptr(const struct undi *u, unsigned i)
+{
+	return to_ptr(u->api, u->api->area_seg, slot_off(u, i));
+}
+
+/* Opened, and the slot tx_next free? Completions the ROM never reports
+ * open the gate for good (isr_run_done). 0 or why not. */
+static int undi_tx_ready(struct undi *u)
+{
 	if (!u->opened)
 		return LL_ENETDOWN;
-	if (len < 14 || len > NETDEV_FRAME_MAX)
-		return LL_EINVAL;
 	if (!u->tx_gate_off && u->tx_inflight >= u->tx_slots) {
 		u->cnt.tx_busy++;
 		return LL_EAGAIN;
 	}
+	return 0;
+}
+
+/* UNDI_TRANSMIT of the len-byte frame at byte at of slot tx_next: its TBD
+ * and the parameter block point into the work area. 0 or LL_EIO. */
+static int undi_send(struct undi *u, uint16_t at, size_t len)
+{
+	struct pxe_api *api = u->api;
+	static const uint8_t bcast[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	unsigned slot = u->tx_next;
-	uint16_t buf_off = (uint16_t)(api->area_off + UNDI_TXBUF_OFF +
-				      slot * UNDI_TXBUF_STRIDE);
+	uint16_t buf_off = (uint16_t)(slot_off(u, slot) + at);
 	uint16_t tbd_off = (uint16_t)(api->area_off + UNDI_TBD_OFF +
 				      slot * UNDI_TBD_STRIDE);
-	uint8_t *buf = to_ptr(api, api->area_seg, buf_off);
-	memcpy(buf, frame, len);
+	uint8_t *buf = slot_ptr(u, slot) + at;
 	size_t hdr;
 	uint8_t proto = tx_protocol(u, buf, &hdr);
 
@@ -145,14 +161,63 @@ static int undi_transmit(struct netdev *nd, const void *frame, size_t len)
 	tx->TBD.offset = tbd_off;
 	if (pxe_param_call(api, PXENV_UNDI_TRANSMIT) < 0) {
 		u->cnt.tx_errors++;
-		nd->tx_errors++;
+		u->nd.tx_errors++;
 		return LL_EIO;
 	}
 	u->tx_next = (slot + 1) % u->tx_slots;
 	u->tx_inflight++;
 	u->cnt.tx_frames++;
-	nd->tx_frames++;
+	u->nd.tx_frames++;
 	return 0;
+}
+
+static int undi_transmit(struct netdev *nd, const void *frame, size_t len)
+{
+	struct undi *u = nd->priv;
+	int rc;
+
+	u->tx_lent = 0;
+	if (!u->opened)
+		return LL_ENETDOWN;
+	if (len < 14 || len > NETDEV_FRAME_MAX)
+		return LL_EINVAL;
+	if ((rc = undi_tx_ready(u)) != 0)
+		return rc;
+	memcpy(slot_ptr(u, u->tx_next), frame, len);
+	return undi_send(u, 0, len);
+}
+
+/* Lend slot tx_next, when it is big enough to build a frame in. */
+static int undi_tx_slot(struct netdev *nd, uint8_t **buf, size_t *room)
+{
+	struct undi *u = nd->priv;
+	int rc;
+
+	u->tx_lent = 0;
+	if ((rc = undi_tx_ready(u)) != 0)
+		return rc;
+	if (u->tx_room < NETDEV_TX_SLOT_MIN)
+		return LL_ENOTSUP;
+	*buf = slot_ptr(u, u->tx_next);
+	*room = u->tx_room;
+	u->tx_lent = 1;
+	return 0;
+}
+
+static int undi_tx_commit(struct netdev *nd, const uint8_t *frame, size_t len)
+{
+	struct undi *u = nd->priv;
+	const uint8_t *slot = slot_ptr(u, u->tx_next);
+
+	if (!u->tx_lent || !u->opened)
+		return LL_EINVAL;
+	u->tx_lent = 0;
+	if (len < 14 || len > NETDEV_FRAME_MAX)
+		return LL_EMSGSIZE;
+	if (frame < slot || frame > slot + u->tx_room ||
+	    len > (size_t)(slot + u->tx_room - frame))
+		return LL_EINVAL;
+	return undi_send(u, (uint16_t)(frame - slot), len);
 }
 
 static void rx_reset(struct undi *u)
@@ -232,6 +297,7 @@ static int undi_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 	unsigned frames = 0, calls = 0, max_calls = budget * 4 + 8;
 	int flag;
 
+	u->tx_lent = 0;
 	if (!u->opened)
 		return LL_ENETDOWN;
 	if (budget == 0)
@@ -299,6 +365,8 @@ static const struct netdev_ops undi_ops = {
 	.open = undi_open,
 	.close = undi_close,
 	.transmit = undi_transmit,
+	.tx_slot = undi_tx_slot,
+	.tx_commit = undi_tx_commit,
 	.poll = undi_poll,
 	.wait = NULL,
 };
@@ -313,7 +381,13 @@ void undi_init(struct undi *u, struct pxe_api *api, unsigned flags)
 	u->nd.name = "undi";
 	u->nd.mtu = 1500;
 	unsigned slots = 0;
-	if (api->area_size >= UNDI_AREA_MIN)
+	u->tx_room = UNDI_TXBUF_STRIDE;
+	if (api->area_size >= UNDI_AREA_MIN) {
 		slots = (api->area_size - UNDI_TXBUF_OFF) / UNDI_TXBUF_STRIDE;
+		if (slots == 0) {   /* one slot for copied frames only */
+			slots = 1;
+			u->tx_room = api->area_size - UNDI_TXBUF_OFF;
+		}
+	}
 	u->tx_slots = slots > UNDI_TX_SLOTS ? UNDI_TX_SLOTS : slots;
 }

@@ -8,13 +8,16 @@
 #include "drivers/pxe/pxe_api.h"
 #include "net/netdev.h"
 
-/* Work-area layout: parameter block, TX descriptors, TX frame slots. */
+/* Work-area layout: parameter block, TX descriptors, TX frame slots. A
+ * slot holds a frame with the stack's header room in front of it, so the
+ * stack can build frames there (tx_slot); a work area too small for one
+ * such slot gets one slot of what there is, for copied frames only. */
 #define UNDI_TBD_OFF     0x100
 #define UNDI_TBD_STRIDE  0x50
 #define UNDI_TX_SLOTS    4
 #define UNDI_TXBUF_OFF   PXE_SCRATCH_OFF
-#define UNDI_TXBUF_STRIDE 0x600  /* 1536 >= NETDEV_FRAME_MAX */
-#define UNDI_AREA_MIN    PXE_AREA_MIN /* one TX frame slot */
+#define UNDI_TXBUF_STRIDE 0x680  /* 1664 >= NETDEV_TX_SLOT_MIN */
+#define UNDI_AREA_MIN    PXE_AREA_MIN /* one slot for a copied frame */
 
 /* Flags for undi_init. */
 #define UNDI_TX_BY_PROTOCOL 0x1 /* IPv4/ARP/RARP frames go out as P_IP /
@@ -40,6 +43,8 @@ struct undi {
 	struct pxe_api *api;
 	unsigned flags;
 	unsigned tx_slots;      /* frame slots that fit the work area */
+	unsigned tx_room;       /* bytes of each slot */
+	uint8_t tx_lent;        /* slot tx_next is lent (netdev.h tx_slot) */
 	unsigned tx_next;       /* slot for the next frame */
 	unsigned tx_inflight;   /* sent, completion not yet seen */
 	uint8_t tx_gate_off;    /* completions never come: do not wait */

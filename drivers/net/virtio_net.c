@@ -1,8 +1,10 @@
 /* drivers/net/virtio_net.c - polled virtio-net: reset, feature negotiation (MAC,
  * VERSION_1, nothing else), one RX and one TX split virtqueue in agent
- * memory, frames copied through fixed per-descriptor buffers. Legacy and
- * modern PCI transports differ only in the accessors at the top. */
+ * memory, frames through fixed per-descriptor buffers (transmit, copied
+ * or built in place: virtio_net_tx.c). Legacy and modern PCI transports
+ * differ only in the accessors at the top. */
 #include "drivers/net/virtio_net.h"
+#include "drivers/net/virtio_net_int.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 
@@ -10,7 +12,6 @@
 #define VNET_CAP_WALK    48  /* capabilities followed at most */
 #define VNET_GEN_TRIES   8   /* config generation retries */
 #define VNET_DRAIN_POLLS 100 /* x 100 us for TX to drain before a reset */
-#define VNET_TX_ROOM_POLLS 200 /* x 10 us for a TX buffer on a full ring */
 
 int virtio_net_match(uint16_t vendor, uint16_t device)
 {
@@ -225,7 +226,7 @@ static int vn_negotiate(struct virtio_net *v)
 	return 0;
 }
 
-static uint64_t bus(struct virtio_net *v, const volatile void *va)
+uint64_t vn_bus(struct virtio_net *v, const volatile void *va)
 {
 	return v->pci->ops->dma_addr(v->pci, (const void *)va);
 }
@@ -248,7 +249,7 @@ static int vn_carve(struct virtio_net *v, struct virtio_vq *q, uint8_t **mem)
 	q->avail_idx = q->used_last = q->kicked_idx = 0;
 	q->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
 	*mem = base + ring + bufs;
-	if (bus(v, q->desc) % 4096)
+	if (vn_bus(v, q->desc) % 4096)
 		return LL_EINVAL;
 	return 0;
 }
@@ -277,7 +278,7 @@ static int vn_queue_size(struct virtio_net *v, struct virtio_vq *q)
 /* Tell the device where queue q lives (q selected by vn_queue_size). */
 static int vn_queue_bind(struct virtio_net *v, struct virtio_vq *q)
 {
-	uint64_t d = bus(v, q->desc);
+	uint64_t d = vn_bus(v, q->desc);
 	uint32_t noff;
 
 	if (!v->modern) {
@@ -290,8 +291,8 @@ static int vn_queue_bind(struct virtio_net *v, struct virtio_vq *q)
 	cc_w16(v, VIRTIO_CC_Q_SIZE, q->size);
 	cc_w16(v, VIRTIO_CC_Q_MSIX, VIRTIO_MSI_NO_VECTOR);
 	cc_w64(v, VIRTIO_CC_Q_DESC, d);
-	cc_w64(v, VIRTIO_CC_Q_DRIVER, bus(v, q->avail));
-	cc_w64(v, VIRTIO_CC_Q_DEVICE, bus(v, q->used));
+	cc_w64(v, VIRTIO_CC_Q_DRIVER, vn_bus(v, q->avail));
+	cc_w64(v, VIRTIO_CC_Q_DEVICE, vn_bus(v, q->used));
 	noff = (uint32_t)cc_r16(v, VIRTIO_CC_Q_NOFF) * v->notify_mult;
 	if (noff > v->notify.len || v->notify.len - noff < 2)
 		return LL_EIO;
@@ -347,7 +348,7 @@ static void vn_read_mac(struct virtio_net *v)
 }
 
 /* Put buffer id of q in the avail ring (published by vn_publish). */
-static void vn_post(struct virtio_vq *q, uint16_t id)
+void vn_post(struct virtio_vq *q, uint16_t id)
 {
 	q->avail->ring[q->avail_idx % q->size] = id;
 	q->avail_idx++;
@@ -355,7 +356,7 @@ static void vn_post(struct virtio_vq *q, uint16_t id)
 
 /* Make the posted entries visible to the device: memory writes only, no
  * doorbell (each doorbell is an exit into the hypervisor's device model). */
-static void vn_publish(struct virtio_net *v, struct virtio_vq *q)
+void vn_publish(struct virtio_net *v, struct virtio_vq *q)
 {
 	v->pci->ops->mb(v->pci);
 	q->avail->idx = q->avail_idx;
@@ -365,7 +366,7 @@ static void vn_publish(struct virtio_net *v, struct virtio_vq *q)
  * unless the device set VIRTQ_USED_F_NO_NOTIFY (it is working through the
  * ring and looks at avail->idx again before it clears the flag). The
  * barrier orders our avail->idx store before the flag load. */
-static void vn_kick(struct virtio_net *v, struct virtio_vq *q)
+void vn_kick(struct virtio_net *v, struct virtio_vq *q)
 {
 	if (q->kicked_idx == q->avail_idx)
 		return;
@@ -380,14 +381,14 @@ static void vn_fill_rings(struct virtio_net *v)
 	uint16_t i;
 
 	for (i = 0; i < v->rxq.nbuf; i++) {
-		v->rxq.desc[i].addr = bus(v, v->rxq.buf + (size_t)i * VNET_BUF_SIZE);
+		v->rxq.desc[i].addr = vn_bus(v, v->rxq.buf + (size_t)i * VNET_BUF_SIZE);
 		v->rxq.desc[i].len = VNET_BUF_SIZE;
 		v->rxq.desc[i].flags = VIRTQ_DESC_F_WRITE;
 		vn_post(&v->rxq, i);
 	}
 	v->tx_nfree = 0;
 	for (i = 0; i < v->txq.nbuf; i++) {
-		v->txq.desc[i].addr = bus(v, v->txq.buf + (size_t)i * VNET_BUF_SIZE);
+		v->txq.desc[i].addr = vn_bus(v, v->txq.buf + (size_t)i * VNET_BUF_SIZE);
 		v->tx_busy[i] = 0;
 		v->tx_free[v->tx_nfree++] = (uint16_t)(v->txq.nbuf - 1 - i);
 	}
@@ -420,6 +421,7 @@ static int vn_open(struct netdev *nd)
 	struct virtio_net *v = nd->priv;
 	int rc;
 
+	v->tx_lent = 0;
 	vn_pci_command(v, 0);
 	rc = vn_reset(v);
 	if (rc)
@@ -451,6 +453,7 @@ static void vn_close(struct netdev *nd)
 {
 	struct virtio_net *v = nd->priv;
 
+	v->tx_lent = 0;
 	if (v->opened)
 		vn_drain_tx(v);
 	(void)vn_reset(v);
@@ -458,80 +461,7 @@ static void vn_close(struct netdev *nd)
 	v->opened = 0;
 }
 
-/* ---- data path ---- */
-
-static void vn_reap_tx(struct virtio_net *v)
-{
-	struct virtio_vq *q = &v->txq;
-
-	while (q->used_last != q->used->idx) {
-		uint32_t id;
-		v->pci->ops->mb(v->pci);
-		id = q->used->ring[q->used_last % q->size].id;
-		q->used_last++;
-		if (id >= q->nbuf || !v->tx_busy[id]) {
-			v->cnt.tx_bad_id++;
-			continue;
-		}
-		v->tx_busy[id] = 0;
-		v->tx_free[v->tx_nfree++] = (uint16_t)id;
-	}
-}
-
-/* A free TX buffer, reaping first. On a full ring: the doorbell, then a
- * bounded moment for the device. It may work in another host thread (QEMU
- * sends from a bottom half), and a caller that just polls again would
- * find the ring still full and drop the frame (eth gives up after a few
- * tries), costing TCP a retransmission. */
-static int vn_tx_room(struct virtio_net *v)
-{
-	int i;
-
-	vn_reap_tx(v);
-	if (v->tx_nfree)
-		return 1;
-	vn_kick(v, &v->txq);
-	for (i = 0; i < VNET_TX_ROOM_POLLS && !v->tx_nfree; i++) {
-		v->pci->ops->udelay(v->pci, 10);
-		vn_reap_tx(v);
-	}
-	return v->tx_nfree != 0;
-}
-
-static int vn_transmit(struct netdev *nd, const void *frame, size_t len)
-{
-	struct virtio_net *v = nd->priv;
-	uint16_t id;
-	uint8_t *b;
-
-	if (!v->opened)
-		return LL_ENETDOWN;
-	if (len == 0 || len > NETDEV_FRAME_MAX) {
-		v->cnt.tx_oversize++;
-		nd->tx_errors++;
-		return LL_EMSGSIZE;
-	}
-	if (!vn_tx_room(v)) {
-		v->cnt.tx_full++;
-		return LL_EAGAIN;
-	}
-	id = v->tx_free[--v->tx_nfree];
-	v->tx_busy[id] = 1;
-	b = v->txq.buf + (size_t)id * VNET_BUF_SIZE;
-	memset(b, 0, v->hdr_len); /* no checksum or segmentation offload */
-	memcpy(b + v->hdr_len, frame, len);
-	v->txq.desc[id].len = (uint32_t)(v->hdr_len + len);
-	v->txq.desc[id].flags = 0;
-	vn_post(&v->txq, id);
-	vn_publish(v, &v->txq);
-	/* One doorbell per burst: at the next poll, or now when the ring is
-	 * full. (Measured under QEMU TCG: fewer, later doorbells beat a kick
-	 * every 16 frames; each one hands work to another host thread.) */
-	if (!v->tx_nfree)
-		vn_kick(v, &v->txq);
-	nd->tx_frames++;
-	return 0;
-}
+/* ---- data path (transmit: virtio_net_tx.c) ---- */
 
 static int vn_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx, unsigned budget)
 {
@@ -540,6 +470,7 @@ static int vn_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx, unsigned budge
 	unsigned seen = 0, reposted = 0;
 	int handed = 0;
 
+	v->tx_lent = 0;
 	if (!v->opened)
 		return LL_ENETDOWN;
 	vn_reap_tx(v);
@@ -578,6 +509,8 @@ static const struct netdev_ops vn_ops = {
 	.open = vn_open,
 	.close = vn_close,
 	.transmit = vn_transmit,
+	.tx_slot = vn_tx_slot,
+	.tx_commit = vn_tx_commit,
 	.poll = vn_poll,
 	.wait = NULL,
 };

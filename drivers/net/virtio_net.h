@@ -59,6 +59,7 @@ struct virtio_net {
 	uint8_t opened;
 	uint8_t msix_on;        /* legacy config then starts at 0x18 */
 	uint8_t has_mac;        /* VIRTIO_NET_F_MAC negotiated */
+	uint8_t tx_lent;        /* tx_free's top buffer is lent (tx_slot) */
 	struct virtio_loc common, notify, isr, device;
 	uint32_t notify_mult;
 	uint16_t hdr_len;       /* 10 legacy, 12 with VERSION_1 */

@@ -45,7 +45,7 @@ static int fz_transmit(struct netdev *nd, const void *frame, size_t len)
 }
 
 static const struct netdev_ops fz_ops = {
-	fz_open, fz_close, fz_transmit, fz_poll, NULL,
+	.open = fz_open, .close = fz_close, .transmit = fz_transmit, .poll = fz_poll,
 };
 
 static void fz_segment(uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win,

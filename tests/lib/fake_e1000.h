@@ -17,6 +17,7 @@
 struct fe_frame {
 	uint8_t data[2048];
 	size_t len;
+	uint64_t addr;            /* DMA address the frame was read from */
 };
 
 struct fake_e1000 {
@@ -32,6 +33,7 @@ struct fake_e1000 {
 	int tx_hold;              /* do not consume TX descriptors */
 	unsigned resets;
 	unsigned rctl_writes;     /* QEMU pauses receive 1 s after each */
+	unsigned tdt_writes;      /* TX doorbells */
 	uint64_t udelay_total;
 	struct fe_frame tx[FE_MAX_FRAMES];
 	unsigned tx_n;
@@ -79,6 +81,8 @@ static void fe_do_tx(struct fake_e1000 *f)
 		struct fe_frame *fr = &f->tx[f->tx_n % FE_MAX_FRAMES];
 		if (f->tx_acc + d->length > sizeof(fr->data))
 			abort();
+		if (f->tx_acc == 0)
+			fr->addr = d->addr;
 		memcpy(fr->data + f->tx_acc, (void *)(uintptr_t)d->addr, d->length);
 		f->tx_acc += d->length;
 		if (d->cmd & E1000_TXD_CMD_EOP) {
@@ -150,8 +154,10 @@ static void fe_write32(struct pcidev *p, int bar, uint32_t off, uint32_t v)
 	*fe_reg(f, off) = v;
 	if (off == E1000_RCTL)
 		f->rctl_writes++;
-	if (off == E1000_TDT)
+	if (off == E1000_TDT) {
+		f->tdt_writes++;
 		fe_do_tx(f);
+	}
 }
 
 static uint32_t fe_cfg_read32(struct pcidev *p, uint16_t off)

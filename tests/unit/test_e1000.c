@@ -1,11 +1,13 @@
 /* tests/unit/test_e1000.c - the e1000 driver against the device model in
  * fake_e1000.h: reset from a dirty state, MAC, TX with wrap and a full
- * ring, RX with wrap, error and split frames, budget; and net_stack
- * answering ARP and ping through it. */
+ * ring, TX built in a lent buffer (tx_slot/tx_commit), RX with wrap,
+ * error and split frames, budget; and net_stack answering ARP and ping
+ * through it, its payload reaching the ring without its own buffer. */
 #include "tests/lib/check.h"
 #include "tests/lib/fake_e1000.h"
 #include "drivers/net/e1000.h"
 #include "net/net.h"
+#include "net/udp.h"
 #include "lib/err.h"
 
 static struct fake_e1000 fe;
@@ -195,6 +197,87 @@ static void test_tx_full(void)
 	teardown();
 }
 
+/* A frame built in the lent buffer at an offset goes out from there: one
+ * descriptor pointing into the slot, one TDT write. */
+static void test_tx_lend(void)
+{
+	uint8_t *buf, f[64] = {0};
+	size_t room;
+	unsigned tdt;
+
+	CHECK_EQ(setup(0x100e), 0);
+	tdt = fe.tdt_writes;
+	CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), 0);
+	CHECK(buf == nic.tx_buf);
+	CHECK(room >= NETDEV_TX_SLOT_MIN);
+	make_frame(buf + 42, 1514, 5);
+	make_frame(f, sizeof(f), 5);   /* the same first bytes */
+	CHECK_EQ(nic.nd.ops->tx_commit(&nic.nd, buf + 42, 1514), 0);
+	CHECK_EQ(fe.tx_n, 1);
+	CHECK_EQ(fe.tx[0].len, 1514);
+	CHECK_EQ(fe.tx[0].addr, (uintptr_t)(buf + 42));
+	CHECK(memcmp(fe.tx[0].data, f, sizeof(f)) == 0);
+	CHECK_EQ(fe.tdt_writes, tdt + 1);
+	CHECK_EQ(fe.regs[E1000_TDT / 4], 1);
+	CHECK_EQ(nic.nd.tx_frames, 1);
+	/* the next loan is the next buffer */
+	CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), 0);
+	CHECK(buf == nic.tx_buf + E1000_BUF_SIZE);
+	/* outside the slot, too long, empty */
+	CHECK_EQ(nic.nd.ops->tx_commit(&nic.nd, buf - 1, 60), LL_EINVAL);
+	CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), 0);
+	CHECK_EQ(nic.nd.ops->tx_commit(&nic.nd, buf + room - 59, 60), LL_EINVAL);
+	CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), 0);
+	CHECK_EQ(nic.nd.ops->tx_commit(&nic.nd, buf, 0), LL_EMSGSIZE);
+	/* no loan: never asked, or ended by poll or transmit */
+	CHECK_EQ(nic.nd.ops->tx_commit(&nic.nd, buf, 60), LL_EINVAL);
+	CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), 0);
+	CHECK_EQ(nic.nd.ops->poll(&nic.nd, rx_record, NULL, 0), 0);
+	CHECK_EQ(nic.nd.ops->tx_commit(&nic.nd, buf, 60), LL_EINVAL);
+	CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), 0);
+	CHECK_EQ(nic.nd.ops->transmit(&nic.nd, f, sizeof(f)), 0);
+	CHECK_EQ(nic.nd.ops->tx_commit(&nic.nd, buf, 60), LL_EINVAL);
+	CHECK_EQ(fe.tx_n, 2);
+	CHECK_EQ(fe.tdt_writes, tdt + 2);
+	teardown();
+	CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), LL_ENETDOWN);
+}
+
+/* A full ring refuses a loan with LL_EAGAIN; every frame committed before
+ * goes out, in order, once the device catches up. */
+static void test_tx_lend_full(void)
+{
+	uint8_t *buf;
+	size_t room;
+	unsigned i;
+
+	CHECK_EQ(setup(0x10d3), 0);
+	fe.tx_hold = 1;
+	for (i = 0; i < 63; i++) {
+		CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), 0);
+		make_frame(buf + 10, 100, i);
+		CHECK_EQ(nic.nd.ops->tx_commit(&nic.nd, buf + 10, 100), 0);
+	}
+	CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), LL_EAGAIN);
+	CHECK_EQ(nic.cnt.tx_full, 1);
+	CHECK_EQ(fe.tx_n, 0);
+	fe.tx_hold = 0;
+	fe_do_tx(&fe);
+	CHECK_EQ(fe.tx_n, 63);
+	for (i = 0; i < 63; i++) {
+		uint8_t want[100];
+		make_frame(want, 100, i);
+		CHECK_EQ(fe.tx[i].len, 100);
+		CHECK(memcmp(fe.tx[i].data, want, 100) == 0);
+	}
+	CHECK_EQ(nic.nd.ops->tx_slot(&nic.nd, &buf, &room), 0);
+	make_frame(buf, 60, 99);
+	CHECK_EQ(nic.nd.ops->tx_commit(&nic.nd, buf, 60), 0);
+	CHECK_EQ(fe.tx_n, 64);
+	CHECK_EQ(nic.tx_inflight, 1);
+	teardown();
+}
+
 static void test_rx_wrap_and_budget(void)
 {
 	static struct rx_log log;
@@ -326,6 +409,37 @@ static void test_stack_arp_ping(void)
 	teardown();
 }
 
+/* The stack over the driver: a datagram's payload is copied once, from
+ * the caller into the lent buffer the device reads; ns->txbuf never holds
+ * it. */
+static void test_stack_payload_in_ring(void)
+{
+	static struct net_stack ns;
+	static uint8_t data[1400];
+	struct ll_clock clk = { clk_now, NULL };
+	size_t i;
+
+	CHECK_EQ(setup(0x100e), 0);
+	net_init(&ns, &nic.nd, &clk);
+	ns.ip.addr = 0x0a000001u;
+	ns.ip.netmask = 0xffffff00u;
+	memset(ns.txbuf, 0xa5, sizeof(ns.txbuf));
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 1);
+	CHECK_EQ(udp_send(&ns, 68, IPV4_BROADCAST, 67, data, sizeof(data)), 0);
+	CHECK_EQ(fe.tx_n, 1);
+	CHECK_EQ(fe.tx[0].len, 14 + 20 + 8 + sizeof(data));
+	CHECK(memcmp(fe.tx[0].data + 42, data, sizeof(data)) == 0);
+	CHECK(fe.tx[0].addr >= (uintptr_t)nic.tx_buf &&
+	      fe.tx[0].addr < (uintptr_t)nic.tx_buf + E1000_BUF_SIZE);
+	CHECK_EQ(ns.cnt.tx_lent, 1);
+	CHECK_EQ(ns.cnt.tx_copied, 0);
+	for (i = 0; i < sizeof(ns.txbuf) && ns.txbuf[i] == 0xa5; i++)
+		;
+	CHECK_EQ(i, sizeof(ns.txbuf));
+	teardown();
+}
+
 int main(void)
 {
 	check_suite = "e1000";
@@ -337,9 +451,12 @@ int main(void)
 	RUN(test_link_down_not_fatal);
 	RUN(test_tx_wrap);
 	RUN(test_tx_full);
+	RUN(test_tx_lend);
+	RUN(test_tx_lend_full);
 	RUN(test_rx_wrap_and_budget);
 	RUN(test_rx_ring_full);
 	RUN(test_rx_errors_dropped);
 	RUN(test_stack_arp_ping);
+	RUN(test_stack_payload_in_ring);
 	return CHECK_DONE();
 }

@@ -404,7 +404,7 @@ static void test_poll_wait(void)
 
 int main(void)
 {
-	check_suite = "net_basic";
+	check_suite = FAKE_LEND_DEFAULT ? "net_basic_lend" : "net_basic";
 	RUN(test_inet_sum_rfc1071);
 	RUN(test_arp_reply);
 	RUN(test_arp_not_for_us);

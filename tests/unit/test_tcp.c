@@ -585,7 +585,7 @@ static void test_rst_to_closed_port(void)
 
 int main(void)
 {
-	check_suite = "tcp";
+	check_suite = FAKE_LEND_DEFAULT ? "tcp_lend" : "tcp";
 	RUN(test_syn_carries_mss_and_wscale);
 	RUN(test_synack_establishes);
 	RUN(test_synack_without_wscale);

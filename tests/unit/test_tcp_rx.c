@@ -296,7 +296,7 @@ static void test_ring_wraps(void)
 
 int main(void)
 {
-	check_suite = "tcp_rx";
+	check_suite = FAKE_LEND_DEFAULT ? "tcp_rx_lend" : "tcp_rx";
 	RUN(test_in_order_and_peek);
 	RUN(test_delayed_ack);
 	RUN(test_ack_rides_on_data);

@@ -377,6 +377,92 @@ static void rx_record(void *ctx, const uint8_t *frame, size_t len)
 
 static struct rx_log rxl;
 
+/* A frame built in a lent slot at an offset: the TBD and DestAddr point
+ * at it where it lies in the work area; slots go round as for transmit. */
+static void test_tx_lend(void)
+{
+	struct pxe_api api;
+	uint8_t *buf, f[100];
+	size_t room;
+	uint32_t b = BOUNCE_SEG << 4;
+
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), 0);
+	CHECK(buf == fake_ptr(BOUNCE_SEG, UNDI_TXBUF_OFF));
+	CHECK_EQ(room, UNDI_TXBUF_STRIDE);
+	CHECK(room >= NETDEV_TX_SLOT_MIN);
+	make_frame(f, sizeof(f), PEER, 0x0800, 4);
+	memcpy(buf + 42, f, sizeof(f));
+	rom.nlog = 0;
+	CHECK_EQ(und.nd.ops->tx_commit(&und.nd, buf + 42, sizeof(f)), 0);
+	CHECK_EQ(rom.nlog, 1);
+	struct tx_rec *r = &rom.tx[0];
+	CHECK_EQ(r->data_lin, b + UNDI_TXBUF_OFF + 42);
+	CHECK_EQ(r->len, sizeof(f));
+	CHECK(memcmp(r->data, f, sizeof(f)) == 0);
+	CHECK(memcmp(r->dest, PEER, 6) == 0);
+	CHECK_EQ(r->tbd_lin, b + UNDI_TBD_OFF);
+	CHECK_EQ(und.nd.tx_frames, 1);
+	/* the next loan is the next slot; a loan ends at poll */
+	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), 0);
+	CHECK(buf == fake_ptr(BOUNCE_SEG, UNDI_TXBUF_OFF + UNDI_TXBUF_STRIDE));
+	CHECK_EQ(und.nd.ops->tx_commit(&und.nd, buf + room - 59, 60), LL_EINVAL);
+	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), 0);
+	CHECK_EQ(und.nd.ops->tx_commit(&und.nd, buf, 13), LL_EMSGSIZE);
+	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), 0);
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
+	CHECK_EQ(und.nd.ops->tx_commit(&und.nd, buf, 60), LL_EINVAL);
+	/* by protocol: the ROM gets the frame past its header, in place */
+	reset();
+	CHECK_EQ(open_default(&api, UNDI_TX_BY_PROTOCOL), 0);
+	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), 0);
+	make_frame(buf + 40, 100, BCAST, 0x0800, 1);
+	CHECK_EQ(und.nd.ops->tx_commit(&und.nd, buf + 40, 100), 0);
+	CHECK_EQ(rom.tx[0].proto, P_IP);
+	CHECK_EQ(rom.tx[0].flag, XMT_BROADCAST);
+	CHECK_EQ(rom.tx[0].len, 86);
+	CHECK_EQ(rom.tx[0].data_lin, b + UNDI_TXBUF_OFF + 40 + 14);
+	CHECK_EQ(rom.param_outside, 0);
+}
+
+/* All slots in flight: no loan (LL_EAGAIN) until the ROM reports a
+ * finished send; a work area too small for a lendable slot lends none
+ * (LL_ENOTSUP) and still transmits copies. */
+static void test_tx_lend_busy_and_small(void)
+{
+	struct pxe_api api;
+	uint8_t *buf, f[60];
+	size_t room;
+
+	reset();
+	rom.tx_auto_complete = 0;
+	CHECK_EQ(open_default(&api, 0), 0);
+	for (int i = 0; i < UNDI_TX_SLOTS; i++) {
+		CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), 0);
+		make_frame(buf, 60, PEER, 0x0800, (uint8_t)i);
+		CHECK_EQ(und.nd.ops->tx_commit(&und.nd, buf, 60), 0);
+	}
+	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), LL_EAGAIN);
+	CHECK_EQ(und.cnt.tx_busy, 1);
+	CHECK_EQ(rom.ntx, UNDI_TX_SLOTS);
+	push_ev(EV_TX, 0, 0, 0);
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
+	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), 0);
+	CHECK(buf == fake_ptr(BOUNCE_SEG, UNDI_TXBUF_OFF));   /* wrapped */
+	reset();
+	rom.bounce_size = UNDI_AREA_MIN;
+	CHECK_EQ(open_default(&api, 0), 0);
+	CHECK_EQ(und.tx_slots, 1);
+	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), LL_ENOTSUP);
+	make_frame(f, sizeof(f), PEER, 0x0800, 9);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK(memcmp(rom.tx[0].data, f, sizeof(f)) == 0);
+	CHECK_EQ(rom.param_outside, 0);
+}
+
 /* A frame of len bytes in the ROM's buffer at off. */
 static uint8_t *rom_frame(uint16_t off, size_t len, uint8_t seed)
 {
@@ -624,6 +710,8 @@ int main(void)
 	RUN(test_transmit_tbd);
 	RUN(test_transmit_by_protocol);
 	RUN(test_tx_ring_gating);
+	RUN(test_tx_lend);
+	RUN(test_tx_lend_busy_and_small);
 	RUN(test_tx_ungated_when_rom_never_completes);
 	RUN(test_poll_receive);
 	RUN(test_poll_multifragment);
