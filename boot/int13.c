@@ -134,7 +134,7 @@ static int int13_chs_lba(const struct int13_ctx *c, const struct rm_regs *r,
 
 	if (sec == 0 || sec > c->geom.spt || head >= c->geom.heads ||
 	    cyl >= c->geom.cylinders)
-		return -1;
+		return LL_ERANGE;
 	*lba = ((uint64_t)cyl * c->geom.heads + head) * c->geom.spt + sec - 1;
 	return 0;
 }

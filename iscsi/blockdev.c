@@ -66,7 +66,7 @@ static int sense_key(const struct iscsi_task *t)
 	struct scsi_sense ss;
 
 	if (t->result != LL_ESCSI || scsi_sense_parse(t->sense, t->sense_len, &ss))
-		return -1;
+		return LL_ENOENT;       /* no sense data, so no key */
 	return ss.key;
 }
 
