@@ -22,8 +22,8 @@ OUT=build/bench-ab; mkdir -p "$OUT"
 run_in() {
 	local tree=$1 side=$2 s=$3 r=$4 log="$OUT/$2.${3%.sh}.$4.log"
 	(cd "$tree" && bash "tests/bench/$s") >"$log" 2>&1
-	grep -E '^bench: [a-z0-9-]+ [0-9.]+ ' "$log" | grep -v '^bench: note' >>"$OUT/$side.lines"
-	echo "bench: note: ab round $r $side $s: $(grep -cE '^bench: [a-z0-9-]+ [0-9.]+ ' "$log") figures" >&2
+	grep -E '^bench: [a-z0-9-]+ [0-9.]+ [A-Za-z/%]+( |$)' "$log" >>"$OUT/$side.lines"
+	echo "bench: note: ab round $r $side $s: $(grep -cE '^bench: [a-z0-9-]+ [0-9.]+ [A-Za-z/%]+( |$)' "$log") figures" >&2
 }
 
 for ((r = 1; r <= ROUNDS; r++)); do
