@@ -5,7 +5,8 @@
 # ROUNDS times, so both see the same machine. Each figure then prints as
 # "bench: ab-<name> <B> <unit> anchor=<A> ratio=<B/A>" from the medians of
 # the rounds. Usage: tests/bench/ab.sh REF_TREE [SCRIPT...]
-# Env: LL_BENCH_AB_ROUNDS (default 2).
+# Env: LL_BENCH_AB_ROUNDS (default 2), LL_BENCH_AB_KEEP=1 (add to the
+# figures of the last run instead of starting afresh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 REF=${1:?usage: tests/bench/ab.sh REF_TREE [SCRIPT...]}
@@ -13,7 +14,7 @@ shift
 SCRIPTS=("$@"); [ ${#SCRIPTS[@]} -eq 0 ] && SCRIPTS=(iscsi.sh pxe.sh dump.sh)
 ROUNDS=${LL_BENCH_AB_ROUNDS:-2}
 OUT=build/bench-ab; mkdir -p "$OUT"
-: > "$OUT/A.lines"; : > "$OUT/B.lines"
+[ "${LL_BENCH_AB_KEEP:-0}" = 1 ] || { : > "$OUT/A.lines"; : > "$OUT/B.lines"; }
 
 [ -d "$REF/tests/bench" ] || { echo "bench: ab: $REF is not a lifeline tree" >&2; exit 1; }
 
@@ -36,10 +37,12 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 
-# median NAME SIDE: the median value of NAME's lines on SIDE (empty if none)
+# median NAME SIDE: the median value of NAME's lines on SIDE (the mean of
+# the middle two for an even count; empty if none)
 median() {
 	awk -v n="$1" '$2 == n { print $3 }' "$OUT/$2.lines" | sort -g |
-		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+		awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+			else if (NR) printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 rc=0
