@@ -37,6 +37,7 @@ struct boot_ctx {
 	uint8_t rom_san;         /* the ROM SAN-hooked this same LUN itself */
 	uint8_t hooked;          /* BOOT_HOOK_*: undone on failure */
 	uint8_t bda_hd_count;    /* 40:75 before our drive was counted */
+	uint16_t bda_base_kb;    /* 40:13 before the iBFT took its top, or 0 */
 	uint8_t ack[1500];
 };
 static struct boot_ctx boot_pxe_ctx;
@@ -112,6 +113,7 @@ static int boot_place_ibft(struct boot_ctx *b)
 	if (top < IBFT_BIOS_LOW + IBFT_MAX_SIZE)
 		return attach_fail(LL_ENOMEM, "no base memory for the iBFT");
 	b->ibft_linear = (top - IBFT_MAX_SIZE) & ~0xfu;
+	b->bda_base_kb = get_le16(kb);
 	put_le16(kb, (uint16_t)(b->ibft_linear / 1024));
 	return 0;
 }
@@ -244,11 +246,13 @@ static int boot_mbr(struct boot_ctx *b)
 	return 0;
 }
 
-/* Give the BIOS back its vectors: our INT 13h and INT 15h hooks go, and
- * 40:75 no longer counts our drive (int13_setup counted it). */
+/* Give the BIOS back its vectors: our INT 13h and INT 15h hooks go, 40:75
+ * no longer counts our drive (int13_setup counted it) and 40:13 gets the
+ * base memory the iBFT took. */
 static void boot_unhook(struct boot_ctx *b)
 {
 	uint8_t *count = rm_mem_map(&b->i13.mem, BDA_HD_COUNT_LINEAR, 1);
+	uint8_t *kb = rm_mem_map(&b->i13.mem, BDA_BASEMEM_KB, 2);
 
 	if (b->hooked & BOOT_HOOK_13)
 		(void)rm_hook_remove(0x13, b->i13.old_vector);
@@ -256,7 +260,10 @@ static void boot_unhook(struct boot_ctx *b)
 		*count = b->bda_hd_count;
 	if (b->hooked & BOOT_HOOK_15)
 		(void)rm_hook_remove(0x15, b->e820.old_vector);
+	if (b->bda_base_kb && kb)
+		put_le16(kb, b->bda_base_kb);
 	b->hooked = 0;
+	b->bda_base_kb = 0;
 }
 
 int boot_pxe(const struct boot_pxe_env *env)
@@ -274,10 +281,12 @@ int boot_pxe(const struct boot_pxe_env *env)
 		goto fail;
 	arch_boot_mbr(b->i13.drive);
 fail:
-	/* Back to the BIOS: its vectors as they were; a native driver stops
-	 * the device (no DMA into memory the next boot device may use);
-	 * UNDI is the ROM's own. */
+	/* Back to the BIOS: its vectors and BDA as they were; a session the
+	 * flow logged in to is logged out (bounded), not left to the target's
+	 * timeout; a native driver stops the device (no DMA into memory the
+	 * next boot device may use); UNDI is the ROM's own. */
 	boot_unhook(b);
+	attach_logout(&b->at);
 	attach_release(&b->at);
 	return rc;
 }

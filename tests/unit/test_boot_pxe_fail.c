@@ -164,12 +164,19 @@ static void test_lun_never_ready(void)
 static void test_mbr_without_55aa(void)
 {
 	bf_setup(BF_NIC_NONE);
+	unsigned base_kb = mem[0x413] | mem[0x414] << 8;
+
+	CHECK_EQ(base_kb, 636);
 	bf_disk[511] = 0;
 	int rc = bf_boot();
 
 	check_failed(rc, LL_ENOENT, "no 55AA boot signature in the MBR");
 	CHECK(bf_saw("lifeline: INT 13h drive 0x80 (2 hard disks)\n")); /* had hooked */
 	CHECK(memcmp(mem + 0x7c00, bf_disk, 512) == 0);  /* the MBR was read */
+	CHECK_EQ(fk_count(ISCSI_OP_LOGOUT_REQ), 1);  /* the session logged out */
+	/* the fake target never answers a Logout: the bounded wait reports it */
+	CHECK(bf_saw("lifeline: logged out\n") || bf_saw(": logout\n"));
+	CHECK_EQ(mem[0x413] | mem[0x414] << 8, base_kb); /* iBFT's memory back */
 }
 
 static void test_block_size_not_512(void)
