@@ -4,7 +4,8 @@
 #include "arch/x86/elf_entry.h"
 
 	/* Multiboot2 header (spec 3.1): 8-byte aligned, in the first 32 KiB
-	 * of the file; tags 8-byte aligned; the entry address tag names the
+	 * of the file; tags 8-byte aligned; the address tag makes GRUB load
+	 * the image at its link address, the entry address tag names the
 	 * 32-bit entry (e_entry is the 64-bit kexec one). */
 	.section .mb2.header, "ax"
 	.balign	8
@@ -13,6 +14,18 @@ mb2_header:
 	.long	0				/* architecture: i386 */
 	.long	mb2_header_end - mb2_header
 	.long	-(MB2_HEADER_MAGIC + (mb2_header_end - mb2_header))
+	.balign	8
+	/* address tag: GRUB loads the file flat (from the header's file
+	 * offset, the header at ELF_LINK_BASE) instead of as an ELF, which
+	 * it refuses for an ELF with relocations. The ends are written as
+	 * differences from the header (PC-relative, resolved by ld): no
+	 * dynamic relocation is added, and they are link addresses. */
+	.word	2, 0
+	.long	24
+	.long	ELF_LINK_BASE			/* header_addr */
+	.long	ELF_LINK_BASE			/* load_addr */
+	.long	ELF_LINK_BASE + (__rela_end - mb2_header) /* load_end_addr */
+	.long	ELF_LINK_BASE + (_end - mb2_header) /* bss_end_addr */
 	.balign	8
 	.word	3, 0				/* entry address tag */
 	.long	12
