@@ -389,3 +389,53 @@ ql_fallback_disk() {
 	truncate -s 1M "$1" &&
 	dd if="$1.mbr" of="$1" conv=notrunc status=none
 }
+
+# ---- GRUB (BIOS, Debian grub-pc-bin) starting lifeline.elf by multiboot2
+
+QL_GRUB_DIR=/usr/lib/grub/i386-pc
+
+# ql_grub_lnx DIR ARGS...: DIR/grub.lnx, a GRUB i386-pc core image behind
+# lnxboot.img (so QEMU -kernel starts it) whose memdisk holds
+# build/lifeline.elf and a grub.cfg: console on COM1, then
+# `multiboot2 /lifeline.elf ARGS` and `boot`. No loop device, no xorriso.
+# 0 or 1.
+ql_grub_lnx() {
+	local dir=$1; shift
+	rm -rf "$dir"
+	mkdir -p "$dir/md/boot/grub" || return 1
+	cp "$LL_ROOT/build/lifeline.elf" "$dir/md/lifeline.elf" || return 1
+	cat >"$dir/md/boot/grub/grub.cfg" <<CFG
+serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+echo "GRUBTEST multiboot2"
+multiboot2 /lifeline.elf $*
+echo "GRUBTEST boot"
+boot
+CFG
+	echo 'configfile (memdisk)/boot/grub/grub.cfg' >"$dir/early.cfg"
+	tar -C "$dir/md" -cf "$dir/memdisk.tar" . &&
+	grub-mkimage -O i386-pc -d "$QL_GRUB_DIR" -c "$dir/early.cfg" \
+		-m "$dir/memdisk.tar" -p '(memdisk)/boot/grub' -o "$dir/core.img" \
+		memdisk tar configfile normal multiboot2 serial terminal echo \
+		biosdisk &&
+	cat "$QL_GRUB_DIR/lnxboot.img" "$dir/core.img" >"$dir/grub.lnx"
+}
+
+# ql_qemu_slirp_kernel LOG SECS KERNEL ARGS...: like ql_qemu_slirp, but
+# QEMU starts KERNEL (-kernel) and the NIC is QL_NIC (default e1000) on
+# slirp without TFTP; no namespace.
+ql_qemu_slirp_kernel() {
+	local log=$1 secs=$2 kernel=$3; shift 3
+	ql_qemu_stop
+	: >"$log"
+	QL_QEMU_T0=$EPOCHREALTIME
+	timeout -k 5 "$secs" "$QL_QEMU" -accel tcg \
+		-m "${QL_MEM:-512}" -display none -monitor none -no-reboot \
+		-serial "file:$log" -kernel "$kernel" \
+		-netdev "user,id=n0" \
+		-device "${QL_NIC:-e1000},netdev=n0,mac=$QL_SLIRP_MAC" \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 "$@" \
+		>"$log.qemu" 2>&1 &
+	QL_QEMU_PID=$!
+}
