@@ -85,11 +85,13 @@ entry='lifeline: Multiboot2 entry, info at 0x[0-9a-f]+, image at 0x1000000-0x[0-
 mac=$(q "$QL_SLIRP_MAC")
 login="$(q "lifeline: logged in to $iqn, $blocks blocks of 512 bytes")"
 
-# 1. e1000, static settings from the command line
+# 1. e1000, static settings from the command line (tags 1 and 6 read: the
+# command line and GRUB's memory map are echoed)
 args=("root-path=$rootpath" "${static[@]}" "initiator-iqn=$initiator")
 if run e1000 e1000 "${args[@]}"; then
 	verdict e1000 "$entry" \
 		"$(q "lifeline: command line: ${args[*]}")" \
+		'lifeline: E820 0000000000100000-[0-9a-f]{16} RAM' \
 		"lifeline: NIC [0-9a-f]{2}:[0-9a-f]{2}\.[0-7] 8086:100e e1000, MAC $mac" \
 		"$(q 'lifeline: address 10.0.2.15 gateway 10.0.2.2 (static)')" \
 		"$login" 'lifeline: logged out' \
