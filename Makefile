@@ -62,7 +62,8 @@ FUZZ_TSRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_TSRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 all: elf
-.PHONY: elf all host asan fw pxe check unit bench fuzz demo deps clean
+.PHONY: elf all host asan fw pxe check unit bench fuzz demo deps clean \
+	dist install deb man
 all: host asan fw pxe
 
 host: $(HOST_LIB) $(TOOLS_LIB) $(UNIT_BINS) $(TOOL_BINS) $(HTEST_BINS)
@@ -150,6 +151,53 @@ $(ELF): $(ELF_OBJS) $(FW_OBJS) arch/x86/lifeline_elf.ld
 	@# independent (self-relocating): say ET_DYN so kexec may place it.
 	printf '\003' | dd of=$@ bs=1 seek=16 count=1 conv=notrunc status=none
 	@echo "lifeline.elf: $$(stat -c %s $@) bytes"
+
+# --- installing (docs/install.md). `make dist` builds only what `make
+# install` copies: the images, the installed tools and the man pages.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+LIBDIR     := $(PREFIX)/lib/lifeline
+DOCDIR     := $(PREFIX)/share/doc/lifeline
+MANDIR     := $(PREFIX)/share/man
+INST_TOOLS := lifeline-settings lifeline-dumpinfo lifeline-iscsi
+INST_DOCS  := README.md $(wildcard docs/*.md)
+MAN_SRCS   := $(wildcard docs/man/*.[0-9].txt)
+MAN_PAGES  := $(MAN_SRCS:docs/man/%.txt=$(BUILD)/man/%)
+INSTALL    ?= install
+
+dist: $(PXE) $(ELF) $(INST_TOOLS:%=$(BUILD)/tools/%) man \
+	$(BUILD)/lifeline-arm.service
+$(BUILD)/lifeline-arm.service: tools/lifeline-arm.service.in Makefile
+	@mkdir -p $(dir $@)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $< >$@
+man: $(MAN_PAGES)
+$(BUILD)/man/%: docs/man/%.txt tools/mkman.sh
+	@mkdir -p $(dir $@)
+	sh tools/mkman.sh $< >$@
+
+# lifeline.efi is built elsewhere when the UEFI entry exists: copied if there.
+install: dist
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/default
+	$(INSTALL) -m 644 $(PXE) $(ELF) $(wildcard $(BUILD)/lifeline.efi) \
+		$(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 755 $(INST_TOOLS:%=$(BUILD)/tools/%) $(DESTDIR)$(PREFIX)/bin/
+	$(INSTALL) -m 755 tools/lifeline-arm $(DESTDIR)$(PREFIX)/sbin/lifeline-arm
+	$(INSTALL) -m 644 $(INST_DOCS) $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 $(BUILD)/lifeline-arm.service $(DESTDIR)$(UNITDIR)/
+	$(INSTALL) -m 644 tools/lifeline.default \
+		$(DESTDIR)$(SYSCONFDIR)/default/lifeline
+	@for m in $(MAN_PAGES); do s=$${m##*.}; \
+		$(INSTALL) -d $(DESTDIR)$(MANDIR)/man$$s && \
+		$(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+
+# The Debian packages (debian/), built from a copy of the tree in
+# build/deb/src so the tree stays clean; the .debs land in build/deb/.
+deb:
+	@bash tools/mkdeb.sh
 
 fuzz: deps $(FUZZ_BINS)
 	@bash tests/fuzz/run.sh long
