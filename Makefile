@@ -167,11 +167,7 @@ MAN_SRCS   := $(wildcard docs/man/*.[0-9].txt)
 MAN_PAGES  := $(MAN_SRCS:docs/man/%.txt=$(BUILD)/man/%)
 INSTALL    ?= install
 
-dist: $(PXE) $(ELF) $(INST_TOOLS:%=$(BUILD)/tools/%) man \
-	$(BUILD)/lifeline-arm.service
-$(BUILD)/lifeline-arm.service: tools/lifeline-arm.service.in Makefile
-	@mkdir -p $(dir $@)
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $< >$@
+dist: $(PXE) $(ELF) $(INST_TOOLS:%=$(BUILD)/tools/%) man
 man: $(MAN_PAGES)
 $(BUILD)/man/%: docs/man/%.txt tools/mkman.sh
 	@mkdir -p $(dir $@)
@@ -187,7 +183,9 @@ install: dist
 	$(INSTALL) -m 755 $(INST_TOOLS:%=$(BUILD)/tools/%) $(DESTDIR)$(PREFIX)/bin/
 	$(INSTALL) -m 755 tools/lifeline-arm $(DESTDIR)$(PREFIX)/sbin/lifeline-arm
 	$(INSTALL) -m 644 $(INST_DOCS) $(DESTDIR)$(DOCDIR)/
-	$(INSTALL) -m 644 $(BUILD)/lifeline-arm.service $(DESTDIR)$(UNITDIR)/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' tools/lifeline-arm.service.in \
+		>$(DESTDIR)$(UNITDIR)/lifeline-arm.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/lifeline-arm.service
 	$(INSTALL) -m 644 tools/lifeline.default \
 		$(DESTDIR)$(SYSCONFDIR)/default/lifeline
 	@for m in $(MAN_PAGES); do s=$${m##*.}; \
