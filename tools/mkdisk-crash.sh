@@ -6,6 +6,8 @@
 # iBFT, starts the marker and panics; the kernel command line gets
 # crashkernel= and lifeline.dump-path=. Built with tools/mkdisk-linux.sh.
 # Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL]   (default 64M)
+# Env: LL_PKG_ROOT=DIR: lifeline-arm and lifeline.elf from the packages
+# unpacked in DIR (mkinitramfs-guest.sh --pkgroot), not from the tree.
 # Prints OUT. The guest's lines start with "CRASHTEST ".
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,9 +18,11 @@ die() { echo "mkdisk-crash: $*" >&2; exit 1; }
 out=$1 dump_path=$2 ck=${3:-64M}
 elf=$ROOT/build/lifeline.elf
 [ -r "$elf" ] || die "no $elf (run make)"
+src=(--elf "$elf")
+[ -n "${LL_PKG_ROOT:-}" ] && src=(--pkgroot "$LL_PKG_ROOT")
 command -v gcc >/dev/null || die "missing gcc"
 mkdir -p "$OUTDIR"
-base=$(bash "$ROOT/tools/mkinitramfs-guest.sh" --elf "$elf") || die "guest initramfs"
+base=$(bash "$ROOT/tools/mkinitramfs-guest.sh" "${src[@]}") || die "guest initramfs"
 
 work=$(mktemp -d "$OUTDIR/crash-work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -31,7 +35,7 @@ cat >"$ov/init" <<'INIT'
 # /init of the crash test guest (tools/mkdisk-crash.sh): load the modules,
 # arm lifeline from the iBFT (lifeline-arm), start the marker, panic.
 /bin/busybox --install -s /bin
-export PATH=/bin:/sbin
+export PATH=/bin:/sbin:/usr/sbin
 mount -t devtmpfs dev /dev 2>/dev/null
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -42,8 +46,11 @@ for m in $(cat /lib/modules/load.list); do
 done
 dmesg -n 1   # from here only the panic's messages interleave with ours
 fail() { echo "CRASHTEST FAIL $*"; sync; poweroff -f; }
+arm=$(command -v lifeline-arm)
+echo "CRASHTEST arm-with $arm $(sha256sum <"$arm" | cut -c1-64)"
 lifeline-arm || fail "lifeline-arm"
 echo "CRASHTEST armed kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+lifeline-arm --status | sed 's/^/CRASHTEST status /'
 marker >/tmp/marker.out 2>&1 &
 i=0
 while ! grep -q '^MARKER ' /tmp/marker.out 2>/dev/null; do

@@ -3,8 +3,11 @@
 # kexec (+ its shared libraries), iscsistart (+ libraries) when installed,
 # tools/lifeline-arm, the NIC/iSCSI/iBFT modules, optionally lifeline.elf, and
 # an /init whose mode comes from the kernel command line (see MODES below).
+# With --pkgroot DIR (the lifeline and lifeline-arm packages unpacked by
+# dpkg -x): their /usr/sbin/lifeline-arm, /usr/lib/lifeline/lifeline.elf and
+# /etc/default/lifeline instead of tools/lifeline-arm and --elf.
 # Cached as build/qemu/guest-<kver>-<hash of the inputs>.cpio.gz; prints its path.
-# Usage: tools/mkinitramfs-guest.sh [--elf FILE] [--kver VERSION]
+# Usage: tools/mkinitramfs-guest.sh [--elf FILE | --pkgroot DIR] [--kver VERSION]
 # Env: LL_GUEST_REBUILD=1 to rebuild.
 #
 # MODES (llmode=, default ibft), other settings as ll.KEY=VALUE:
@@ -24,11 +27,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTDIR=$ROOT/build/qemu
 die() { echo "mkinitramfs-guest: $*" >&2; exit 1; }
 
-elf="" kver=""
+elf="" kver="" pkg=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--elf) elf=$2; shift ;;
 	--kver) kver=$2; shift ;;
+	--pkgroot) pkg=$2; shift ;;
 	*) die "unknown argument $1" ;;
 	esac
 	shift
@@ -45,6 +49,12 @@ kexec=$(command -v kexec || echo /usr/sbin/kexec)
 iscsistart=$(command -v iscsistart || true)
 [ -x /usr/sbin/iscsistart ] && iscsistart=/usr/sbin/iscsistart
 arm=$ROOT/tools/lifeline-arm
+pkgfiles=""
+if [ -n "$pkg" ]; then
+	pkgfiles="usr/sbin/lifeline-arm usr/lib/lifeline/lifeline.elf etc/default/lifeline"
+	for f in $pkgfiles; do [ -r "$pkg/$f" ] || die "no $pkg/$f (dpkg -x the lifeline and lifeline-arm packages)"; done
+	[ -z "$elf" ] || die "--elf and --pkgroot: give one"
+fi
 
 # modules in load order (dependencies first), as modprobe would insert them
 MODS="iscsi_ibft e1000 e1000e virtio_net virtio_pci crc32c_generic crc32c_intel iscsi_tcp sd_mod"
@@ -60,7 +70,8 @@ mods=$(modlist)
 [ -n "$mods" ] || die "modprobe --show-depends found no modules for $kver"
 
 # the cache key: every input's content
-key=$( { cat "$0" "$bb" "$kexec" "$arm" ${iscsistart:+"$iscsistart"} ${elf:+"$elf"};
+key=$( { cat "$0" "$bb" "$kexec" "$arm" ${iscsistart:+"$iscsistart"} ${elf:+"$elf"}
+	 for f in $pkgfiles; do echo "$f"; cat "$pkg/$f"; done
 	 echo "$kver $mods"; } | sha256sum | cut -c1-12)
 out=$OUTDIR/guest-$kver-$key.cpio.gz
 if [ -s "$out" ] && [ -z "${LL_GUEST_REBUILD:-}" ]; then
@@ -91,8 +102,15 @@ copy_prog() {
 }
 copy_prog "$kexec"
 [ -n "$iscsistart" ] && copy_prog "$iscsistart"
-cp "$arm" "$rd/bin/lifeline-arm"
-chmod 755 "$rd/bin/lifeline-arm"
+if [ -n "$pkg" ]; then
+	for f in $pkgfiles; do
+		mkdir -p "$rd/$(dirname "$f")"
+		cp -p "$pkg/$f" "$rd/$f"
+	done
+else
+	cp "$arm" "$rd/bin/lifeline-arm"
+	chmod 755 "$rd/bin/lifeline-arm"
+fi
 [ -n "$elf" ] && cp "$elf" "$rd/boot/lifeline.elf"
 
 for f in $mods; do
@@ -111,7 +129,7 @@ cat >"$rd/init" <<'EOF'
 # /init of the lifeline test guest: the mode comes from llmode= on the
 # kernel command line (tools/mkinitramfs-guest.sh lists them).
 /bin/busybox --install -s /bin
-export PATH=/bin:/sbin
+export PATH=/bin:/sbin:/usr/sbin
 mount -t devtmpfs dev /dev 2>/dev/null
 mount -t proc proc /proc
 mount -t sysfs sys /sys

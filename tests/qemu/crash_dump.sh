@@ -3,7 +3,9 @@
 # Linux disk from tgtd's LUN (as lifeline_linux_ibft.sh) with crashkernel= and
 # lifeline.dump-path= (a second target on the same tgtd); the guest
 # (tools/mkdisk-crash.sh, -smp 2) arms lifeline.elf with lifeline-arm from the
-# real iBFT, starts the marker (tests/qemu/guest/marker.c: mlock'ed pages
+# real iBFT - both as installed by the packages (make deb, dpkg -x: the
+# guest's /usr/sbin/lifeline-arm and /usr/lib/lifeline/lifeline.elf), and
+# lifeline-arm --status then says armed with the dump path - starts the marker (tests/qemu/guest/marker.c: mlock'ed pages
 # holding a random marker, physical address from pagemap) and panics through
 # sysrq. lifeline dumps with its own driver and reboots (-no-reboot ends
 # QEMU). Host checks: lifeline-dumpinfo complete, readelf, 2 NT_PRSTATUS,
@@ -40,8 +42,26 @@ for t in readelf makedumpfile gcc; do
 done
 ql_net_setup || { echo "FAIL qemu/$NAME (namespace, bridge, tap)"; exit 1; }
 
+# the packages (built again when older than what they hold), unpacked
+DEBDIR=$LL_ROOT/build/deb
+debs() { ls "$DEBDIR"/lifeline_*_amd64.deb "$DEBDIR"/lifeline-arm_*_amd64.deb 2>/dev/null; }
+stale=0
+[ "$(debs | wc -l)" = 2 ] || stale=1
+for d in $(debs); do
+	for f in "$LL_ROOT/tools/lifeline-arm" "$ELF" "$LL_ROOT"/debian/*; do
+		[ "$d" -nt "$f" ] || stale=1
+	done
+done
+if [ $stale = 1 ]; then
+	bash "$LL_ROOT/tools/mkdeb.sh" >/dev/null || { echo "FAIL qemu/$NAME (make deb)"; exit 1; }
+fi
+PKGROOT=$LL_TMP/pkgroot
+for d in $(debs); do dpkg -x "$d" "$PKGROOT" || { echo "FAIL qemu/$NAME (dpkg -x $d)"; exit 1; }; done
+ARM_SHA=$(sha256sum <"$PKGROOT/usr/sbin/lifeline-arm" | cut -c1-64)
+
 disk=$LL_TMP/crash.img
 down=$LL_TMP/crash-down.img
+export LL_PKG_ROOT=$PKGROOT
 if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")" >/dev/null ||
    ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null; then
 	echo "FAIL qemu/$NAME (building the crash disks)"
@@ -115,6 +135,11 @@ verdict() {
 		   grep -qx 'CRASHTEST armed kexec_crash_loaded=1' "$L" &&
 		   grep -qE '^CRASHTEST MARKER [0-9a-f]{32} PADDR 0x[0-9a-f]+$' "$L" &&
 		   grep -qx 'CRASHTEST panic' "$L" && echo 1)" "$L"
+	check "$tag: armed by the packaged /usr/sbin/lifeline-arm and /usr/lib/lifeline/lifeline.elf; --status: armed, dump path" \
+		"$(grep -qx "CRASHTEST arm-with /usr/sbin/lifeline-arm $ARM_SHA" "$L" &&
+		   grep -qE '^lifeline-arm: crash region: [0-9]+ MiB \(the image needs [0-9]+ MiB\)$' "$L" &&
+		   grep -qE "^CRASHTEST status   armed: +yes, dump to $(ql_rootpath 1 "$DUMP_IQN"), image /usr/lib/lifeline/lifeline.elf, since " "$L" &&
+		   ! grep -q '^CRASHTEST status   missing' "$L" && echo 1)" "$L"
 	check "$tag: kexec entry, elfcorehdr with 2 CPUs and VMCOREINFO, NIC ($drv)" \
 		"$(grep -qE '^lifeline: kexec entry, boot_params at 0x[0-9a-f]+, image at 0x' "$L" &&
 		   grep -qE '^lifeline: elfcorehdr at 0x[0-9a-f]+: 2 CPUs, [0-9]+ RAM ranges, [0-9]+ MiB, VMCOREINFO present$' "$L" &&
