@@ -167,18 +167,19 @@ MAN_SRCS   := $(wildcard docs/man/*.[0-9].txt)
 MAN_PAGES  := $(MAN_SRCS:docs/man/%.txt=$(BUILD)/man/%)
 INSTALL    ?= install
 
-dist: $(PXE) $(ELF) $(INST_TOOLS:%=$(BUILD)/tools/%) man
+dist: $(PXE) $(ELF) $(EFI) $(INST_TOOLS:%=$(BUILD)/tools/%) man
 man: $(MAN_PAGES)
 $(BUILD)/man/%: docs/man/%.txt tools/mkman.sh
 	@mkdir -p $(dir $@)
 	sh tools/mkman.sh $< >$@
 
-# lifeline.efi is built elsewhere when the UEFI entry exists: copied if there.
+# lifeline.efi (EFI, when the UEFI entry's rules define it): copied when
+# build/ has it, looked for when the recipe runs (after dist built it).
 install: dist
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/default
-	$(INSTALL) -m 644 $(PXE) $(ELF) $(wildcard $(BUILD)/lifeline.efi) \
+	$(INSTALL) -m 644 $(PXE) $(ELF) $$(ls $(BUILD)/lifeline.efi 2>/dev/null) \
 		$(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 755 $(INST_TOOLS:%=$(BUILD)/tools/%) $(DESTDIR)$(PREFIX)/bin/
 	$(INSTALL) -m 755 tools/lifeline-arm $(DESTDIR)$(PREFIX)/sbin/lifeline-arm
