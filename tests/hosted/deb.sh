@@ -40,7 +40,6 @@ usr/lib/lifeline/lifeline.elf 644
 usr/bin/lifeline-settings 755
 usr/bin/lifeline-dumpinfo 755
 usr/bin/lifeline-iscsi 755
-usr/share/doc/lifeline/README.md 644
 usr/share/doc/lifeline/copyright 644
 usr/share/man/man1/lifeline-settings.1.gz 644
 usr/share/man/man1/lifeline-dumpinfo.1.gz 644
@@ -53,6 +52,7 @@ lib/systemd/system/lifeline-arm.service 644
 etc/default/lifeline 644
 usr/share/man/man8/lifeline-arm.8.gz 644"
 bad=""
+ls "$R"/usr/share/doc/lifeline/README.md* >/dev/null 2>&1 || bad=" README.md"   # .gz when > 4 KiB
 while read -r f m; do
 	[ "$(stat -c %a "$R/$f" 2>/dev/null)" = "$m" ] || bad="$bad $f"
 done <<<"$want_main
@@ -63,6 +63,7 @@ n=$(ls "$R/usr/share/doc/lifeline/" | grep -cE '^[A-Za-z]+\.md(\.gz)?$')
 dpkg -c "$main" | awk '{print $6}' | grep -q 'lifeline-arm' && ok=1 || ok=0
 dpkg -c "$arm" | awk '{print $6}' | grep -qE 'usr/bin|usr/lib/lifeline/' && ok=1
 [ $ok = 0 ]; check "lifeline-arm only in lifeline-arm, images and tools only in lifeline" $? ""
+bad=""
 for p in settings dumpinfo iscsi; do "$R/usr/bin/lifeline-$p" >/dev/null 2>&1; [ $? -le 2 ] || bad="$bad $p"; done
 [ -z "$bad" ]; check "packaged tools run" $? "$bad"
 
@@ -93,6 +94,7 @@ grep -v 'root privileges' "$T/lintian" | sed 's/^/  lintian: /'
 # the unit: what issue 17 asks, and systemd-analyze verify in the scratch
 # root (with the host's units, for the targets it names)
 U=$R/lib/systemd/system/lifeline-arm.service
+bad=""
 for kv in After=local-fs.target Conflicts=kdump-tools.service Type=oneshot \
 	RemainAfterExit=yes ExecStart=/usr/sbin/lifeline-arm "ExecStop=/usr/sbin/lifeline-arm --unload" \
 	WantedBy=multi-user.target; do
