@@ -1,6 +1,6 @@
 #!/bin/sh
 # tools/mkman.sh - turn a man page source (docs/man/NAME.SECTION.txt) into
-# roff on stdout. The source format (docs/man/README.md):
+# roff on stdout. The source format:
 #   line 1           NAME(SECTION) - one-line description
 #   = HEADING        a section (.SH)
 #   + TERM           a tagged paragraph (.TP), TERM in bold; text follows
