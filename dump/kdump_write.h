@@ -11,7 +11,7 @@
 #include "dump/pagefilter.h"
 #include "dump/writer.h"
 
-#define KD_STAGE      (64u * 1024)    /* one stream buffer (per write slot) */
+#define KD_STAGE      (32u * 1024)    /* one stream buffer (per write slot) */
 #define KD_LZO_WORK   (16384u * 8)    /* LZO1X_1_MEM_COMPRESS on LP64 */
 #define KD_CBUF       (KD_BLOCK + KD_BLOCK / 16 + 64 + 3)
 #define KD_WIN_PFNS   (KD_BLOCK * 8)  /* pfns per bitmap block */

@@ -5,15 +5,17 @@
 # (tests/qemu/guest/marker.c, static) and a /init that arms lifeline from the
 # iBFT, starts the marker and panics; the kernel command line gets
 # crashkernel= and lifeline.dump-path=. Built with tools/mkdisk-linux.sh.
-# Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL]   (default 64M)
+# Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]
+# (CRASHKERNEL default 64M; KERNEL_ARGS more words for the guest kernel,
+# e.g. lifeline.extra=dump-format=elf).
 # Prints OUT. The guest's lines start with "CRASHTEST ".
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTDIR=$ROOT/build/qemu
 die() { echo "mkdisk-crash: $*" >&2; exit 1; }
 
-[ $# -ge 2 ] || die "usage: mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL]"
-out=$1 dump_path=$2 ck=${3:-64M}
+[ $# -ge 2 ] || die "usage: mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]"
+out=$1 dump_path=$2 ck=${3:-64M} kargs=${4:-}
 elf=$ROOT/build/lifeline.elf
 [ -r "$elf" ] || die "no $elf (run make)"
 command -v gcc >/dev/null || die "missing gcc"
@@ -61,4 +63,4 @@ chmod 755 "$ov/init"
 cp "$base" "$work/initrd"
 (cd "$ov" && find . | cpio -o -H newc --quiet) | gzip -6 >>"$work/initrd"
 bash "$ROOT/tools/mkdisk-linux.sh" --initrd "$work/initrd" --out "$out" \
-	--append "crashkernel=$ck lifeline.dump-path=$dump_path"
+	--append "crashkernel=$ck lifeline.dump-path=$dump_path${kargs:+ $kargs}"
