@@ -129,7 +129,7 @@ static int pass_bitmaps(const struct dump_ctx *c, struct kdump_work *kw)
 		rc = stream_put(c, kw, &kw->s[0], kw->win1, KD_BLOCK);
 		if (!rc)
 			rc = stream_put(c, kw, &kw->s[1], kw->win2, KD_BLOCK);
-		dump_io_progress(c);
+		dump_io_progress(c, 0);
 	}
 	if (!rc)
 		rc = stream_flush(c, kw, &kw->s[0]);
@@ -216,7 +216,7 @@ static int pass_pages(const struct dump_ctx *c, struct kdump_work *kw)
 			if ((kw->win2[i >> 3] >> (i & 7)) & 1)
 				rc = put_page(c, kw, pfn0 + i);
 			if (!(i & 255))
-				dump_io_progress(c);
+				dump_io_progress(c, 0);
 		}
 	}
 	if (!rc)
@@ -225,6 +225,10 @@ static int pass_pages(const struct dump_ctx *c, struct kdump_work *kw)
 		rc = stream_flush(c, kw, &kw->s[1]);
 	if (!rc && kw->n_desc != kw->n_kept)
 		rc = LL_EPROTO;
+	if (!rc)
+		rc = dump_io_wait(c, 0);
+	if (!rc)
+		dump_io_progress(c, 1);
 	return rc;
 }
 

@@ -55,9 +55,12 @@ static void progress_line(const struct dump_ctx *c)
 	w->t_last_print = now(c);
 }
 
-void dump_io_progress(const struct dump_ctx *c)
+void dump_io_progress(const struct dump_ctx *c, int now_too)
 {
-	maybe_progress(c);
+	if (now_too)
+		progress_line(c);
+	else
+		maybe_progress(c);
 }
 
 static void maybe_progress(const struct dump_ctx *c)

@@ -106,7 +106,7 @@ int dump_io_put(const struct dump_ctx *c, unsigned slot, uint64_t off,
 		const void *buf, uint32_t len, uint64_t acct);
 /* SYNCHRONIZE CACHE with the sync deadline. */
 int dump_io_sync(const struct dump_ctx *c);
-/* A progress line when one is due. */
-void dump_io_progress(const struct dump_ctx *c);
+/* A progress line when one is due (now_too: at once). */
+void dump_io_progress(const struct dump_ctx *c, int now_too);
 
 #endif

@@ -159,15 +159,25 @@ verdict_elf() {
 	where=$( [ -n "${paddr:-}" ] && marker_at "$core" "$paddr" "$hex") && ok=1 || ok=0
 	check "$tag: marker page at paddr 0x${paddr:-?}: $where" "$ok"
 	rm -f "$core.d31"
-	makedumpfile -d 31 "$core" "$core.d31" >"$core.mdf" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
-	check "$tag: makedumpfile -d 31 converts it without a vmlinux ($(stat -c %s "$core" 2>/dev/null || echo 0) -> $(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
+	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
+	check "$tag: makedumpfile -l -d 31 converts it without a vmlinux ($(stat -c %s "$core" 2>/dev/null || echo 0) -> $(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
 		"$ok" "$core.mdf"
+	# lifeline's own level-31 dump (the kdump run, same guest, other boot)
+	# keeps at most what makedumpfile -d 31 keeps here, + 10% for what two
+	# boots of the same guest differ by (page cache, slab)
+	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$core.d31" >"$core.mdfinfo" 2>&1
+	mdf_data=$(awk '/^pages_in_dump:/ { k = $2 } /^pages_zero:/ { z = $2 } END { print k - z }' "$core.mdfinfo")
+	if [ -n "${KD_DATA_PAGES:-}" ]; then
+		check "$tag: lifeline level 31 kept $KD_DATA_PAGES data pages, makedumpfile -d 31 of the full dump $mdf_data (+10%)" \
+			"$([ "$KD_DATA_PAGES" -le $(( mdf_data * 11 / 10 )) ] && echo 1)" "$core.mdfinfo"
+	fi
 	check "$tag: boot LUN backing file unchanged (sha256)" \
 		"$([ "$(sha256sum <"$bimg")" = "$h0" ] && echo 1)"
 	echo "  $tag: $(grep -E '^dump: complete' "$L"); panic line ${T_PANIC:-?} s, lifeline done ${T_DONE:-?} s after QEMU start"
 	rm -f "$core" "$core.d31"
 }
 
+KD_DATA_PAGES=""
 # verdict_kdump TAG DRIVER DUMPIMG BOOTIMG HASH_BEFORE: the default dump.
 verdict_kdump() {
 	local tag=$1 drv=$2 img=$3 bimg=$4 h0=$5 L=$LOG.txt
@@ -180,6 +190,7 @@ verdict_kdump() {
 	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$img" --paddr "${paddr:-0}" \
 		--extract "$core" >"$info" 2>&1
 	bytes=$(sed -n 's/^file_bytes: //p' "$info")
+	KD_DATA_PAGES=$(awk '/^pages_in_dump:/ { k = $2 } /^pages_zero:/ { z = $2 } END { print k - z }' "$info")
 	ram=$(sed -n 's/^pages_ram: //p' "$info")
 	check "$tag: header complete, lzo, 2 CPUs, level 31; the marker's user page (0x${paddr:-?}) is RAM and left out" \
 		"$(grep -qx 'complete: yes' "$info" && grep -qx 'codec: lzo' "$info" &&

@@ -95,6 +95,7 @@ static void test_header_fields(void)
 	CHECK_EQ(kd_get64(s, 40), strlen((const char *)img(vi)));
 	CHECK(strstr(console, "level 31 requested, 31 applied") != NULL);
 	CHECK(strstr(console, "dump: complete, level 31") != NULL);
+	CHECK(strstr(console, "dump: 3840/3840 pages seen, ") != NULL);
 }
 
 static int bit(const uint8_t *bm, uint64_t pfn)
