@@ -3,8 +3,8 @@
 # the PXE path: a Linux guest (QEMU TCG, -smp 2, booted with -kernel and a
 # busybox + kexec-tools initramfs) loads lifeline.elf with kexec -p, writes
 # a marker into a tmpfs file and panics through sysrq; lifeline must dump all
-# (dump-format=elf on its command line; crash_dump.sh tests the default)
-# RAM over slirp to tgtd (10.0.2.2 = the namespace's loopback) and reboot.
+# RAM over slirp to tgtd (10.0.2.2 = the namespace's loopback) and reboot
+# (dump-format=elf on its command line; crash_dump.sh tests the default).
 # Run with an e1000, then with virtio-net-pci. Host side: lifeline-dumpinfo
 # says complete with 2 CPUs, readelf accepts the extracted vmcore, the marker
 # is in it, makedumpfile -d 31 converts it without a vmlinux.
