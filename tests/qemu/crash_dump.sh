@@ -19,8 +19,11 @@
 # makedumpfile -d 31 without a vmlinux. Both: boot LUN backing file
 # unchanged. Then the dump target down (nothing on the dump portal): three
 # refused logins, error, reboot within a bound.
-# Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_DOWN=0
-# skips the target-down run.
+# level0 run (e1000, lifeline.extra=dump-level=0): every RAM page in the
+# compressed dump, the marker's page decompressed holds the marker,
+# makedumpfile --dump-dmesg reads it.
+# Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_LEVEL0=0
+# and CRASH_DUMP_DOWN=0 skip those runs.
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -50,10 +53,13 @@ ql_net_setup || { echo "FAIL qemu/$NAME (namespace, bridge, tap)"; exit 1; }
 
 disk=$LL_TMP/crash.img
 disk_elf=$LL_TMP/crash-elf.img
+disk_l0=$LL_TMP/crash-l0.img
 down=$LL_TMP/crash-down.img
 if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")" >/dev/null ||
    ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk_elf" "$(ql_rootpath 1 "$DUMP_IQN")" 64M \
 	lifeline.extra=dump-format=elf >/dev/null ||
+   { [ "${CRASH_DUMP_LEVEL0:-1}" = 1 ] && ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk_l0" \
+	"$(ql_rootpath 1 "$DUMP_IQN")" 64M lifeline.extra=dump-level=0 >/dev/null; } ||
    ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null; then
 	echo "FAIL qemu/$NAME (building the crash disks)"
 	exit 1
@@ -177,6 +183,29 @@ verdict_elf() {
 	rm -f "$core" "$core.d31"
 }
 
+# verdict_kdump0 TAG DRIVER DUMPIMG BOOTIMG HASH_BEFORE: dump-level=0.
+verdict_kdump0() {
+	local tag=$1 drv=$2 img=$3 bimg=$4 h0=$5 L=$LOG.txt
+	local info=$LL_TMP/$tag.kinfo core=$LL_TMP/$tag.kdump hex paddr
+	verdict_common "$tag" "$drv"
+	read -r hex paddr < <(sed -nE 's/^CRASHTEST MARKER ([0-9a-f]{32}) PADDR 0x([0-9a-f]+)$/\1 \2/p' "$L")
+	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$img" --marker "${paddr:-0}" "${hex:-x}" \
+		--extract "$core" >"$info" 2>&1
+	check "$tag: level 0: every RAM page in the dump, the marker's page holds the marker" \
+		"$(grep -qE '^dump: kdump-compressed \(lzo\), dump level 0 requested, 0 applied' "$L" &&
+		   grep -qx 'complete: yes' "$info" && grep -qx 'dump_level: 0' "$info" &&
+		   [ "$(sed -n 's/^pages_ram: //p' "$info")" = "$(sed -n 's/^pages_in_dump: //p' "$info")" ] &&
+		   grep -qx "marker page 0x$paddr: present" "$info" && echo 1)" "$info"
+	rm -f "$core.dmesg"
+	makedumpfile --dump-dmesg "$core" "$core.dmesg" >"$core.mdf" 2>&1
+	check "$tag: makedumpfile --dump-dmesg reads the level-0 dump ($(sed -n 's/^file_bytes: //p' "$info") bytes)" \
+		"$(grep -q 'Kernel panic' "$core.dmesg" 2>/dev/null && echo 1)" "$core.mdf"
+	check "$tag: boot LUN backing file unchanged (sha256)" \
+		"$([ "$(sha256sum <"$bimg")" = "$h0" ] && echo 1)"
+	echo "  $tag: $(grep -E '^dump: complete' "$L")"
+	rm -f "$core" "$core.dmesg"
+}
+
 KD_DATA_PAGES=""
 # verdict_kdump TAG DRIVER DUMPIMG BOOTIMG HASH_BEFORE: the default dump.
 verdict_kdump() {
@@ -237,6 +266,21 @@ for nic in ${CRASH_DUMP_NICS:-e1000 virtio-net-pci}; do
 	"verdict_$fmt" "$tag" "$drv" "$dimg" "$bimg" "$h0"
 	rm -f "$dimg"
 done
+
+# dump-level=0, compressed: every page, the marker in it
+if [ "${CRASH_DUMP_LEVEL0:-1}" = 1 ]; then
+	dimg=$LL_TMP/dump-l0.img
+	serve "$disk_l0" "$dimg" || { echo "FAIL qemu/$NAME (level0: targets)"; exit 1; }
+	if [ $ll_dnsmasq_ok = 0 ]; then
+		ql_dnsmasq "$(ql_rootpath 1 "$BOOT_IQN")" "$LL_TMP/tftp" lifeline.pxe ||
+			{ echo "FAIL qemu/$NAME (dnsmasq)"; exit 1; }
+		ll_dnsmasq_ok=1
+	fi
+	h0=$(sha256sum <"$disk_l0")
+	boot level0 e1000 "$DUMP_TMO"
+	verdict_kdump0 level0 e1000 "$dimg" "$disk_l0" "$h0"
+	rm -f "$dimg"
+fi
 
 # the dump target down: the dump path names port 3261, where nothing listens
 if [ "${CRASH_DUMP_DOWN:-1}" = 1 ]; then
