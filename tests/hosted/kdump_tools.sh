@@ -4,7 +4,9 @@
 # tests/lib/kdump_kfake.h) read by tests/lib/kdump_inspect.py and Debian's
 # crash: level 31 (complete, lzo, level 31, the user page left out, the
 # kernel page with its marker in and byte-exact after LZO decompression),
-# level 0 (every RAM page), `crash --osrelease` reads the header.
+# level 0 (every RAM page), `crash --osrelease` reads the header,
+# lifeline-dumpinfo reports it (complete / incomplete, level, pages) and
+# extracts it.
 # makedumpfile needs a real kernel's VMCOREINFO: the qemu tier
 # (crash_dump.sh) checks it. Needs no root.
 set -u
@@ -34,8 +36,8 @@ sys.exit(0 if p == mem[pfn * 4096:(pfn + 1) * 4096] else 1)
 PY
 }
 
-$MK "$tmp/d31" 31 2>"$tmp/mk31.log"
-check mkkdump-31 '[ $? -eq 0 ] && grep -q "^dump: complete, level 31: " "$tmp/mk31.log"' "$(cat "$tmp/mk31.log")"
+$MK "$tmp/d31" 31 2>"$tmp/mk31.log"; rc=$?
+check mkkdump-31 '[ $rc -eq 0 ] && grep -q "^dump: complete, level 31: " "$tmp/mk31.log"' "$(cat "$tmp/mk31.log")"
 python3 $IN "$tmp/d31" --paddr 600000 --paddr 700000 >"$tmp/i31" 2>&1
 check inspect-31 'grep -qx "complete: yes" "$tmp/i31" && grep -qx "codec: lzo" "$tmp/i31" &&
 	grep -qx "dump_level: 31" "$tmp/i31" && grep -qx "cpus: 1" "$tmp/i31" &&
@@ -44,6 +46,17 @@ check inspect-31 'grep -qx "complete: yes" "$tmp/i31" && grep -qx "codec: lzo" "
 	grep -qx "paddr 0x700000: pfn 0x700 ram 1 dumped 1" "$tmp/i31"' "$(cat "$tmp/i31")"
 check kernel-page-exact 'page_ok "$tmp/d31" 700 && page_ok "$tmp/d31" 630 && page_ok "$tmp/d31" 0'
 check user-marker-absent '! grep -q "USERMARK-lifeline" "$tmp/d31"'
+build/tools/lifeline-dumpinfo --extract "$tmp/x31" "$tmp/d31" >"$tmp/di31" 2>&1; rc=$?
+check dumpinfo-31 '[ $rc -eq 0 ] && grep -qx "format: kdump-compressed (lzo)" "$tmp/di31" &&
+	grep -qx "vmcore: complete" "$tmp/di31" && grep -qx "dump level: 31" "$tmp/di31" &&
+	grep -qx "release: 6.1.0-kfake" "$tmp/di31" &&
+	grep -qE "^pages: [0-9]+ kept of 3840 RAM pages \([0-9]+ zero, " "$tmp/di31" &&
+	cmp -s "$tmp/x31" <(head -c "$(stat -c %s "$tmp/x31")" "$tmp/d31")' "$(cat "$tmp/di31")"
+# the same image marked incomplete: exit 2
+cp "$tmp/d31" "$tmp/inc"
+printf '\x0a' | dd of="$tmp/inc" bs=1 seek=424 conv=notrunc status=none
+build/tools/lifeline-dumpinfo "$tmp/inc" >"$tmp/diinc" 2>&1; rc=$?
+check dumpinfo-incomplete '[ $rc -eq 2 ] && grep -qx "vmcore: incomplete" "$tmp/diinc"' "$(cat "$tmp/diinc")"
 out=$(crash --osrelease "$tmp/d31" 2>&1)
 check crash-osrelease '[ "$out" = "6.1.0-kfake" ]' "$out"
 
