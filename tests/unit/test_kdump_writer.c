@@ -32,6 +32,8 @@ static void cons(void *ctx, const char *s, size_t len)
 	console[ncons] = 0;
 }
 
+static unsigned disk_depth = 8;
+
 static int run(unsigned level, uint64_t disk, const char *drop, unsigned fail_write)
 {
 	struct dump_ctx c;
@@ -47,7 +49,7 @@ static int run(unsigned level, uint64_t disk, const char *drop, unsigned fail_wr
 	rd.fail_write = fail_write;
 	memset(&c, 0, sizeof(c));
 	c.ech = &ech;
-	c.dev = rd_dev(&rd, 128, 8);
+	c.dev = rd_dev(&rd, 128, disk_depth);
 	c.mem = &pm;
 	c.clock = &rd.clock;
 	dump_opts_init(&c.opts);
@@ -201,6 +203,24 @@ static void test_small_lun(void)
 	CHECK(strstr(console, "nothing written") != NULL);
 }
 
+/* Writes overlap (the two streams and the rest of the slots), and the
+ * smallest depth the two held streams allow still completes; depth 1
+ * is refused before anything is written. */
+static void test_depth(void)
+{
+	uint64_t zero, lzo;
+
+	CHECK_EQ(run(DL_ALL, DISK, NULL, 0), 0);
+	CHECK(work.max_inflight >= 4);
+	disk_depth = 2;
+	CHECK_EQ(run(DL_ALL, DISK, NULL, 0), 0);
+	CHECK_EQ(verify_pages(&zero, &lzo), kw.n_kept);
+	disk_depth = 1;
+	CHECK_EQ(run(DL_ALL, DISK, NULL, 0), LL_EINVAL);
+	CHECK(strstr(console, "nothing written") != NULL);
+	disk_depth = 8;
+}
+
 static void test_write_error(void)
 {
 	CHECK(run(DL_ALL, DISK, NULL, 40) < 0);
@@ -217,6 +237,7 @@ int main(void)
 	RUN(test_level0_everything);
 	RUN(test_missing_fact_said);
 	RUN(test_small_lun);
+	RUN(test_depth);
 	RUN(test_write_error);
 	free(kf.mem);
 	free(rd.data);
