@@ -31,7 +31,7 @@ gcc -static -O2 -Wall -Wextra -Werror -o "$ov/bin/marker" \
 cat >"$ov/init" <<'INIT'
 #!/bin/sh
 # /init of the crash test guest (tools/mkdisk-crash.sh): load the modules,
-# arm lifeline from the iBFT (lifeline-arm), start the marker, panic.
+# arm lifeline from the iBFT (lifeline-arm), memory load, the marker, panic.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -46,7 +46,11 @@ dmesg -n 1   # from here only the panic's messages interleave with ours
 fail() { echo "CRASHTEST FAIL $*"; sync; poweroff -f; }
 lifeline-arm || fail "lifeline-arm"
 echo "CRASHTEST armed kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
-marker >/tmp/marker.out 2>&1 &
+# memory load for the page filter: free pages full of garbage (a file of
+# random bytes written and removed), page cache (one kept), anonymous pages
+dd if=/dev/urandom of=/tmp/garbage bs=1M count=64 2>/dev/null; rm -f /tmp/garbage
+dd if=/dev/urandom of=/tmp/cache bs=1M count=32 2>/dev/null
+marker 48 >/tmp/marker.out 2>&1 &
 i=0
 while ! grep -q '^MARKER ' /tmp/marker.out 2>/dev/null; do
 	i=$((i + 1))

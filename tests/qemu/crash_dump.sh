@@ -5,14 +5,16 @@
 # (tools/mkdisk-crash.sh, -smp 2) arms lifeline.elf with lifeline-arm from the
 # real iBFT, starts the marker (tests/qemu/guest/marker.c: mlock'ed pages
 # holding a random marker, physical address from pagemap) and panics through
-# sysrq. lifeline dumps with its own driver and reboots (-no-reboot ends
-# QEMU).
+# sysrq, under memory load (64 MiB of random bytes written to a file and
+# removed: free pages full of garbage; 32 MiB page cache; 48 MiB
+# anonymous). lifeline dumps with its own driver and reboots (-no-reboot
+# ends QEMU).
 # e1000 run: the default dump (kdump-compressed, LZO, dump level 31).
 # Host checks: complete, level 31 applied from VMCOREINFO alone, the marker's
 # (user) page left out, Debian's makedumpfile reads the kernel log out of it
 # (--dump-dmesg: kernel pages present, the panic message) and re-filters it
-# (-d 31), crash --osrelease names the guest's kernel, the file is a small
-# part of RAM.
+# (-d 31), crash --osrelease names the guest's kernel, the load's cache,
+# user and free pages are left out, the file is a small part of RAM.
 # virtio-net run: dump-format=elf (lifeline.extra= on the guest's command
 # line): lifeline-dumpinfo complete, readelf, 2 NT_PRSTATUS, VMCOREINFO, the
 # marker at the file offset the PT_LOAD holding its address gives,
@@ -198,6 +200,9 @@ verdict_kdump0() {
 		   grep -qx "marker page 0x$paddr: present" "$info" && echo 1)" "$info"
 	rm -f "$core.dmesg"
 	makedumpfile --dump-dmesg "$core" "$core.dmesg" >"$core.mdf" 2>&1
+	# the load's random bytes (cache, anonymous, freed) do not compress
+	check "$tag: level 0 holds the load: $(sed -n 's/^file_bytes: //p' "$info") bytes > 128 MiB" \
+		"$([ "$(sed -n 's/^file_bytes: //p' "$info")" -gt $((128 << 20)) ] && echo 1)" "$info"
 	check "$tag: makedumpfile --dump-dmesg reads the level-0 dump ($(sed -n 's/^file_bytes: //p' "$info") bytes)" \
 		"$(grep -q 'Kernel panic' "$core.dmesg" 2>/dev/null && echo 1)" "$core.mdf"
 	check "$tag: boot LUN backing file unchanged (sha256)" \
@@ -225,6 +230,11 @@ verdict_kdump() {
 		"$(grep -qx 'complete: yes' "$info" && grep -qx 'codec: lzo' "$info" &&
 		   grep -qx 'cpus: 2' "$info" && grep -qx 'dump_level: 31' "$info" &&
 		   grep -qE '^paddr 0x[0-9a-f]+: pfn 0x[0-9a-f]+ ram 1 dumped 0$' "$info" && echo 1)" "$info"
+	# the guest's memory load: 32 MiB page cache, 48 MiB anonymous, 64 MiB
+	# freed after holding random bytes (tools/mkdisk-crash.sh)
+	read -r lo_cache lo_user lo_free < <(sed -nE 's/^dump: complete, .*left out ([0-9]+) cache, ([0-9]+) user, ([0-9]+) free;.*/\1 \2 \3/p' "$L")
+	check "$tag: memory load filtered: left out ${lo_cache:-?} cache (>= 7000), ${lo_user:-?} user (>= 11000), ${lo_free:-?} free pages" \
+		"$([ "${lo_cache:-0}" -ge 7000 ] && [ "${lo_user:-0}" -ge 11000 ] && [ "${lo_free:-0}" -ge 16384 ] && echo 1)" "$L"
 	check "$tag: file ${bytes:-?} bytes for $(( ${ram:-0} * 4096 )) bytes of RAM: under a quarter" \
 		"$([ -n "$bytes" ] && [ -n "$ram" ] && [ "$bytes" -lt $(( ram * 4096 / 4 )) ] && echo 1)" "$info"
 	rm -f "$core.dmesg" "$core.d31"
