@@ -44,6 +44,10 @@ PXE        := $(BUILD)/lifeline.pxe
 FW_LDFLAGS := -m elf_x86_64 -nostdlib -z noexecstack -z norelro \
 	      --no-warn-rwx-segments
 HOST_LIB   := $(BUILD)/host/libcore.a
+# The page codec of the kdump-compressed dump: Debian's static liblzo2
+# (liblzo2-dev), linked into the host programs and the firmware image
+# alike (only lzo1x_1.o is pulled in: memcpy/memset, no malloc).
+LZO_LIB    := /usr/lib/x86_64-linux-gnu/liblzo2.a
 # tools/common: host-only code the tools (and hosted test programs) share.
 TLIB_SRCS  := $(wildcard tools/common/*.c)
 TLIB_OBJS  := $(TLIB_SRCS:%.c=$(BUILD)/host/%.o)
@@ -107,25 +111,25 @@ $(ASAN_LIB): $(ASAN_OBJS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/lib/check.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_LIB) -o $@
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_LIB) $(LZO_LIB) -o $@
 $(BUILD)/asan/tests/%: tests/unit/%.c tests/lib/check.h $(ASAN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -MMD -MP -MF $@.d $< $(ASAN_LIB) -o $@
+	$(CC) $(ASAN_CFLAGS) -MMD -MP -MF $@.d $< $(ASAN_LIB) $(LZO_LIB) -o $@
 $(BUILD)/tests/%: tests/hosted/%.c $(TOOLS_LIB) $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(TOOLS_LIB) $(HOST_LIB) -o $@
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(TOOLS_LIB) $(HOST_LIB) $(LZO_LIB) -o $@
 $(BUILD)/tools/%: tools/%.c $(TOOLS_LIB) $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(TOOLS_LIB) $(HOST_LIB) -o $@
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(TOOLS_LIB) $(HOST_LIB) $(LZO_LIB) -o $@
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d $< $(FUZZ_LIB) -o $@
+	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d $< $(FUZZ_LIB) $(LZO_LIB) -o $@
 
 $(BUILD)/stub.elf: $(BUILD)/fw/arch/x86/stub.o arch/x86/stub.ld
 	ld $(FW_LDFLAGS) -T arch/x86/stub.ld -o $@ $<
 $(BUILD)/core.elf: $(ARCH_OBJS) $(FW_OBJS) arch/x86/lifeline.ld
 	ld $(FW_LDFLAGS) -pie --no-dynamic-linker --gc-sections \
-		-T arch/x86/lifeline.ld -o $@ $(ARCH_OBJS) $(FW_OBJS)
+		-T arch/x86/lifeline.ld -o $@ $(ARCH_OBJS) $(FW_OBJS) $(LZO_LIB)
 $(BUILD)/stub.bin: $(BUILD)/stub.elf
 	objcopy -O binary $< $@
 $(BUILD)/core.bin: $(BUILD)/core.elf
@@ -146,7 +150,7 @@ $(BUILD)/fw/arch/x86/elf_head.o: Makefile
 $(ELF): $(ELF_OBJS) $(FW_OBJS) arch/x86/lifeline_elf.ld
 	ld $(FW_LDFLAGS) -pie --no-dynamic-linker --gc-sections \
 		-z max-page-size=4096 -T arch/x86/lifeline_elf.ld -o $@ \
-		$(ELF_OBJS) $(FW_OBJS)
+		$(ELF_OBJS) $(FW_OBJS) $(LZO_LIB)
 	@# ld marks a PIE with a non-zero base ET_EXEC; it is position-
 	@# independent (self-relocating): say ET_DYN so kexec may place it.
 	printf '\003' | dd of=$@ bs=1 seek=16 count=1 conv=notrunc status=none

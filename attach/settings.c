@@ -8,7 +8,8 @@
 #include "lib/mem.h"
 #include "net/dhcp.h"
 
-enum settings_type { ST_STR, ST_NAME, ST_PATH, ST_IP, ST_MASK, ST_DRIVE, ST_NIC };
+enum settings_type { ST_STR, ST_NAME, ST_PATH, ST_IP, ST_MASK, ST_DRIVE, ST_NIC,
+		     ST_LEVEL, ST_FORMAT };
 
 struct settings_def {
 	const char *name;
@@ -32,12 +33,15 @@ static const struct settings_def settings_defs[SET_KEY_COUNT] = {
 	[SET_DNS] = SDEF("dns", ST_IP, dns),
 	[SET_DRIVE] = SDEF("drive", ST_DRIVE, drive),
 	[SET_NIC] = SDEF("nic", ST_NIC, nic),
+	[SET_DUMP_LEVEL] = SDEF("dump-level", ST_LEVEL, dump_level),
+	[SET_DUMP_FORMAT] = SDEF("dump-format", ST_FORMAT, dump_format),
 };
 
 void settings_init(struct settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->drive = 0x80;
+	s->dump_level = SETTINGS_DUMP_LEVEL_DEFAULT;
 }
 
 static int settings_fail(struct settings_err *err, const char *key, size_t klen)
@@ -107,6 +111,35 @@ static int settings_drive(const char *v, size_t n, uint8_t *out)
 	return 0;
 }
 
+/* dump-level: decimal 0..31 (makedumpfile's bits). */
+static int settings_level(const char *v, size_t n, uint8_t *out)
+{
+	unsigned x = 0;
+
+	if (n == 0 || n > 2)
+		return LL_EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return LL_EINVAL;
+		x = x * 10 + (unsigned)(v[i] - '0');
+	}
+	if (x > 31)
+		return LL_ERANGE;
+	*out = (uint8_t)x;
+	return 0;
+}
+
+static int settings_format(const char *v, size_t n, uint8_t *out)
+{
+	if (n == 5 && !ll_strncmp(v, "kdump", 5))
+		*out = SETTINGS_DUMP_KDUMP;
+	else if (n == 3 && !ll_strncmp(v, "elf", 3))
+		*out = SETTINGS_DUMP_ELF;
+	else
+		return LL_EINVAL;
+	return 0;
+}
+
 static int settings_nic(const char *v, size_t n, uint8_t *out)
 {
 	if (n == 4 && !ll_strncmp(v, "auto", 4))
@@ -138,6 +171,10 @@ static int settings_value(const struct settings_def *d, void *field,
 		return settings_drive(v, n, field);
 	case ST_NIC:
 		return settings_nic(v, n, field);
+	case ST_LEVEL:
+		return settings_level(v, n, field);
+	case ST_FORMAT:
+		return settings_format(v, n, field);
 	}
 	return LL_EINVAL;
 }
@@ -157,6 +194,8 @@ int settings_set(struct settings *s, const char *key, size_t klen,
 		memset(field, 0, d->size);
 		if (k == SET_DRIVE)
 			s->drive = 0x80;
+		if (k == SET_DUMP_LEVEL)
+			s->dump_level = SETTINGS_DUMP_LEVEL_DEFAULT;
 		s->set &= ~(1u << k);
 		return 0;
 	}

@@ -17,6 +17,7 @@ enum settings_key {
 	SET_ROOT_PATH, SET_INITIATOR_IQN, SET_USERNAME, SET_PASSWORD,
 	SET_REVERSE_USERNAME, SET_REVERSE_PASSWORD, SET_DUMP_PATH,
 	SET_IP, SET_NETMASK, SET_GATEWAY, SET_DNS, SET_DRIVE, SET_NIC,
+	SET_DUMP_LEVEL, SET_DUMP_FORMAT,
 	SET_KEY_COUNT
 };
 
@@ -32,6 +33,8 @@ struct settings {
 	uint8_t drive;       /* INT 13h number: 0x80 (default) .. 0xFF, or
 			      * 0 ("drive=next"): the next free number */
 	uint8_t nic;         /* SETTINGS_NIC_*: which driver carries the data */
+	uint8_t dump_level;  /* makedumpfile's bits 0..31 (default 31) */
+	uint8_t dump_format; /* SETTINGS_DUMP_* (default kdump-compressed) */
 	uint32_t set;        /* 1 << enum settings_key */
 	uint32_t unknown_keys; /* ignored (command line only) */
 };
@@ -41,6 +44,12 @@ struct settings {
  * UNDI; undi always uses the ROM's UNDI API. */
 #define SETTINGS_NIC_AUTO 0
 #define SETTINGS_NIC_UNDI 1
+
+/* Values of dump-format=: kdump (kdump-compressed, filtered by
+ * dump-level; default) or elf (every byte of RAM, dump-level ignored). */
+#define SETTINGS_DUMP_KDUMP 0
+#define SETTINGS_DUMP_ELF   1
+#define SETTINGS_DUMP_LEVEL_DEFAULT 31
 
 /* Which key failed, for "lifeline: E40 bad setting: <key>". */
 struct settings_err {

@@ -5,6 +5,7 @@
  * then does dump-action. */
 #include "dump/crash_flow.h"
 #include "dump/elfcorehdr.h"
+#include "dump/kdump_write.h"
 #include "dump/writer.h"
 #include "lib/err.h"
 #include "lib/mem.h"
@@ -21,6 +22,7 @@ struct crash_ctx {
 	struct attach at;                    /* NIC, network, session, LUN */
 	struct ech_table ech;
 	struct dump_work work;
+	struct kdump_work kwork;             /* dump-format=kdump buffers */
 	struct dump_opts opts;
 };
 static struct crash_ctx crash_ctx;
@@ -140,7 +142,12 @@ static int crash_dump(struct crash_ctx *c)
 	d.clock = c->env->clock;
 	d.opts = c->opts;
 	d.work = &c->work;
-	int rc = dump_run(&d);
+	const struct settings *s = &c->at.set;
+	int rc;
+	if (s->dump_format == SETTINGS_DUMP_ELF)
+		rc = dump_run(&d);
+	else
+		rc = kdump_run(&d, s->dump_level, &c->kwork);
 	return rc < 0 ? attach_fail(rc, "dump not complete") : 0;
 }
 

@@ -9,6 +9,10 @@
 
 #define MIB (1024ull * 1024)
 
+static void maybe_progress(const struct dump_ctx *c);
+static int submit(const struct dump_ctx *c, struct dump_io *io, uint64_t lba,
+		  uint32_t count, const void *buf, uint64_t acct);
+
 static uint64_t now(const struct dump_ctx *c)
 {
 	return ll_now(c->clock);
@@ -37,12 +41,26 @@ int dump_progress_format(char *buf, size_t cap, uint64_t done, uint64_t total,
 static void progress_line(const struct dump_ctx *c)
 {
 	struct dump_work *w = c->work;
-	char line[96];
+	char line[128];
 
+	if (w->progress) {
+		w->progress(c, line, sizeof(line));
+		ll_printf("%s\n", line);
+		w->t_last_print = now(c);
+		return;
+	}
 	dump_progress_format(line, sizeof(line), w->bytes_done,
 			     w->layout.data_bytes, now(c) - w->t_start);
 	ll_printf("%s\n", line);
 	w->t_last_print = now(c);
+}
+
+void dump_io_progress(const struct dump_ctx *c, int now_too)
+{
+	if (now_too)
+		progress_line(c);
+	else
+		maybe_progress(c);
 }
 
 static void maybe_progress(const struct dump_ctx *c)
@@ -82,7 +100,7 @@ static unsigned inflight(const struct dump_work *w)
 /* Poll until at most `limit` writes are in flight (limit 0: all done);
  * fails on a write error, a poll error, or io_timeout_us with no write
  * finishing. */
-static int wait_room(const struct dump_ctx *c, unsigned limit)
+int dump_io_wait(const struct dump_ctx *c, unsigned limit)
 {
 	struct dump_work *w = c->work;
 
@@ -103,20 +121,57 @@ static int wait_room(const struct dump_ctx *c, unsigned limit)
 	}
 }
 
+/* A slot neither in flight nor held by a stream; waits (io_timeout_us
+ * with no write finishing) when every slot is busy. */
 static int free_io(const struct dump_ctx *c, struct dump_io **out)
 {
 	struct dump_work *w = c->work;
-	int rc = wait_room(c, w->depth - 1);
+
+	for (;;) {
+		int rc;
+
+		reap(c);
+		if (w->error)
+			return w->error;
+		for (unsigned i = 0; i < w->depth; i++) {
+			if (!w->io[i].queued && !w->io[i].held) {
+				*out = &w->io[i];
+				return 0;
+			}
+		}
+		rc = blk_poll(c->dev, 0);
+		if (rc < 0)
+			return rc;
+		maybe_progress(c);
+		if (now(c) - w->t_last_done >= c->opts.io_timeout_us)
+			return LL_ETIMEDOUT;
+	}
+}
+
+int dump_io_take(const struct dump_ctx *c, unsigned *slot)
+{
+	struct dump_io *io;
+	int rc = free_io(c, &io);
 
 	if (rc)
 		return rc;
-	for (unsigned i = 0; i < w->depth; i++) {
-		if (!w->io[i].queued) {
-			*out = &w->io[i];
-			return 0;
-		}
-	}
-	return LL_EBUSY; /* not reached: wait_room left a slot free */
+	io->held = 1;
+	*slot = (unsigned)(io - c->work->io);
+	return 0;
+}
+
+int dump_io_put(const struct dump_ctx *c, unsigned slot, uint64_t off,
+		const void *buf, uint32_t len, uint64_t acct)
+{
+	struct dump_io *io = &c->work->io[slot];
+	uint32_t bs = c->dev->block_size;
+
+	io->held = 0;
+	if (!len)
+		return 0;
+	if ((off | len) & (bs - 1))
+		return LL_EINVAL;
+	return submit(c, io, off / bs, len / bs, buf, acct);
 }
 
 /* Queue one write of count blocks at lba from buf carrying acct data bytes. */
@@ -145,8 +200,8 @@ static int submit(const struct dump_ctx *c, struct dump_io *io, uint64_t lba,
 /* Write len bytes from p at byte offset off (a block multiple): whole
  * blocks straight from p, a partial last block through a slot's bounce
  * buffer, zero padded. */
-static int write_chunk(const struct dump_ctx *c, uint64_t off, const uint8_t *p,
-		       uint32_t len, uint64_t acct)
+int dump_io_write(const struct dump_ctx *c, uint64_t off, const uint8_t *p,
+		  uint32_t len, uint64_t acct)
 {
 	uint32_t bs = c->dev->block_size, full = len & ~(bs - 1);
 	struct dump_io *io;
@@ -191,7 +246,7 @@ static int write_range(const struct dump_ctx *c, const struct vmcore_range *r)
 				  (unsigned long long)(r->src + done));
 			return LL_EINVAL;
 		}
-		rc = write_chunk(c, r->file_off + done, p, (uint32_t)len, 1);
+		rc = dump_io_write(c, r->file_off + done, p, (uint32_t)len, 1);
 		if (rc)
 			return rc;
 		done += len;
@@ -208,7 +263,7 @@ static int write_header(const struct dump_ctx *c, uint64_t len)
 
 		if (n > c->work->chunk)
 			n = c->work->chunk;
-		rc = write_chunk(c, off, c->work->hdr + off, (uint32_t)n, 0);
+		rc = dump_io_write(c, off, c->work->hdr + off, (uint32_t)n, 0);
 		if (rc)
 			return rc;
 	}
@@ -216,13 +271,13 @@ static int write_header(const struct dump_ctx *c, uint64_t len)
 }
 
 /* SYNCHRONIZE CACHE: one request, waited for (deadline in the disk's clock). */
-static int sync_disk(const struct dump_ctx *c)
+int dump_io_sync(const struct dump_ctx *c)
 {
 	return blk_flush(c->dev, blk_now(c->dev) + c->opts.sync_timeout_us);
 }
 
 /* Effective depth and write size from the options and the disk. */
-static int setup(const struct dump_ctx *c)
+int dump_io_setup(const struct dump_ctx *c)
 {
 	const struct blk_dev *d = c->dev;
 	struct dump_work *w = c->work;
@@ -283,19 +338,19 @@ static int stream(const struct dump_ctx *c)
 	for (unsigned i = 0; !rc && i < w->layout.n_range; i++)
 		rc = write_range(c, &w->layout.range[i]);
 	if (!rc)
-		rc = wait_room(c, 0);
+		rc = dump_io_wait(c, 0);
 	if (rc)
 		return rc;
 	progress_line(c);
-	rc = sync_disk(c);
+	rc = dump_io_sync(c);
 	if (rc)
 		return rc;
 	vmcore_mark(w->hdr, 0);
 	rc = write_header(c, c->dev->block_size);
 	if (!rc)
-		rc = wait_room(c, 0);
+		rc = dump_io_wait(c, 0);
 	if (!rc)
-		rc = sync_disk(c);
+		rc = dump_io_sync(c);
 	return rc;
 }
 
@@ -330,7 +385,8 @@ int dump_run(const struct dump_ctx *c)
 	w->bytes_done = 0;
 	w->max_inflight = w->writes = 0;
 	w->error = 0;
-	rc = setup(c);
+	w->progress = NULL;
+	rc = dump_io_setup(c);
 	if (!rc)
 		rc = vmcore_build(c->ech, c->mem, c->opts.max_bytes, w->hdr,
 				  sizeof(w->hdr), &w->layout);

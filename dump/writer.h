@@ -23,6 +23,7 @@ struct dump_io {
 	struct blk_req req;
 	uint64_t acct;        /* data bytes this write carries */
 	int queued;           /* submitted, not yet reaped */
+	int held;             /* taken by a stream (dump_io_take) */
 };
 
 struct dump_opts {
@@ -39,6 +40,8 @@ struct dump_opts {
 #define DUMP_SYNC_TIMEOUT_US   (120ull * 1000000)
 #define DUMP_PROGRESS_US       1000000ull
 
+struct dump_ctx;
+
 /* Reserved before the crash (static in the crash flow). */
 struct dump_work {
 	uint8_t hdr[VMCORE_HDR_MAX];
@@ -53,6 +56,9 @@ struct dump_work {
 	unsigned max_inflight;    /* most writes seen in flight */
 	unsigned writes;          /* writes submitted */
 	int error;
+	/* NULL: the ELF progress line; else the writer's own (kdump) */
+	void (*progress)(const struct dump_ctx *c, char *line, size_t cap);
+	void *progress_ctx;
 };
 
 struct dump_ctx {
@@ -79,5 +85,28 @@ void dump_opts_init(struct dump_opts *o);
  * and printed: LL_ERANGE for a dump LUN too small, LL_EINVAL for bad
  * arguments or unmappable memory, LL_ETIMEDOUT, or the disk's error. */
 int dump_run(const struct dump_ctx *c);
+
+/* The write engine the ELF and kdump writers share. Offsets and lengths
+ * are bytes on the LUN; writes carry `acct` bytes into bytes_done. */
+/* Effective depth and write size from the options and the disk. */
+int dump_io_setup(const struct dump_ctx *c);
+/* Queue len bytes at off (a block multiple), a partial last block zero
+ * padded through a bounce buffer; p must stay unchanged until
+ * dump_io_wait(c, 0). */
+int dump_io_write(const struct dump_ctx *c, uint64_t off, const uint8_t *p,
+		  uint32_t len, uint64_t acct);
+/* Poll until at most limit writes are in flight; the first write error,
+ * a poll error or LL_ETIMEDOUT. */
+int dump_io_wait(const struct dump_ctx *c, unsigned limit);
+/* Take a free slot for a stream to fill (held until dump_io_put). */
+int dump_io_take(const struct dump_ctx *c, unsigned *slot);
+/* Write buf (the slot's own buffer: block-multiple off and len) through
+ * the held slot and release it. */
+int dump_io_put(const struct dump_ctx *c, unsigned slot, uint64_t off,
+		const void *buf, uint32_t len, uint64_t acct);
+/* SYNCHRONIZE CACHE with the sync deadline. */
+int dump_io_sync(const struct dump_ctx *c);
+/* A progress line when one is due (now_too: at once). */
+void dump_io_progress(const struct dump_ctx *c, int now_too);
 
 #endif

@@ -3,9 +3,10 @@
 # through lifeline.pxe under QEMU (TCG), with the VM's serial console shown
 # live; the guest then arms lifeline as its crash image from the iBFT
 # lifeline left it (lifeline-arm, kexec -p), panics through sysrq, and
-# lifeline, re-entered with the OS dead, dumps all RAM to a second iSCSI
-# target with its own NIC driver (progress lines live). Finally the host runs
-# lifeline-dumpinfo on the dump LUN's backing file. In a throw-away network
+# lifeline, re-entered with the OS dead, dumps RAM (dump level 31,
+# kdump-compressed) to a second iSCSI target with its own NIC driver
+# (progress lines live). Finally the host reads the dump LUN's backing file
+# (tests/lib/kdump_inspect.py, makedumpfile --dump-dmesg). In a throw-away network
 # namespace: dnsmasq (TFTP lifeline.pxe, DHCP options 17 and 203 for
 # lifeline), tgtd serving the Linux disk (tools/mkdisk-crash.sh: syslinux,
 # the host's Debian kernel with crashkernel=, a busybox initramfs with
@@ -84,7 +85,10 @@ else
 	echo "WARNING: the boot LUN's backing file changed"
 fi
 
-say "On the host: lifeline-dumpinfo $LL_TMP/dump.img"
-"$DUMPINFO" "$LL_TMP/dump.img" | sed 's/^/  /'
-"$DUMPINFO" "$LL_TMP/dump.img" | grep -qx 'vmcore: complete' || die "the vmcore is not complete"
+say "On the host: the kdump-compressed dump on $LL_TMP/dump.img"
+python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$LL_TMP/dump.img" --extract "$LL_TMP/vmcore" >"$LL_TMP/kinfo.txt"
+sed 's/^/  /' "$LL_TMP/kinfo.txt"
+grep -qx 'complete: yes' "$LL_TMP/kinfo.txt" || die "the vmcore is not complete"
+makedumpfile --dump-dmesg "$LL_TMP/vmcore" "$LL_TMP/dmesg.txt" >/dev/null 2>&1 &&
+	{ echo "  makedumpfile --dump-dmesg, the last kernel lines:"; tail -n 3 "$LL_TMP/dmesg.txt" | sed 's/^/    /'; }
 echo "demo OK"

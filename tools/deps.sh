@@ -6,7 +6,7 @@ PKGS=(gcc make clang libclang-rt-14-dev llvm binutils iproute2 iputils-ping
       dnsmasq-base tgt libiscsi-bin
       qemu-system-x86 ipxe-qemu nasm syslinux syslinux-common mtools dosfstools
       linux-image-amd64 busybox-static cpio python3
-      makedumpfile
+      makedumpfile crash liblzo2-dev
       kexec-tools open-iscsi grub-pc-bin
       debhelper dpkg-dev fakeroot lintian systemd dash)
 missing=()

@@ -1,6 +1,7 @@
 /* tools/lifeline-dumpinfo.c - inspect a dump LUN (image file or device):
- * is there a vmcore, complete or not, CPUs, VMCOREINFO, ranges, size; and
- * extract it to a file. Exit 0 complete, 2 incomplete, 1 none or error.
+ * is there a vmcore (ELF or kdump-compressed), complete or not, CPUs,
+ * VMCOREINFO, ranges or dump level and pages, size; and extract it to a
+ * file. Exit 0 complete, 2 incomplete, 1 none or error.
  *   lifeline-dumpinfo [--extract OUT] IMAGE */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "tools/common/kdump_info.h"
+#include "dump/kdump_format.h"
 #include "dump/vmcore.h"
 #include "dump/vmcore_read.h"
 #include "lib/err.h"
@@ -67,8 +70,47 @@ static int extract(int fd, uint64_t len, const char *path)
 	return 0;
 }
 
+static void print_kdump(const struct kdump_info *k)
+{
+	uint64_t ram = k->pages_ram * k->block_size;
+
+	printf("format: kdump-compressed (%s)\n",
+	       k->status & KD_COMPRESSED_LZO ? "lzo" :
+	       k->status & KD_COMPRESSED_ZLIB ? "zlib" :
+	       k->status & KD_COMPRESSED_ZSTD ? "zstd" :
+	       k->status & KD_COMPRESSED_SNAPPY ? "snappy" : "none");
+	printf("vmcore: %s\n", k->status & KD_INCOMPLETE ? "incomplete" : "complete");
+	printf("cpus: %d\n", k->nr_cpus);
+	printf("release: %s\n", k->release);
+	printf("dump level: %d\n", k->level);
+	printf("vmcoreinfo: %s\n", k->vmci_len ? "yes" : "no");
+	printf("pages: %llu kept of %llu RAM pages (%llu zero, %llu lzo, %llu raw)\n",
+	       (unsigned long long)(k->pages_dumped - k->pages_zero),
+	       (unsigned long long)k->pages_ram, (unsigned long long)k->pages_zero,
+	       (unsigned long long)k->pages_lzo, (unsigned long long)k->pages_raw);
+	printf("total: vmcore %llu bytes for %llu MiB of RAM, ratio %.3f\n",
+	       (unsigned long long)k->file_end, (unsigned long long)(ram >> 20),
+	       ram ? (double)k->file_end / (double)ram : 0.0);
+}
+
+/* A kdump-compressed vmcore at offset 0: print, extract; exit code. */
+static int kdump_main(int fd, off_t size, const struct kdump_info *k,
+		      const char *image, const char *out)
+{
+	int rc = 0;
+
+	print_kdump(k);
+	if ((uint64_t)size < k->file_end)
+		rc = fail(LL_ERANGE, image, "shorter than the vmcore it holds");
+	else if (out && extract(fd, k->file_end, out))
+		rc = 1;
+	close(fd);
+	return rc ? rc : (k->status & KD_INCOMPLETE) ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	static struct kdump_info ki;
 	static uint8_t hdr[VMCORE_HDR_MAX];
 	static struct vmcore_info vi;
 	const char *image = NULL, *out = NULL;
@@ -96,6 +138,13 @@ int main(int argc, char **argv)
 	if (size < 0 || got < 0) {
 		close(fd);
 		return fail(LL_EIO, image, strerror(errno));
+	}
+	rc = kdump_info_read(fd, &ki);
+	if (rc != LL_ENOENT) {
+		if (!rc)
+			return kdump_main(fd, size, &ki, image, out);
+		close(fd);
+		return fail(rc, image, "not a readable kdump-compressed vmcore");
 	}
 	rc = vmcore_read(hdr, (size_t)got, &vi);
 	if (rc) {

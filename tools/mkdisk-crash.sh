@@ -5,7 +5,9 @@
 # (tests/qemu/guest/marker.c, static) and a /init that arms lifeline from the
 # iBFT, starts the marker and panics; the kernel command line gets
 # crashkernel= and lifeline.dump-path=. Built with tools/mkdisk-linux.sh.
-# Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL]   (default 64M)
+# Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]
+# (CRASHKERNEL default 64M; KERNEL_ARGS more words for the guest kernel,
+# e.g. lifeline.extra=dump-format=elf).
 # Env: LL_PKG_ROOT=DIR: lifeline-arm and lifeline.elf from the packages
 # unpacked in DIR (mkinitramfs-guest.sh --pkgroot), not from the tree.
 # Prints OUT. The guest's lines start with "CRASHTEST ".
@@ -14,8 +16,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTDIR=$ROOT/build/qemu
 die() { echo "mkdisk-crash: $*" >&2; exit 1; }
 
-[ $# -ge 2 ] || die "usage: mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL]"
-out=$1 dump_path=$2 ck=${3:-64M}
+[ $# -ge 2 ] || die "usage: mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]"
+out=$1 dump_path=$2 ck=${3:-64M} kargs=${4:-}
 elf=$ROOT/build/lifeline.elf
 [ -r "$elf" ] || die "no $elf (run make)"
 src=(--elf "$elf")
@@ -33,7 +35,7 @@ gcc -static -O2 -Wall -Wextra -Werror -o "$ov/bin/marker" \
 cat >"$ov/init" <<'INIT'
 #!/bin/sh
 # /init of the crash test guest (tools/mkdisk-crash.sh): load the modules,
-# arm lifeline from the iBFT (lifeline-arm), start the marker, panic.
+# arm lifeline from the iBFT (lifeline-arm), memory load, the marker, panic.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/usr/sbin
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -51,7 +53,11 @@ echo "CRASHTEST arm-with $arm $(sha256sum <"$arm" | cut -c1-64)"
 lifeline-arm || fail "lifeline-arm"
 echo "CRASHTEST armed kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 lifeline-arm --status | sed 's/^/CRASHTEST status /'
-marker >/tmp/marker.out 2>&1 &
+# memory load for the page filter: free pages full of garbage (a file of
+# random bytes written and removed), page cache (one kept), anonymous pages
+dd if=/dev/urandom of=/tmp/garbage bs=1M count=64 2>/dev/null; rm -f /tmp/garbage
+dd if=/dev/urandom of=/tmp/cache bs=1M count=32 2>/dev/null
+marker 48 >/tmp/marker.out 2>&1 &
 i=0
 while ! grep -q '^MARKER ' /tmp/marker.out 2>/dev/null; do
 	i=$((i + 1))
@@ -68,4 +74,4 @@ chmod 755 "$ov/init"
 cp "$base" "$work/initrd"
 (cd "$ov" && find . | cpio -o -H newc --quiet) | gzip -6 >>"$work/initrd"
 bash "$ROOT/tools/mkdisk-linux.sh" --initrd "$work/initrd" --out "$out" \
-	--append "crashkernel=$ck lifeline.dump-path=$dump_path"
+	--append "crashkernel=$ck lifeline.dump-path=$dump_path${kargs:+ $kargs}"

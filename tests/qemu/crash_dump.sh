@@ -7,14 +7,27 @@
 # guest's /usr/sbin/lifeline-arm and /usr/lib/lifeline/lifeline.elf), and
 # lifeline-arm --status then says armed with the dump path - starts the marker (tests/qemu/guest/marker.c: mlock'ed pages
 # holding a random marker, physical address from pagemap) and panics through
-# sysrq. lifeline dumps with its own driver and reboots (-no-reboot ends
-# QEMU). Host checks: lifeline-dumpinfo complete, readelf, 2 NT_PRSTATUS,
-# VMCOREINFO, the marker at the file offset the PT_LOAD holding its address
-# gives, makedumpfile -d 31 without a vmlinux, boot LUN backing file unchanged.
-# With an e1000, then virtio-net-pci; then the dump target down (nothing on
-# the dump portal): three refused logins, error, reboot within a bound.
-# Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_DOWN=0
-# skips the target-down run.
+# sysrq, under memory load (64 MiB of random bytes written to a file and
+# removed: free pages full of garbage; 32 MiB page cache; 48 MiB
+# anonymous). lifeline dumps with its own driver and reboots (-no-reboot
+# ends QEMU).
+# e1000 run: the default dump (kdump-compressed, LZO, dump level 31).
+# Host checks: complete, level 31 applied from VMCOREINFO alone, the marker's
+# (user) page left out, Debian's makedumpfile reads the kernel log out of it
+# (--dump-dmesg: kernel pages present, the panic message) and re-filters it
+# (-d 31), crash --osrelease names the guest's kernel, the load's cache,
+# user and free pages are left out, the file is a small part of RAM.
+# virtio-net run: dump-format=elf (lifeline.extra= on the guest's command
+# line): lifeline-dumpinfo complete, readelf, 2 NT_PRSTATUS, VMCOREINFO, the
+# marker at the file offset the PT_LOAD holding its address gives,
+# makedumpfile -d 31 without a vmlinux. Both: boot LUN backing file
+# unchanged. Then the dump target down (nothing on the dump portal): three
+# refused logins, error, reboot within a bound.
+# level0 run (e1000, lifeline.extra=dump-level=0): every RAM page in the
+# compressed dump, the marker's page decompressed holds the marker,
+# makedumpfile --dump-dmesg reads it.
+# Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_LEVEL0=0
+# and CRASH_DUMP_DOWN=0 skip those runs.
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -60,9 +73,15 @@ for d in $(debs); do dpkg -x "$d" "$PKGROOT" || { echo "FAIL qemu/$NAME (dpkg -x
 ARM_SHA=$(sha256sum <"$PKGROOT/usr/sbin/lifeline-arm" | cut -c1-64)
 
 disk=$LL_TMP/crash.img
+disk_elf=$LL_TMP/crash-elf.img
+disk_l0=$LL_TMP/crash-l0.img
 down=$LL_TMP/crash-down.img
 export LL_PKG_ROOT=$PKGROOT
 if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")" >/dev/null ||
+   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk_elf" "$(ql_rootpath 1 "$DUMP_IQN")" 64M \
+	lifeline.extra=dump-format=elf >/dev/null ||
+   { [ "${CRASH_DUMP_LEVEL0:-1}" = 1 ] && ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk_l0" \
+	"$(ql_rootpath 1 "$DUMP_IQN")" 64M lifeline.extra=dump-level=0 >/dev/null; } ||
    ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null; then
 	echo "FAIL qemu/$NAME (building the crash disks)"
 	exit 1
@@ -125,9 +144,10 @@ sys.exit(1)
 PY
 }
 
-# verdict TAG DRIVER DUMPIMG HASH_BEFORE
-verdict() {
-	local tag=$1 drv=$2 img=$3 h0=$4 L=$LOG.txt
+# verdict_common TAG DRIVER: the guest's and lifeline's lines up to the
+# dump.
+verdict_common() {
+	local tag=$1 drv=$2 L=$LOG.txt
 	local info=$LL_TMP/$tag.info core=$LL_TMP/$tag.vmcore hex paddr where
 	check "$tag: guest booted through lifeline.pxe, armed from the iBFT, marker, panic (${T_PANIC:-?} s)" \
 		"$(grep -q '^lifeline: address .* from our own DHCP' "$L" &&
@@ -146,9 +166,16 @@ verdict() {
 		   grep -qE "^lifeline: NIC [0-9a-f]{2}:[0-9a-f]{2}\.[0-7] [0-9a-f]{4}:[0-9a-f]{4} $drv, MAC $QL_MAC" "$L" && echo 1)" "$L"
 	check "$tag: dump LUN login, progress, complete, logout, reboot ends QEMU (done ${T_DONE:-?} s, QEMU end ${T_END:-?} s)" \
 		"$(grep -qE "^lifeline: logged in to $DUMP_IQN, [0-9]+ blocks of 512 bytes$" "$L" &&
-		   grep -qE '^dump: [0-9]+/[0-9]+ MiB' "$L" && grep -qE '^dump: complete, ' "$L" &&
+		   grep -qE '^dump: [0-9]+/[0-9]+ (MiB|pages)' "$L" && grep -qE '^dump: complete, ' "$L" &&
 		   grep -qx 'lifeline: logged out' "$L" && grep -qx 'lifeline: rebooting' "$L" &&
 		   [ "$QEMU_RC" = 0 ] && echo 1)" "$L"
+}
+
+# verdict_elf TAG DRIVER DUMPIMG BOOTIMG HASH_BEFORE: dump-format=elf.
+verdict_elf() {
+	local tag=$1 drv=$2 img=$3 bimg=$4 h0=$5 L=$LOG.txt
+	local info=$LL_TMP/$tag.info core=$LL_TMP/$tag.vmcore hex paddr where
+	verdict_common "$tag" "$drv"
 	"$DUMPINFO" --extract "$core" "$img" >"$info" 2>&1
 	check "$tag: lifeline-dumpinfo: complete, 2 CPUs, VMCOREINFO" \
 		"$(grep -qx 'vmcore: complete' "$info" && grep -qx 'cpus: 2' "$info" &&
@@ -165,24 +192,103 @@ verdict() {
 	where=$( [ -n "${paddr:-}" ] && marker_at "$core" "$paddr" "$hex") && ok=1 || ok=0
 	check "$tag: marker page at paddr 0x${paddr:-?}: $where" "$ok"
 	rm -f "$core.d31"
-	makedumpfile -d 31 "$core" "$core.d31" >"$core.mdf" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
-	check "$tag: makedumpfile -d 31 converts it without a vmlinux ($(stat -c %s "$core" 2>/dev/null || echo 0) -> $(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
+	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
+	check "$tag: makedumpfile -l -d 31 converts it without a vmlinux ($(stat -c %s "$core" 2>/dev/null || echo 0) -> $(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
 		"$ok" "$core.mdf"
+	# lifeline's own level-31 dump (the kdump run, same guest, other boot)
+	# keeps at most what makedumpfile -d 31 keeps here, + 10% for what two
+	# boots of the same guest differ by (page cache, slab)
+	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$core.d31" >"$core.mdfinfo" 2>&1
+	mdf_data=$(awk '/^pages_in_dump:/ { k = $2 } /^pages_zero:/ { z = $2 } END { print k - z }' "$core.mdfinfo")
+	if [ -n "${KD_DATA_PAGES:-}" ]; then
+		check "$tag: lifeline level 31 kept $KD_DATA_PAGES data pages, makedumpfile -d 31 of the full dump $mdf_data (+10%)" \
+			"$([ "$KD_DATA_PAGES" -le $(( mdf_data * 11 / 10 )) ] && echo 1)" "$core.mdfinfo"
+	fi
 	check "$tag: boot LUN backing file unchanged (sha256)" \
-		"$([ "$(sha256sum <"$disk")" = "$h0" ] && echo 1)"
+		"$([ "$(sha256sum <"$bimg")" = "$h0" ] && echo 1)"
 	echo "  $tag: $(grep -E '^dump: complete' "$L"); panic line ${T_PANIC:-?} s, lifeline done ${T_DONE:-?} s after QEMU start"
 	rm -f "$core" "$core.d31"
+}
+
+# verdict_kdump0 TAG DRIVER DUMPIMG BOOTIMG HASH_BEFORE: dump-level=0.
+verdict_kdump0() {
+	local tag=$1 drv=$2 img=$3 bimg=$4 h0=$5 L=$LOG.txt
+	local info=$LL_TMP/$tag.kinfo core=$LL_TMP/$tag.kdump hex paddr
+	verdict_common "$tag" "$drv"
+	read -r hex paddr < <(sed -nE 's/^CRASHTEST MARKER ([0-9a-f]{32}) PADDR 0x([0-9a-f]+)$/\1 \2/p' "$L")
+	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$img" --marker "${paddr:-0}" "${hex:-x}" \
+		--extract "$core" >"$info" 2>&1
+	check "$tag: level 0: every RAM page in the dump, the marker's page holds the marker" \
+		"$(grep -qE '^dump: kdump-compressed \(lzo\), dump level 0 requested, 0 applied' "$L" &&
+		   grep -qx 'complete: yes' "$info" && grep -qx 'dump_level: 0' "$info" &&
+		   [ "$(sed -n 's/^pages_ram: //p' "$info")" = "$(sed -n 's/^pages_in_dump: //p' "$info")" ] &&
+		   grep -qx "marker page 0x$paddr: present" "$info" && echo 1)" "$info"
+	rm -f "$core.dmesg"
+	makedumpfile --dump-dmesg "$core" "$core.dmesg" >"$core.mdf" 2>&1
+	# the load's random bytes (cache, anonymous, freed) do not compress
+	check "$tag: level 0 holds the load: $(sed -n 's/^file_bytes: //p' "$info") bytes > 128 MiB" \
+		"$([ "$(sed -n 's/^file_bytes: //p' "$info")" -gt $((128 << 20)) ] && echo 1)" "$info"
+	check "$tag: makedumpfile --dump-dmesg reads the level-0 dump ($(sed -n 's/^file_bytes: //p' "$info") bytes)" \
+		"$(grep -q 'Kernel panic' "$core.dmesg" 2>/dev/null && echo 1)" "$core.mdf"
+	check "$tag: boot LUN backing file unchanged (sha256)" \
+		"$([ "$(sha256sum <"$bimg")" = "$h0" ] && echo 1)"
+	echo "  $tag: $(grep -E '^dump: complete' "$L")"
+	rm -f "$core" "$core.dmesg"
+}
+
+KD_DATA_PAGES=""
+# verdict_kdump TAG DRIVER DUMPIMG BOOTIMG HASH_BEFORE: the default dump.
+verdict_kdump() {
+	local tag=$1 drv=$2 img=$3 bimg=$4 h0=$5 L=$LOG.txt
+	local info=$LL_TMP/$tag.kinfo core=$LL_TMP/$tag.kdump hex paddr rel bytes ram
+	verdict_common "$tag" "$drv"
+	check "$tag: kdump-compressed (lzo), level 31 requested and applied from VMCOREINFO" \
+		"$(grep -qE '^dump: kdump-compressed \(lzo\), dump level 31 requested, 31 applied, 2 CPUs' "$L" &&
+		   grep -qE '^dump: complete, level 31: [0-9]+ of [0-9]+ pages kept' "$L" && echo 1)" "$L"
+	read -r hex paddr < <(sed -nE 's/^CRASHTEST MARKER ([0-9a-f]{32}) PADDR 0x([0-9a-f]+)$/\1 \2/p' "$L")
+	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$img" --paddr "${paddr:-0}" \
+		--extract "$core" >"$info" 2>&1
+	bytes=$(sed -n 's/^file_bytes: //p' "$info")
+	KD_DATA_PAGES=$(awk '/^pages_in_dump:/ { k = $2 } /^pages_zero:/ { z = $2 } END { print k - z }' "$info")
+	ram=$(sed -n 's/^pages_ram: //p' "$info")
+	check "$tag: header complete, lzo, 2 CPUs, level 31; the marker's user page (0x${paddr:-?}) is RAM and left out" \
+		"$(grep -qx 'complete: yes' "$info" && grep -qx 'codec: lzo' "$info" &&
+		   grep -qx 'cpus: 2' "$info" && grep -qx 'dump_level: 31' "$info" &&
+		   grep -qE '^paddr 0x[0-9a-f]+: pfn 0x[0-9a-f]+ ram 1 dumped 0$' "$info" && echo 1)" "$info"
+	# the guest's memory load: 32 MiB page cache, 48 MiB anonymous, 64 MiB
+	# freed after holding random bytes (tools/mkdisk-crash.sh)
+	read -r lo_cache lo_user lo_free < <(sed -nE 's/^dump: complete, .*left out ([0-9]+) cache, ([0-9]+) user, ([0-9]+) free;.*/\1 \2 \3/p' "$L")
+	check "$tag: memory load filtered: left out ${lo_cache:-?} cache (>= 7000), ${lo_user:-?} user (>= 11000), ${lo_free:-?} free pages" \
+		"$([ "${lo_cache:-0}" -ge 7000 ] && [ "${lo_user:-0}" -ge 11000 ] && [ "${lo_free:-0}" -ge 16384 ] && echo 1)" "$L"
+	check "$tag: file ${bytes:-?} bytes for $(( ${ram:-0} * 4096 )) bytes of RAM: under a quarter" \
+		"$([ -n "$bytes" ] && [ -n "$ram" ] && [ "$bytes" -lt $(( ram * 4096 / 4 )) ] && echo 1)" "$info"
+	rm -f "$core.dmesg" "$core.d31"
+	makedumpfile --dump-dmesg "$core" "$core.dmesg" >"$core.mdf" 2>&1
+	check "$tag: makedumpfile --dump-dmesg reads it: the kernel log holds the sysrq panic" \
+		"$(grep -q 'sysrq: Trigger a crash' "$core.dmesg" 2>/dev/null &&
+		   grep -q 'Kernel panic' "$core.dmesg" && echo 1)" "$core.mdf"
+	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf2" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
+	check "$tag: makedumpfile -l -d 31 re-filters it ($(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
+		"$ok" "$core.mdf2"
+	rel=$(sed -nE 's/^CRASHTEST userspace kernel=([^ ]+) .*/\1/p' "$L")
+	crash --osrelease "$core" >"$core.crash" 2>&1
+	check "$tag: crash --osrelease: ${rel:-?}" \
+		"$([ -n "$rel" ] && grep -qx "$rel" "$core.crash" && echo 1)" "$core.crash"
+	check "$tag: boot LUN backing file unchanged (sha256)" \
+		"$([ "$(sha256sum <"$bimg")" = "$h0" ] && echo 1)"
+	echo "  $tag: $(grep -E '^dump: complete' "$L"); panic line ${T_PANIC:-?} s, lifeline done ${T_DONE:-?} s after QEMU start"
+	rm -f "$core" "$core.d31" "$core.dmesg"
 }
 
 ll_dnsmasq_ok=0
 for nic in ${CRASH_DUMP_NICS:-e1000 virtio-net-pci}; do
 	case $nic in
-	e1000) drv=e1000 tag=e1000 ;;
-	virtio-net-pci) drv=virtio-net tag=virtio ;;
-	*) drv=$nic tag=$nic ;;
+	e1000) drv=e1000 tag=e1000 fmt=kdump bimg=$disk ;;
+	virtio-net-pci) drv=virtio-net tag=virtio fmt=elf bimg=$disk_elf ;;
+	*) drv=$nic tag=$nic fmt=kdump bimg=$disk ;;
 	esac
 	dimg=$LL_TMP/dump-$tag.img
-	if ! serve "$disk" "$dimg"; then
+	if ! serve "$bimg" "$dimg"; then
 		echo "FAIL qemu/$NAME ($tag: tgtd targets)"; exit 1
 	fi
 	if [ $ll_dnsmasq_ok = 0 ]; then
@@ -190,11 +296,26 @@ for nic in ${CRASH_DUMP_NICS:-e1000 virtio-net-pci}; do
 			{ echo "FAIL qemu/$NAME (dnsmasq)"; exit 1; }
 		ll_dnsmasq_ok=1
 	fi
-	h0=$(sha256sum <"$disk")
+	h0=$(sha256sum <"$bimg")
 	boot "$tag" "$nic" "$DUMP_TMO"
-	verdict "$tag" "$drv" "$dimg" "$h0"
+	"verdict_$fmt" "$tag" "$drv" "$dimg" "$bimg" "$h0"
 	rm -f "$dimg"
 done
+
+# dump-level=0, compressed: every page, the marker in it
+if [ "${CRASH_DUMP_LEVEL0:-1}" = 1 ]; then
+	dimg=$LL_TMP/dump-l0.img
+	serve "$disk_l0" "$dimg" || { echo "FAIL qemu/$NAME (level0: targets)"; exit 1; }
+	if [ $ll_dnsmasq_ok = 0 ]; then
+		ql_dnsmasq "$(ql_rootpath 1 "$BOOT_IQN")" "$LL_TMP/tftp" lifeline.pxe ||
+			{ echo "FAIL qemu/$NAME (dnsmasq)"; exit 1; }
+		ll_dnsmasq_ok=1
+	fi
+	h0=$(sha256sum <"$disk_l0")
+	boot level0 e1000 "$DUMP_TMO"
+	verdict_kdump0 level0 e1000 "$dimg" "$disk_l0" "$h0"
+	rm -f "$dimg"
+fi
 
 # the dump target down: the dump path names port 3261, where nothing listens
 if [ "${CRASH_DUMP_DOWN:-1}" = 1 ]; then

@@ -3,7 +3,8 @@
 # the PXE path: a Linux guest (QEMU TCG, -smp 2, booted with -kernel and a
 # busybox + kexec-tools initramfs) loads lifeline.elf with kexec -p, writes
 # a marker into a tmpfs file and panics through sysrq; lifeline must dump all
-# RAM over slirp to tgtd (10.0.2.2 = the namespace's loopback) and reboot.
+# RAM over slirp to tgtd (10.0.2.2 = the namespace's loopback) and reboot
+# (dump-format=elf on its command line; crash_dump.sh tests the default).
 # Run with an e1000, then with virtio-net-pci. Host side: lifeline-dumpinfo
 # says complete with 2 CPUs, readelf accepts the extracted vmcore, the marker
 # is in it, makedumpfile -d 31 converts it without a vmlinux.
@@ -57,7 +58,7 @@ echo "KEXECTEST userspace"
 i=0
 while [ \$i -lt 4096 ]; do echo "$MARKER" ; i=\$((i + 1)); done >/tmp/marker
 if /usr/sbin/kexec -p /lifeline.elf --type elf-x86_64 --args-linux \
-	--append "console=ttyS0 dump-path=iscsi:10.0.2.2::$port:1:$IQN ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 dump-action=reboot"; then
+	--append "console=ttyS0 dump-path=iscsi:10.0.2.2::$port:1:$IQN ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 dump-action=reboot dump-format=elf"; then
 	echo "KEXECTEST loaded \$(cat /sys/kernel/kexec_crash_loaded)"
 else
 	echo "KEXECTEST kexec failed"

@@ -26,7 +26,7 @@ static void test_kv_basic(void)
 		    "\tip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 "
 		    "dns=10.0.2.3 drive=0x81 nic=undi username=alice "
 		    "password=\"pass word 12\" reverse-username='tgt' "
-		    "reverse-password=s3cr3t-s3cr3t", 0, &e), 0);
+		    "reverse-password=s3cr3t-s3cr3t dump-level=17 dump-format=elf", 0, &e), 0);
 	CHECK(strcmp(s.root_path, RP) == 0);
 	CHECK(strcmp(s.initiator_iqn, "iqn.2026-01.org.example:c1") == 0);
 	CHECK_EQ(s.ip, 0x0a00020f);
@@ -39,12 +39,39 @@ static void test_kv_basic(void)
 	CHECK(strcmp(s.password, "pass word 12") == 0);
 	CHECK(strcmp(s.reverse_username, "tgt") == 0);
 	CHECK(strcmp(s.reverse_password, "s3cr3t-s3cr3t") == 0);
+	CHECK_EQ(s.dump_level, 17);
+	CHECK_EQ(s.dump_format, SETTINGS_DUMP_ELF);
 	CHECK_EQ(s.set, (1u << SET_KEY_COUNT) - 1 - (1u << SET_DUMP_PATH));
 	CHECK_EQ(kv(&s, "drive=next password= nic=auto", 0, &e), 0);
 	CHECK_EQ(s.drive, 0);
 	CHECK_EQ(s.nic, SETTINGS_NIC_AUTO);
 	CHECK_EQ(s.password[0], 0);
 	CHECK_EQ(s.set & (1u << SET_PASSWORD), 0);
+}
+
+/* dump-level 0..31 decimal, default 31 (also after clearing);
+ * dump-format kdump|elf. */
+static void test_dump_level_format(void)
+{
+	struct settings s;
+	struct settings_err e;
+
+	settings_init(&s);
+	CHECK_EQ(s.dump_level, 31);
+	CHECK_EQ(s.dump_format, SETTINGS_DUMP_KDUMP);
+	CHECK_EQ(kv(&s, "dump-level=0 dump-format=kdump", 0, &e), 0);
+	CHECK_EQ(s.dump_level, 0);
+	CHECK_EQ(kv(&s, "dump-level=", 0, &e), 0);
+	CHECK_EQ(s.dump_level, 31);
+	CHECK_EQ(kv(&s, "dump-level=32", 0, &e), LL_ESETTING);
+	CHECK(strcmp(e.key, "dump-level") == 0);
+	CHECK_EQ(kv(&s, "dump-level=0x1f", 0, &e), LL_ESETTING);
+	CHECK_EQ(kv(&s, "dump-level=-1", 0, &e), LL_ESETTING);
+	CHECK_EQ(kv(&s, "dump-level=100", 0, &e), LL_ESETTING);
+	CHECK_EQ(kv(&s, "dump-format=zstd", 0, &e), LL_ESETTING);
+	CHECK(strcmp(e.key, "dump-format") == 0);
+	CHECK_EQ(s.dump_level, 31);
+	CHECK_EQ(s.dump_format, SETTINGS_DUMP_KDUMP);
 }
 
 static void test_kv_errors_name_key(void)
@@ -182,6 +209,7 @@ int main(void)
 {
 	check_suite = "settings";
 	RUN(test_kv_basic);
+	RUN(test_dump_level_format);
 	RUN(test_kv_errors_name_key);
 	RUN(test_cmdline_ignores_unknown);
 	RUN(test_lease_and_precedence);

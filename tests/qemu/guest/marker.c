@@ -1,7 +1,9 @@
 /* tests/qemu/guest/marker.c - runs in the crash test guest (static, as root):
  * fills page-aligned, mlock'ed pages with a random marker, prints where the
  * first page lies in physical memory (from /proc/self/pagemap) and sleeps,
- * so the host can find the marker at that address in the vmcore. */
+ * so the host can find the marker at that address in the vmcore. With an
+ * argument N it also keeps N MiB of anonymous memory filled with non-zero
+ * bytes (memory load for the page filter). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -50,7 +52,28 @@ static uint64_t page_paddr(const void *va, long page)
 	return (ent & ((1ULL << 55) - 1)) * (uint64_t)page;
 }
 
-int main(void)
+/* anon_load: mib MiB of anonymous pages, every byte non-zero. */
+static int anon_load(size_t mib)
+{
+	size_t len = mib << 20;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	uint64_t *p;
+
+	if (!len)
+		return 0;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	for (size_t i = 0; i < len / 8; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = x | 0x0101010101010101ull;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	size_t len = (size_t)page * MARKER_PAGES;
@@ -72,6 +95,10 @@ int main(void)
 	pa = page_paddr(buf, page);
 	if (pa == 0) {
 		fprintf(stderr, "marker: no physical address in pagemap\n");
+		return 1;
+	}
+	if (argc > 1 && anon_load((size_t)strtoul(argv[1], NULL, 10)) != 0) {
+		perror("marker: anonymous load");
 		return 1;
 	}
 	printf("MARKER %s PADDR 0x%llx\n", hex, (unsigned long long)pa);
