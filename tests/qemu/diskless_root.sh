@@ -1,0 +1,150 @@
+#!/bin/bash
+# tests/qemu/diskless_root.sh - a diskless machine in the full sense: QEMU's
+# PXE ROM chainloads lifeline.pxe, which SAN-boots the diskless disk
+# (tools/mkdisk-diskless.sh: syslinux, the Debian kernel, a Debian
+# mkinitramfs initramfs with open-iscsi's hooks, an ext4 root) from tgtd.
+# The OS's initramfs logs in by itself from lifeline's iBFT (iscsi_auto,
+# iscsistart -b), mounts its root from the LUN and runs its /sbin/init,
+# which writes the boot's nonce to /nonce and powers off. The host then
+# finds the nonce in the LUN's backing file (debugfs) and e2fsck -fn finds
+# the file system clean. Runs:
+#  plain  no authentication
+#  chap   CHAP on the target; lifeline.pxe carries username/password (its
+#         embedded settings), its iBFT hands them to the OS's initiator
+#  crash  root on the LUN, the guest arms lifeline.elf from the iBFT, starts
+#         the marker and panics; lifeline dumps to a second target; the
+#         vmcore verifies (lifeline-dumpinfo, readelf, the marker page,
+#         makedumpfile -d 31) and the boot LUN is unchanged by the dump.
+# Env: DISKLESS_RUNS (default "plain chap crash").
+set -uo pipefail
+. "$(dirname "$0")/../lib/qemu.sh"
+
+NAME=diskless_root
+PXE=$LL_ROOT/build/lifeline.pxe
+SETTINGS=$LL_ROOT/build/tools/lifeline-settings
+DUMPINFO=$LL_ROOT/build/tools/lifeline-dumpinfo
+MEM=512
+BOOT_TMO=200          # QEMU start to the guest's last line
+DUMP_TMO=180          # panic line to lifeline's last line
+CHAP_USER=diskless-user
+CHAP_PASS=diskless-secret-16
+
+check() { # DESC OK [LOG]
+	if [ "$2" = 1 ]; then echo "PASS qemu/$NAME: $1"; else
+		echo "FAIL qemu/$NAME: $1"; [ -n "${3:-}" ] && ll_show "$3" 40; fi
+}
+ql_require "$NAME"
+for f in "$PXE" "$SETTINGS" "$DUMPINFO" "$LL_ROOT/build/lifeline.elf"; do
+	[ -f "$f" ] || { echo "FAIL qemu/$NAME (no $f; run make)"; exit 1; }
+done
+for t in debugfs e2fsck readelf makedumpfile; do
+	command -v "$t" >/dev/null || { echo "FAIL qemu/$NAME (missing $t; make deps)"; exit 1; }
+done
+ql_net_setup || { echo "FAIL qemu/$NAME (namespace, bridge, tap)"; exit 1; }
+t0=$EPOCHREALTIME
+bash "$LL_ROOT/tools/mkdisk-diskless.sh" >"$LL_TMP/mkdisk.log" 2>&1 ||
+	{ echo "FAIL qemu/$NAME (building the diskless disk)"; ll_show "$LL_TMP/mkdisk.log" 20; exit 1; }
+echo "  $NAME: disk ready in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s $(grep -o 'built in.*' "$LL_TMP/mkdisk.log" || echo '(cached)')"
+
+# root_part IMG OUT: partition 2 of IMG (from its MBR) copied to OUT
+root_part() {
+	local start count
+	start=$(od -An -t u4 -j $((446 + 16 + 8)) -N 4 "$1" | tr -d ' ')
+	count=$(od -An -t u4 -j $((446 + 16 + 12)) -N 4 "$1" | tr -d ' ')
+	[ -n "$start" ] && [ "$start" -gt 0 ] || return 1
+	dd if="$1" of="$2" bs=512 skip="$start" count="$count" conv=sparse status=none
+}
+
+# fs_verdict TAG IMG NONCE: the nonce file in the root fs of IMG, fsck clean
+fs_verdict() {
+	local tag=$1 img=$2 nonce=$3 part=$LL_TMP/$1.root got
+	root_part "$img" "$part" || { check "$tag: partition 2 of the backing file" 0; return; }
+	got=$(debugfs -R 'cat /nonce' "$part" 2>/dev/null)
+	check "$tag: host finds /nonce = the boot's nonce in the LUN's backing file (debugfs)" \
+		"$([ "$got" = "$nonce" ] && echo 1)"
+	e2fsck -fn "$part" >"$part.fsck" 2>&1 && ok=1 || ok=0
+	check "$tag: e2fsck -fn of the root partition: clean ($(tail -n 1 "$part.fsck"))" "$ok" "$part.fsck"
+	rm -f "$part"
+}
+
+# boot TAG TIMEOUT ARGS...: QEMU PXE-boots through lifeline.pxe; waits for
+# the guest's last line (poweroff / panic / FAIL), then for QEMU's end
+# (lifeline's end after a panic). Sets T_LAST, T_END, QEMU_RC, LOG.
+boot() {
+	local tag=$1 tmo=$2; shift 2
+	LOG=$LL_TMP/$tag.serial
+	T_LAST="" T_END="" QEMU_RC=""
+	QL_MEM=$MEM ql_qemu "$LOG" $((BOOT_TMO + tmo + 30)) "$@"
+	T_LAST=$(ql_wait_secs "$LOG" '^DISKLESS (poweroff|panic|FAIL)' "$BOOT_TMO")
+	if [ -n "$T_LAST" ]; then
+		ll_wait_pid "$QL_QEMU_PID" "$tmo"
+		QEMU_RC=$?
+		QL_QEMU_PID=""
+		T_END=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	fi
+	ql_qemu_stop
+	tr -d '\r' <"$LOG" >"$LOG.txt"
+}
+
+# boot_verdict TAG TARGET [USER]: lifeline booted the disk, the OS logged in
+# by itself (as USER), root on the LUN, nonce written
+boot_verdict() {
+	local tag=$1 target=$2 user=${3:-none} L=$LOG.txt
+	check "$tag: lifeline.pxe: own DHCP, logged in to the boot LUN, iBFT, MBR boot" \
+		"$(grep -q '^lifeline: address .* from our own DHCP' "$L" &&
+		   grep -qE "^lifeline: logged in to $target, " "$L" &&
+		   grep -qE '^lifeline: iBFT at 0x' "$L" &&
+		   grep -qx 'lifeline: booting the MBR from drive 0x80' "$L" && echo 1)" "$L"
+	check "$tag: initramfs: iscsistart logged in to the iBFT's target (no target on the command line)" \
+		"$(grep -qx "iscsistart: Logging into $target $QL_IP:3260,1" "$L" &&
+		   grep -qE "^iscsistart: Connection[0-9:]+ to \[target: $target, portal: $QL_IP,3260\] .* is operational now" "$L" &&
+		   grep -q '^DISKLESS cmdline .* iscsi_auto ' "$L" &&
+		   ! grep '^DISKLESS cmdline ' "$L" | grep -q "$target" && echo 1)" "$L"
+	check "$tag: the OS's initramfs logged in from the iBFT and /sbin/init runs from the LUN (${T_LAST:-?} s)" \
+		"$(grep -qE '^DISKLESS init kernel=' "$L" &&
+		   grep -qE '^DISKLESS root /dev/sd[a-z]2 ext4 rw$' "$L" &&
+		   grep -qxE "DISKLESS session session[0-9]+ target=$target user=$user" "$L" &&
+		   grep -qE '^DISKLESS disk sd[a-z] session[0-9]+$' "$L" && echo 1)" "$L"
+	check "$tag: nonce written, root read-only, no FAIL" \
+		"$(grep -qx "DISKLESS nonce $NONCE written" "$L" && grep -qx 'DISKLESS root read-only' "$L" &&
+		   ! grep -q '^DISKLESS FAIL' "$L" && echo 1)" "$L"
+}
+
+# serve IMG TID TARGET: a fresh target TID serving IMG
+serve() {
+	tgtadm_c "$QL_TGT_CTL" --mode target --op delete --force --tid "$2" >/dev/null 2>&1
+	ql_target "$1" "$2" "$3"
+}
+
+# ---- plain and chap: boot, write the nonce, power off
+mkdir -p "$LL_TMP/tftp"
+dnsmasq_on=0
+for run in ${DISKLESS_RUNS:-plain chap crash}; do
+	[ "$run" = crash ] && continue
+	target=$QL_IQN-diskless-$run
+	tid=1 user=""
+	[ "$run" = chap ] && tid=2 user=$CHAP_USER
+	NONCE=$(od -An -N 16 -t x1 /dev/urandom | tr -d ' \n')
+	img=$LL_TMP/$run.img
+	bash "$LL_ROOT/tools/mkdisk-diskless.sh" --out "$img" --append "ll.nonce=$NONCE" >/dev/null ||
+		{ echo "FAIL qemu/$NAME ($run: disk)"; continue; }
+	cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
+	serve "$img" "$tid" "$target" || { echo "FAIL qemu/$NAME ($run: tgtd)"; continue; }
+	if [ "$run" = chap ]; then
+		tgt_chap "$QL_TGT_CTL" "$tid" "$CHAP_USER" "$CHAP_PASS" >/dev/null &&
+		"$SETTINGS" "$LL_TMP/tftp/lifeline.pxe" username="$CHAP_USER" password="$CHAP_PASS" >/dev/null ||
+			{ echo "FAIL qemu/$NAME ($run: CHAP account or settings)"; continue; }
+	fi
+	ql_dnsmasq "$(ql_rootpath 1 "$target")" "$LL_TMP/tftp" lifeline.pxe ||
+		{ echo "FAIL qemu/$NAME ($run: dnsmasq)"; continue; }
+	boot "$run" 30
+	boot_verdict "$run" "$target" "$user"
+	check "$run: the guest powered off, QEMU ended by itself (${T_END:-?} s)" \
+		"$(grep -qx 'DISKLESS poweroff' "$LOG.txt" && [ "$QEMU_RC" = 0 ] && echo 1)" "$LOG.txt"
+	[ "$run" = chap ] && check "chap: the CHAP secret never shows on the console" \
+		"$(! grep -aq "$CHAP_PASS" "$LOG" && echo 1)"
+	fs_verdict "$run" "$img" "$NONCE"
+	tgtadm_c "$QL_TGT_CTL" --mode target --op delete --force --tid "$tid" >/dev/null 2>&1
+	rm -f "$img"
+done
+exit 0
