@@ -77,6 +77,7 @@ boot() {
 	QL_MEM=$MEM ql_qemu "$LOG" $((BOOT_TMO + tmo + 30)) "$@"
 	T_LAST=$(ql_wait_secs "$LOG" '^DISKLESS (poweroff|panic|FAIL)' "$BOOT_TMO")
 	if [ -n "$T_LAST" ]; then
+		[ "$tag" = crash ] && H_PANIC=$(sha256sum <"$LL_TMP/crash.img")
 		ll_wait_pid "$QL_QEMU_PID" "$tmo"
 		QEMU_RC=$?
 		QL_QEMU_PID=""
@@ -147,4 +148,53 @@ for run in ${DISKLESS_RUNS:-plain chap crash}; do
 	tgtadm_c "$QL_TGT_CTL" --mode target --op delete --force --tid "$tid" >/dev/null 2>&1
 	rm -f "$img"
 done
+
+# ---- crash: root on the LUN, arm lifeline.elf from the iBFT, panic, dump
+case " ${DISKLESS_RUNS:-crash} " in *" crash "*) ;; *) exit 0 ;; esac
+run=crash
+target=$QL_IQN-diskless-crash
+dump_target=$QL_IQN-diskless-dump
+NONCE=$(od -An -N 16 -t x1 /dev/urandom | tr -d ' \n')
+img=$LL_TMP/crash.img
+dimg=$LL_TMP/crash-dump.img
+bash "$LL_ROOT/tools/mkdisk-diskless.sh" --out "$img" --append \
+	"ll.nonce=$NONCE ll.mode=crash crashkernel=64M lifeline.dump-path=$(ql_rootpath 1 "$dump_target")" >/dev/null ||
+	{ echo "FAIL qemu/$NAME (crash: disk)"; exit 1; }
+cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
+tgt_backing "$dimg" $((MEM + 64))
+serve "$img" 3 "$target" && serve "$dimg" 4 "$dump_target" ||
+	{ echo "FAIL qemu/$NAME (crash: tgtd)"; exit 1; }
+ql_dnsmasq "$(ql_rootpath 1 "$target")" "$LL_TMP/tftp" lifeline.pxe ||
+	{ echo "FAIL qemu/$NAME (crash: dnsmasq)"; exit 1; }
+H_PANIC=""
+boot crash "$DUMP_TMO" -smp 2
+L=$LOG.txt
+boot_verdict crash "$target"
+check "crash: lifeline-arm from the iBFT, armed, marker, panic" \
+	"$(grep -qE "^lifeline-arm: iBFT: initiator .*boot target $target at " "$L" &&
+	   grep -qx 'DISKLESS armed kexec_crash_loaded=1' "$L" &&
+	   grep -qE '^DISKLESS MARKER [0-9a-f]{32} PADDR 0x[0-9a-f]+$' "$L" &&
+	   grep -qx 'DISKLESS panic' "$L" && echo 1)" "$L"
+check "crash: kexec entry, 2 CPUs, dump LUN login, complete, logout, reboot ends QEMU (${T_END:-?} s)" \
+	"$(grep -qE '^lifeline: kexec entry, boot_params at 0x' "$L" &&
+	   grep -qE '^lifeline: elfcorehdr at 0x[0-9a-f]+: 2 CPUs, [0-9]+ RAM ranges, [0-9]+ MiB, VMCOREINFO present$' "$L" &&
+	   grep -qE "^lifeline: logged in to $dump_target, [0-9]+ blocks of 512 bytes$" "$L" &&
+	   grep -qE '^dump: complete, ' "$L" && grep -qx 'lifeline: logged out' "$L" &&
+	   grep -qx 'lifeline: rebooting' "$L" && [ "$QEMU_RC" = 0 ] && echo 1)" "$L"
+core=$LL_TMP/crash.vmcore
+"$DUMPINFO" --extract "$core" "$dimg" >"$core.info" 2>&1
+check "crash: lifeline-dumpinfo: complete, 2 CPUs, VMCOREINFO" \
+	"$(grep -qx 'vmcore: complete' "$core.info" && grep -qx 'cpus: 2' "$core.info" &&
+	   grep -qx 'vmcoreinfo: yes' "$core.info" && echo 1)" "$core.info"
+read -r hex paddr < <(sed -nE 's/^DISKLESS MARKER ([0-9a-f]{32}) PADDR 0x([0-9a-f]+)$/\1 \2/p' "$L")
+where=$( [ -n "${paddr:-}" ] && ql_marker_at "$core" "$paddr" "$hex") && ok=1 || ok=0
+check "crash: marker page at paddr 0x${paddr:-?} in the vmcore: $where" "$ok"
+makedumpfile -d 31 "$core" "$core.d31" >"$core.mdf" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
+check "crash: makedumpfile -d 31 reads it ($(stat -c %s "$core" 2>/dev/null || echo 0) -> $(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
+	"$ok" "$core.mdf"
+rm -f "$core" "$core.d31"
+check "crash: boot LUN backing file unchanged from the panic line to the end of the dump (sha256)" \
+	"$([ -n "$H_PANIC" ] && [ "$(sha256sum <"$img")" = "$H_PANIC" ] && echo 1)"
+fs_verdict crash "$img" "$NONCE"
+echo "  $NAME: crash: $(grep -E '^dump: complete' "$L"); panic line ${T_LAST:-?} s, QEMU end ${T_END:-?} s"
 exit 0
