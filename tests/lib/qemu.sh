@@ -440,7 +440,18 @@ ql_qemu_slirp_kernel() {
 	QL_QEMU_PID=$!
 }
 
-# ---- the crash path's host-side checks
+# ---- the diskless disk (tools/mkdisk-diskless.sh) and the crash path's
+# host-side checks
+
+# ql_part IMG N OUT: primary partition N (1-4, from IMG's MBR) copied to
+# OUT (sparse). 0 or 1.
+ql_part() {
+	local e=$((446 + ($2 - 1) * 16)) start count
+	start=$(od -An -t u4 -j $((e + 8)) -N 4 "$1" | tr -d ' ')
+	count=$(od -An -t u4 -j $((e + 12)) -N 4 "$1" | tr -d ' ')
+	[ -n "$start" ] && [ "$start" -gt 0 ] && [ "$count" -gt 0 ] || return 1
+	dd if="$1" of="$3" bs=512 skip="$start" count="$count" conv=sparse status=none
+}
 
 # ql_marker_at CORE PADDR HEX: 0 when the page at physical address PADDR
 # (hex, no 0x), found through the vmcore's PT_LOAD that holds it, is HEX

@@ -46,19 +46,10 @@ bash "$LL_ROOT/tools/mkdisk-diskless.sh" >"$LL_TMP/mkdisk.log" 2>&1 ||
 	{ echo "FAIL qemu/$NAME (building the diskless disk)"; ll_show "$LL_TMP/mkdisk.log" 20; exit 1; }
 echo "  $NAME: disk ready in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s $(grep -o 'built in.*' "$LL_TMP/mkdisk.log" || echo '(cached)')"
 
-# root_part IMG OUT: partition 2 of IMG (from its MBR) copied to OUT
-root_part() {
-	local start count
-	start=$(od -An -t u4 -j $((446 + 16 + 8)) -N 4 "$1" | tr -d ' ')
-	count=$(od -An -t u4 -j $((446 + 16 + 12)) -N 4 "$1" | tr -d ' ')
-	[ -n "$start" ] && [ "$start" -gt 0 ] || return 1
-	dd if="$1" of="$2" bs=512 skip="$start" count="$count" conv=sparse status=none
-}
-
 # fs_verdict TAG IMG NONCE: the nonce file in the root fs of IMG, fsck clean
 fs_verdict() {
 	local tag=$1 img=$2 nonce=$3 part=$LL_TMP/$1.root got
-	root_part "$img" "$part" || { check "$tag: partition 2 of the backing file" 0; return; }
+	ql_part "$img" 2 "$part" || { check "$tag: partition 2 of the backing file" 0; return; }
 	got=$(debugfs -R 'cat /nonce' "$part" 2>/dev/null)
 	check "$tag: host finds /nonce = the boot's nonce in the LUN's backing file (debugfs)" \
 		"$([ "$got" = "$nonce" ] && echo 1)"
