@@ -173,9 +173,10 @@ say "cmdline $(cat /proc/cmdline)"
 say "root $(awk '$2 == "/" && $1 != "rootfs" { print $1, $3, $4 }' /proc/mounts | tail -n 1 | cut -d, -f1)"
 for s in /sys/class/iscsi_session/session*; do
 	[ -d "$s" ] || continue
-	u=$(cat "$s/username" 2>/dev/null)
+	u=$(cat "$s/username" 2>/dev/null) ui=$(cat "$s/username_in" 2>/dev/null)
 	case $u in ''|'(null)') u=none ;; esac
-	say "session $(basename "$s") target=$(cat "$s/targetname") user=$u"
+	case $ui in ''|'(null)') ui=none ;; esac
+	say "session $(basename "$s") target=$(cat "$s/targetname") user=$u user_in=$ui"
 done
 for d in /sys/block/sd*; do
 	[ -d "$d" ] || continue

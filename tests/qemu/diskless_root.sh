@@ -11,11 +11,13 @@
 #  plain  no authentication
 #  chap   CHAP on the target; lifeline.pxe carries username/password (its
 #         embedded settings), its iBFT hands them to the OS's initiator
+#  mutual the same with mutual CHAP (reverse-username/reverse-password: the
+#         target's name and secret, which both initiators check)
 #  crash  root on the LUN, the guest arms lifeline.elf from the iBFT, starts
 #         the marker and panics; lifeline dumps to a second target; the
 #         vmcore verifies (lifeline-dumpinfo, readelf, the marker page,
 #         makedumpfile -d 31) and the boot LUN is unchanged by the dump.
-# Env: DISKLESS_RUNS (default "plain chap crash").
+# Env: DISKLESS_RUNS (default "plain chap mutual crash").
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -28,6 +30,8 @@ BOOT_TMO=200          # QEMU start to the guest's last line
 DUMP_TMO=180          # panic line to lifeline's last line
 CHAP_USER=diskless-user
 CHAP_PASS=diskless-secret-16
+RCHAP_USER=diskless-target
+RCHAP_PASS=diskless-rsecret-17
 
 check() { # DESC OK [LOG]
 	if [ "$2" = 1 ]; then echo "PASS qemu/$NAME: $1"; else
@@ -78,10 +82,11 @@ boot() {
 	tr -d '\r' <"$LOG" >"$LOG.txt"
 }
 
-# boot_verdict TAG TARGET [USER]: lifeline booted the disk, the OS logged in
-# by itself (as USER), root on the LUN, nonce written
+# boot_verdict TAG TARGET [USER [USER_IN]]: lifeline booted the disk, the OS
+# logged in by itself (as USER; checking the target as USER_IN), root on
+# the LUN, nonce written
 boot_verdict() {
-	local tag=$1 target=$2 user=${3:-none} L=$LOG.txt
+	local tag=$1 target=$2 user=${3:-none} user_in=${4:-none} L=$LOG.txt
 	check "$tag: lifeline.pxe: own DHCP, logged in to the boot LUN, iBFT, MBR boot" \
 		"$(grep -q '^lifeline: address .* from our own DHCP' "$L" &&
 		   grep -qE "^lifeline: logged in to $target, " "$L" &&
@@ -95,7 +100,7 @@ boot_verdict() {
 	check "$tag: the OS's initramfs logged in from the iBFT and /sbin/init runs from the LUN (${T_LAST:-?} s)" \
 		"$(grep -qE '^DISKLESS init kernel=' "$L" &&
 		   grep -qE '^DISKLESS root /dev/sd[a-z]2 ext4 rw$' "$L" &&
-		   grep -qxE "DISKLESS session session[0-9]+ target=$target user=$user" "$L" &&
+		   grep -qxE "DISKLESS session session[0-9]+ target=$target user=$user user_in=$user_in" "$L" &&
 		   grep -qE '^DISKLESS disk sd[a-z] session[0-9]+$' "$L" && echo 1)" "$L"
 	check "$tag: nonce written, root read-only, no FAIL" \
 		"$(grep -qx "DISKLESS nonce $NONCE written" "$L" && grep -qx 'DISKLESS root read-only' "$L" &&
@@ -111,30 +116,36 @@ serve() {
 # ---- plain and chap: boot, write the nonce, power off
 mkdir -p "$LL_TMP/tftp"
 dnsmasq_on=0
-for run in ${DISKLESS_RUNS:-plain chap crash}; do
+for run in ${DISKLESS_RUNS:-plain chap mutual crash}; do
 	[ "$run" = crash ] && continue
 	target=$QL_IQN-diskless-$run
-	tid=1 user=""
-	[ "$run" = chap ] && tid=2 user=$CHAP_USER
+	tid=1 user="" user_in=""
+	case $run in chap) tid=2 user=$CHAP_USER ;; mutual) tid=5 user=$CHAP_USER user_in=$RCHAP_USER ;; esac
 	NONCE=$(od -An -N 16 -t x1 /dev/urandom | tr -d ' \n')
 	img=$LL_TMP/$run.img
 	bash "$LL_ROOT/tools/mkdisk-diskless.sh" --out "$img" --append "ll.nonce=$NONCE" >/dev/null ||
 		{ echo "FAIL qemu/$NAME ($run: disk)"; continue; }
 	cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
 	serve "$img" "$tid" "$target" || { echo "FAIL qemu/$NAME ($run: tgtd)"; continue; }
-	if [ "$run" = chap ]; then
+	if [ "$run" != plain ]; then
 		tgt_chap "$QL_TGT_CTL" "$tid" "$CHAP_USER" "$CHAP_PASS" >/dev/null &&
 		"$SETTINGS" "$LL_TMP/tftp/lifeline.pxe" username="$CHAP_USER" password="$CHAP_PASS" >/dev/null ||
 			{ echo "FAIL qemu/$NAME ($run: CHAP account or settings)"; continue; }
 	fi
+	if [ "$run" = mutual ]; then
+		tgt_chap "$QL_TGT_CTL" "$tid" "$RCHAP_USER" "$RCHAP_PASS" --outgoing >/dev/null &&
+		"$SETTINGS" "$LL_TMP/tftp/lifeline.pxe" reverse-username="$RCHAP_USER" \
+			reverse-password="$RCHAP_PASS" >/dev/null ||
+			{ echo "FAIL qemu/$NAME ($run: mutual CHAP account or settings)"; continue; }
+	fi
 	ql_dnsmasq "$(ql_rootpath 1 "$target")" "$LL_TMP/tftp" lifeline.pxe ||
 		{ echo "FAIL qemu/$NAME ($run: dnsmasq)"; continue; }
 	boot "$run" 30
-	boot_verdict "$run" "$target" "$user"
+	boot_verdict "$run" "$target" "$user" "$user_in"
 	check "$run: the guest powered off, QEMU ended by itself (${T_END:-?} s)" \
 		"$(grep -qx 'DISKLESS poweroff' "$LOG.txt" && [ "$QEMU_RC" = 0 ] && echo 1)" "$LOG.txt"
-	[ "$run" = chap ] && check "chap: the CHAP secret never shows on the console" \
-		"$(! grep -aq "$CHAP_PASS" "$LOG" && echo 1)"
+	[ "$run" != plain ] && check "$run: the CHAP secrets never show on the console" \
+		"$(! grep -aq -e "$CHAP_PASS" -e "$RCHAP_PASS" "$LOG" && echo 1)"
 	fs_verdict "$run" "$img" "$NONCE"
 	tgtadm_c "$QL_TGT_CTL" --mode target --op delete --force --tid "$tid" >/dev/null 2>&1
 	rm -f "$img"
