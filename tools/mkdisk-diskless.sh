@@ -55,7 +55,7 @@ elf=$ROOT/build/lifeline.elf
 mbr=/usr/lib/syslinux/mbr/mbr.bin
 [ -r "$mbr" ] || die "missing $mbr (syslinux-common)"
 bb=/bin/busybox
-file -L "$bb" 2>/dev/null | grep -q 'statically linked' || die "$bb is not static (busybox-static)"
+[ -x "$bb" ] && ! ldd "$bb" >/dev/null 2>&1 || die "$bb missing or not static (busybox-static)"
 kexec=$(command -v kexec || echo /usr/sbin/kexec)
 [ -x "$kexec" ] || die "missing kexec (kexec-tools)"
 arm=$ROOT/tools/lifeline-arm

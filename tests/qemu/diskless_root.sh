@@ -188,6 +188,14 @@ core=$LL_TMP/crash.vmcore
 check "crash: lifeline-dumpinfo: complete, 2 CPUs, VMCOREINFO" \
 	"$(grep -qx 'vmcore: complete' "$core.info" && grep -qx 'cpus: 2' "$core.info" &&
 	   grep -qx 'vmcoreinfo: yes' "$core.info" && echo 1)" "$core.info"
+readelf -h -l -n "$core" >"$core.readelf" 2>&1
+check "crash: readelf -h -l -n: CORE, NOTE first, 2 NT_PRSTATUS, VMCOREINFO" \
+	"$(grep -qE 'Type:[[:space:]]+CORE' "$core.readelf" &&
+	   ! grep -qi 'warning\|error' "$core.readelf" &&
+	   [ "$(grep -cE 'NT_PRSTATUS' "$core.readelf")" -eq 2 ] &&
+	   grep -qE 'VMCOREINFO' "$core.readelf" &&
+	   [ "$(sed -n '/Program Headers/,$p' "$core.readelf" | grep -m 1 -E '^  (NOTE|LOAD)' | awk '{print $1}')" = NOTE ] &&
+	   echo 1)" "$core.readelf"
 read -r hex paddr < <(sed -nE 's/^DISKLESS MARKER ([0-9a-f]{32}) PADDR 0x([0-9a-f]+)$/\1 \2/p' "$L")
 where=$( [ -n "${paddr:-}" ] && ql_marker_at "$core" "$paddr" "$hex") && ok=1 || ok=0
 check "crash: marker page at paddr 0x${paddr:-?} in the vmcore: $where" "$ok"
