@@ -148,6 +148,9 @@ for run in ${DISKLESS_RUNS:-plain chap mutual crash}; do
 		"$(! grep -aq -e "$CHAP_PASS" -e "$RCHAP_PASS" "$LOG" && echo 1)"
 	fs_verdict "$run" "$img" "$NONCE"
 	tgtadm_c "$QL_TGT_CTL" --mode target --op delete --force --tid "$tid" >/dev/null 2>&1
+	for u in $user $user_in; do   # the next run makes its own accounts
+		tgtadm_c "$QL_TGT_CTL" --mode account --op delete --user "$u" >/dev/null 2>&1
+	done
 	rm -f "$img"
 done
 
