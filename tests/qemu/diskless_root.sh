@@ -210,4 +210,5 @@ check "crash: boot LUN backing file unchanged from the panic line to the end of 
 	"$([ -n "$H_PANIC" ] && [ "$(sha256sum <"$img")" = "$H_PANIC" ] && echo 1)"
 fs_verdict crash "$img" "$NONCE"
 echo "  $NAME: crash: $(grep -E '^dump: complete' "$L"); panic line ${T_LAST:-?} s, QEMU end ${T_END:-?} s"
+echo "  $NAME: all runs in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s"
 exit 0
