@@ -439,3 +439,41 @@ ql_qemu_slirp_kernel() {
 		>"$log.qemu" 2>&1 &
 	QL_QEMU_PID=$!
 }
+
+# ---- the diskless disk (tools/mkdisk-diskless.sh) and the crash path's
+# host-side checks
+
+# ql_part IMG N OUT: primary partition N (1-4, from IMG's MBR) copied to
+# OUT (sparse). 0 or 1.
+ql_part() {
+	local e=$((446 + ($2 - 1) * 16)) start count
+	start=$(od -An -t u4 -j $((e + 8)) -N 4 "$1" | tr -d ' ')
+	count=$(od -An -t u4 -j $((e + 12)) -N 4 "$1" | tr -d ' ')
+	[ -n "$start" ] && [ "$start" -gt 0 ] && [ "$count" -gt 0 ] || return 1
+	dd if="$1" of="$3" bs=512 skip="$start" count="$count" conv=sparse status=none
+}
+
+# ql_marker_at CORE PADDR HEX: 0 when the page at physical address PADDR
+# (hex, no 0x), found through the vmcore's PT_LOAD that holds it, is HEX
+# repeated (tests/qemu/guest/marker.c); prints the file offset.
+ql_marker_at() {
+	/usr/bin/python3 - "$@" <<'PY'
+import struct, sys
+path, paddr, hexs = sys.argv[1], int(sys.argv[2], 16), sys.argv[3].encode()
+with open(path, "rb") as f:
+    eh = f.read(64)
+    phoff, = struct.unpack_from("<Q", eh, 32)
+    phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+    f.seek(phoff)
+    ph = f.read(phentsize * phnum)
+    for i in range(phnum):
+        ty, fl, off, va, pa, filesz, memsz, al = struct.unpack_from("<IIQQQQQQ", ph, i * phentsize)
+        if ty == 1 and pa <= paddr and paddr + 4096 <= pa + filesz:
+            f.seek(off + paddr - pa)
+            page = f.read(4096)
+            print("offset 0x%x in PT_LOAD %d (paddr 0x%x)" % (off + paddr - pa, i, pa))
+            sys.exit(0 if page == hexs * (4096 // len(hexs)) else 1)
+print("no PT_LOAD holds 0x%x" % paddr)
+sys.exit(1)
+PY
+}
