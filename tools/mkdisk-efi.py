@@ -160,10 +160,10 @@ def expect(img):
     bulk = BULK_BYTES // SECTOR
     with open(img, "rb") as f:
         for lba in (0, last // 2, last):
-            print("probe: read lba=%d count=1 crc=%08x" % (lba, crc_at(f, lba, 1)))
-        print("probe: bulk lba=%d count=%d crc=%08x"
+            print("probe: read lba=%d count=1 crc=%08X" % (lba, crc_at(f, lba, 1)))
+        print("probe: bulk lba=%d count=%d crc=%08X"
               % (data[0], bulk, crc_at(f, data[0], bulk)))
-    print("probe: write lba=%d count=%d crc=%08x ok" %
+    print("probe: write lba=%d count=%d crc=%08X ok" %
           (scratch[0], SCRATCH_BYTES // SECTOR,
            zlib.crc32(scratch_pattern(SCRATCH_BYTES))))
 
@@ -172,7 +172,7 @@ def scratch_now(img):
     """CRC32 of the scratch area in IMG now (after the probe wrote it)."""
     scratch = gpt_parts(img)[2]
     with open(img, "rb") as f:
-        print("%08x" % crc_at(f, scratch[0], SCRATCH_BYTES // SECTOR))
+        print("%08X" % crc_at(f, scratch[0], SCRATCH_BYTES // SECTOR))
 
 
 def main(argv):
