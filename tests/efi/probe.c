@@ -197,6 +197,7 @@ static EFI_STATUS probe_bulk(struct disk *d, UINT8 *small)
 		goto out;
 	}
 	hz = tsc_hz();
+	Print(L"probe: bulk begin\n");
 	t0 = tsc();
 	st = rd(d, lba, BULK_BYTES, buf);
 	us = (tsc() - t0) * 1000000 / (hz ? hz : 1);
