@@ -81,11 +81,35 @@ static EFI_STATUS find_disk(EFI_HANDLE image, struct disk *d)
 	return st;
 }
 
+/* The spec's iSCSI node (messaging, subtype 19) of the disk's path, if any:
+ * protocol u16, login options u16, LUN u64, TPGT u16, then the target name. */
+static void print_iscsi_node(EFI_DEVICE_PATH *dp)
+{
+	CHAR8 name[224];
+	UINT64 lun;
+	UINT16 tpgt;
+	UINTN len, i;
+
+	for (; !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp)) {
+		len = DevicePathNodeLength(dp);
+		if (DevicePathType(dp) != MESSAGING_DEVICE_PATH || DevicePathSubType(dp) != 19 ||
+		    len < 18)
+			continue;
+		CopyMem(&lun, (UINT8 *)dp + 8, 8);
+		CopyMem(&tpgt, (UINT8 *)dp + 16, 2);
+		for (i = 0; i < len - 18 && i < sizeof(name) - 1; i++)
+			name[i] = ((CHAR8 *)dp)[18 + i];
+		name[i] = 0;
+		Print(L"probe: disk iscsi lun=%lx tpgt=%d target=%a\n", lun, (UINT32)tpgt, name);
+	}
+}
+
 static void print_media(struct disk *d)
 {
 	EFI_BLOCK_IO_MEDIA *m = d->bio->Media;
 
 	Print(L"probe: disk path=%s\n", DevicePathToStr(DevicePathFromHandle(d->handle)));
+	print_iscsi_node(DevicePathFromHandle(d->handle));
 	Print(L"probe: media rev=%lx id=%x block=%d last=%ld ro=%d cache=%d align=%d\n",
 	      d->bio->Revision, m->MediaId, m->BlockSize, m->LastBlock,
 	      (int)m->ReadOnly, (int)m->WriteCaching, m->IoAlign);

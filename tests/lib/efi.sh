@@ -150,3 +150,76 @@ efi_probe_verdict() {
 		ql_fail "$name" "probe lines differ from the host's: $(echo "$out" | tr '\n' ' ')" "$log"
 	fi
 }
+
+# ---- cases shared by the anchor (ipxe.efi) and lifeline.efi tests. Each
+# serves NBP in MODE (efi_dnsmasq) from $LL_TMP/tftp, boots OVMF on NIC and
+# prints one PASS/FAIL line for NAME. EFI_TID numbers the tgtd targets.
+EFI_TID=20
+
+# efi_serve MODE NBP ROOTPATH: dnsmasq for one case. 0 or 1.
+efi_serve() {
+	local nbp
+	nbp=$(efi_nbp_dir "$LL_TMP/tftp" "$2") && efi_dnsmasq "$1" "$3" "$LL_TMP/tftp" "$nbp"
+}
+
+# efi_case_probe NAME NIC MODE NBP [PATH_RE]: (8a) a fresh probe disk on a
+# new target; the probe's lines must match the image; with PATH_RE, the
+# probe's "disk ..." lines must match it too (whose BlockIo it was).
+efi_case_probe() {
+	local name=$1 nic=$2 mode=$3 nbp=$4 re=${5:-} disk=$LL_TMP/$1.img iqn
+	EFI_TID=$((EFI_TID + 1)); iqn=$QL_IQN-$EFI_TID
+	efi_probe_disk "$disk" || { echo "FAIL qemu/$name (building the probe disk)"; return; }
+	if ! ql_target "$disk" "$EFI_TID" "$iqn" || ! efi_serve "$mode" "$nbp" "$(ql_rootpath 1 "$iqn")"; then
+		ql_fail "$name" "tgtd or dnsmasq did not start" "$LL_TMP/tgtd.log"; return
+	fi
+	efi_qemu "$LL_TMP/$name.serial" 240 "$nic"
+	if [ -n "$re" ]; then
+		ql_wait "$LL_TMP/$name.serial" 'probe: (done|failed)' 220
+		if ! efi_text "$LL_TMP/$name.serial" | grep -qE -- "^probe: disk .*$re"; then
+			ql_fail "$name" "no probe 'disk' line matches $re" "$LL_TMP/$name.serial"
+			ql_qemu_stop; return
+		fi
+	fi
+	efi_probe_verdict "$name" "$LL_TMP/$name.serial" "$disk" 220
+	ql_qemu_stop
+}
+
+# efi_case_linux NAME NIC MODE NBP OEM: (8b) GRUB EFI -> Linux from the LUN,
+# user space and the iBFT (whose OEM table id is OEM) right.
+efi_case_linux() {
+	local name=$1 nic=$2 mode=$3 nbp=$4 oem=$5 disk=$LL_TMP/efi-linux.img iqn
+	EFI_TID=$((EFI_TID + 1)); iqn=$QL_IQN-$EFI_TID
+	[ -s "$disk" ] || bash "$LL_ROOT/tools/mkdisk-efi-linux.sh" "$disk" >/dev/null ||
+		{ echo "FAIL qemu/$name (building the GRUB EFI Linux disk)"; return; }
+	if ! ql_target "$disk" "$EFI_TID" "$iqn" || ! efi_serve "$mode" "$nbp" "$(ql_rootpath 1 "$iqn")"; then
+		ql_fail "$name" "tgtd or dnsmasq did not start" "$LL_TMP/tgtd.log"; return
+	fi
+	efi_qemu "$LL_TMP/$name.serial" 300 "$nic"
+	ql_ibft_verdict "$name" "$LL_TMP/$name.serial" "$iqn" "$oem"
+	ql_qemu_stop
+}
+
+# efi_case_error NAME NIC MODE NBP ROOTPATH ERR_RE: (8c) a root path that
+# cannot work: a line matching ERR_RE, then the firmware's next boot option
+# (a local virtio disk whose ESP holds the probe) runs: the probe starts from
+# a path with no MAC node and finishes.
+efi_case_error() {
+	local name=$1 nic=$2 mode=$3 nbp=$4 rp=$5 re=$6 log=$LL_TMP/$1.serial
+	local fb=$LL_TMP/$1-local.img te t err
+	efi_probe_disk "$fb" || { echo "FAIL qemu/$name (building the local disk)"; return; }
+	efi_serve "$mode" "$nbp" "$rp" || { ql_fail "$name" "dnsmasq did not start" "$LL_TMP/dnsmasq.log"; return; }
+	# shellcheck disable=SC2046 # the drive arguments are words on purpose
+	efi_qemu "$log" 300 "$nic" $(efi_fallback_args "$fb")
+	if ! te=$(ql_wait_secs "$log" "$re" 200); then
+		ql_fail "$name" "no error line matching $re" "$log"
+	elif ! t=$(ql_wait_secs "$log" 'probe: (done|failed)' 120); then
+		ql_fail "$name" "the next boot option did not run after the error" "$log"
+	elif ! efi_text "$log" | grep -qE '^probe: loaded from PciRoot\([^M]*HD\(' ||
+	     ! efi_probe_check "$log" "$fb" >/dev/null; then
+		ql_fail "$name" "the probe ran, but not from the local disk or wrongly" "$log"
+	else
+		err=$(efi_text "$log" | grep -m1 -E -- "$re")
+		ql_pass "$name" "$err (at ${te}s); next boot option's probe done at ${t}s"
+	fi
+	ql_qemu_stop
+}
