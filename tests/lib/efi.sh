@@ -225,7 +225,7 @@ efi_case_error() {
 		t=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
 		err=$(efi_text "$log" | grep -m1 -E -- "$re")
 		ql_pass "$name" "$err (at ${te}s); firmware moved on by ${t}s: $(efi_text "$log" |
-			grep -m1 -E -- "$back" | cut -c1-60)"
+			grep -m1 -oE -- "$back.*" | cut -c1-60)"
 	fi
 	ql_qemu_stop
 }
