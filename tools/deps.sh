@@ -9,7 +9,8 @@ PKGS=(gcc make clang libclang-rt-14-dev llvm binutils iproute2 iputils-ping
       makedumpfile crash liblzo2-dev
       kexec-tools open-iscsi grub-pc-bin
       debhelper dpkg-dev fakeroot lintian systemd dash
-      initramfs-tools e2fsprogs libc6-dev)
+      initramfs-tools e2fsprogs libc6-dev
+      gnu-efi ovmf grub-efi-amd64-bin ipxe gdisk)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
