@@ -290,6 +290,7 @@ static void at_cfg(const struct attach *a, struct iscsi_session_cfg *cfg)
 	cfg->reverse_username = set_or_null(s->reverse_username);
 	cfg->reverse_password = set_or_null(s->reverse_password);
 	memcpy(cfg->lun, a->rp.rp_lun, 8);
+	cfg->reconnect_limit_us = s->outage_limit_s * 1000000u;
 }
 
 int attach_open_lun(struct blockdev *b, struct iscsi_session *s,

@@ -8,7 +8,7 @@
 #include "lib/mem.h"
 #include "net/dhcp.h"
 
-enum settings_type { ST_STR, ST_NAME, ST_PATH, ST_IP, ST_MASK, ST_DRIVE, ST_NIC };
+enum settings_type { ST_STR, ST_NAME, ST_PATH, ST_IP, ST_MASK, ST_DRIVE, ST_NIC, ST_SECS };
 
 struct settings_def {
 	const char *name;
@@ -32,12 +32,14 @@ static const struct settings_def settings_defs[SET_KEY_COUNT] = {
 	[SET_DNS] = SDEF("dns", ST_IP, dns),
 	[SET_DRIVE] = SDEF("drive", ST_DRIVE, drive),
 	[SET_NIC] = SDEF("nic", ST_NIC, nic),
+	[SET_OUTAGE_LIMIT] = SDEF("outage-limit", ST_SECS, outage_limit_s),
 };
 
 void settings_init(struct settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->drive = 0x80;
+	s->outage_limit_s = SETTINGS_OUTAGE_DEFAULT_S;
 }
 
 static int settings_fail(struct settings_err *err, const char *key, size_t klen)
@@ -107,6 +109,25 @@ static int settings_drive(const char *v, size_t n, uint8_t *out)
 	return 0;
 }
 
+/* outage-limit: decimal seconds, SETTINGS_OUTAGE_MIN_S..MAX_S. */
+static int settings_secs(const char *v, size_t n, uint32_t *out)
+{
+	char buf[12];
+	const char *end;
+	uint64_t x;
+
+	if (n == 0 || n >= sizeof(buf))
+		return LL_EINVAL;
+	memcpy(buf, v, n);
+	buf[n] = 0;
+	if (ll_strtou64(buf, &end, 10, &x) < 0 || *end)
+		return LL_EINVAL;
+	if (x < SETTINGS_OUTAGE_MIN_S || x > SETTINGS_OUTAGE_MAX_S)
+		return LL_ERANGE;
+	*out = (uint32_t)x;
+	return 0;
+}
+
 static int settings_nic(const char *v, size_t n, uint8_t *out)
 {
 	if (n == 4 && !ll_strncmp(v, "auto", 4))
@@ -138,6 +159,8 @@ static int settings_value(const struct settings_def *d, void *field,
 		return settings_drive(v, n, field);
 	case ST_NIC:
 		return settings_nic(v, n, field);
+	case ST_SECS:
+		return settings_secs(v, n, field);
 	}
 	return LL_EINVAL;
 }
@@ -157,6 +180,8 @@ int settings_set(struct settings *s, const char *key, size_t klen,
 		memset(field, 0, d->size);
 		if (k == SET_DRIVE)
 			s->drive = 0x80;
+		if (k == SET_OUTAGE_LIMIT)
+			s->outage_limit_s = SETTINGS_OUTAGE_DEFAULT_S;
 		s->set &= ~(1u << k);
 		return 0;
 	}

@@ -39,9 +39,14 @@ static void progress_line(const struct dump_ctx *c)
 	struct dump_work *w = c->work;
 	char line[96];
 
+	uint64_t away = blk_outage_us(c->dev) / 1000000u;
+
 	dump_progress_format(line, sizeof(line), w->bytes_done,
 			     w->layout.data_bytes, now(c) - w->t_start);
-	ll_printf("%s\n", line);
+	if (away)      /* the target went away and the dump waited for it */
+		ll_printf("%s, target away %llu s\n", line, (unsigned long long)away);
+	else
+		ll_printf("%s\n", line);
 	w->t_last_print = now(c);
 }
 
@@ -63,6 +68,7 @@ static void reap(const struct dump_ctx *c)
 			continue;
 		io->queued = 0;
 		w->t_last_done = now(c);
+		w->outage_last_done = blk_outage_us(c->dev);
 		if (io->req.result < 0 && !w->error)
 			w->error = io->req.result;
 		else if (io->req.result >= 0)
@@ -77,6 +83,16 @@ static unsigned inflight(const struct dump_work *w)
 	for (unsigned i = 0; i < w->depth; i++)
 		n += w->io[i].queued != 0;
 	return n;
+}
+
+/* No write finished for io_timeout_us, outage time not counted. */
+static int stalled(const struct dump_ctx *c)
+{
+	const struct dump_work *w = c->work;
+	uint64_t idle = now(c) - w->t_last_done;
+	uint64_t away = blk_outage_us(c->dev) - w->outage_last_done;
+
+	return idle - (away < idle ? away : idle) >= c->opts.io_timeout_us;
 }
 
 /* Poll until at most `limit` writes are in flight (limit 0: all done);
@@ -98,7 +114,7 @@ static int wait_room(const struct dump_ctx *c, unsigned limit)
 		if (rc < 0)
 			return rc;
 		maybe_progress(c);
-		if (now(c) - w->t_last_done >= c->opts.io_timeout_us)
+		if (stalled(c))
 			return LL_ETIMEDOUT;
 	}
 }
@@ -340,6 +356,7 @@ int dump_run(const struct dump_ctx *c)
 		goto fail;
 	announce(c);
 	w->t_start = w->t_last_done = w->t_last_print = now(c);
+	w->outage_last_done = blk_outage_us(c->dev);
 	rc = stream(c);
 	w->t_end = now(c);
 	if (rc)
