@@ -5,7 +5,8 @@
 # (tests/qemu/guest/marker.c, static) and a /init that arms lifeline from the
 # iBFT, starts the marker and panics; the kernel command line gets
 # crashkernel= and lifeline.dump-path=. Built with tools/mkdisk-linux.sh.
-# Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL]   (default 64M)
+# Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL [CMDLINE]]   (default 64M;
+# CMDLINE: more kernel command line words, e.g. lifeline.extra=outage-limit=30)
 # Prints OUT. The guest's lines start with "CRASHTEST ".
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,7 +14,7 @@ OUTDIR=$ROOT/build/qemu
 die() { echo "mkdisk-crash: $*" >&2; exit 1; }
 
 [ $# -ge 2 ] || die "usage: mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL]"
-out=$1 dump_path=$2 ck=${3:-64M}
+out=$1 dump_path=$2 ck=${3:-64M} more=${4:-}
 elf=$ROOT/build/lifeline.elf
 [ -r "$elf" ] || die "no $elf (run make)"
 command -v gcc >/dev/null || die "missing gcc"
@@ -61,4 +62,4 @@ chmod 755 "$ov/init"
 cp "$base" "$work/initrd"
 (cd "$ov" && find . | cpio -o -H newc --quiet) | gzip -6 >>"$work/initrd"
 bash "$ROOT/tools/mkdisk-linux.sh" --initrd "$work/initrd" --out "$out" \
-	--append "crashkernel=$ck lifeline.dump-path=$dump_path"
+	--append "crashkernel=$ck lifeline.dump-path=$dump_path${more:+ $more}"

@@ -11,8 +11,12 @@
 # gives, makedumpfile -d 31 without a vmlinux, boot LUN backing file unchanged.
 # With an e1000, then virtio-net-pci; then the dump target down (nothing on
 # the dump portal): three refused logins, error, reboot within a bound.
+# Then tgtd SIGKILLed at ~40% of the dump (e1000): restarted after
+# OUTAGE_S (40) s, the dump completes and verifies as above, the progress
+# line shows the wait; never restarted (outage-limit=30 on the command
+# line): E58 within the limit, the header left incomplete, reboot.
 # Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_DOWN=0
-# skips the target-down run.
+# skips the target-down run, CRASH_DUMP_OUTAGE=0 the two outage runs.
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -26,6 +30,8 @@ DUMP_IQN=$QL_IQN-dump
 BOOT_TMO=240          # QEMU start to the guest's panic line
 DUMP_TMO=180          # panic line to lifeline's last line
 DOWN_TMO=90           # panic line to QEMU's end, target down
+OUTAGE_S=${OUTAGE_S:-40}  # tgtd away mid-dump, then restarted
+NEVER_LIMIT=30        # outage-limit of the never-back run
 
 check() { # DESC OK [LOG]
 	if [ "$2" = 1 ]; then echo "PASS qemu/$NAME: $1"; else
@@ -42,8 +48,12 @@ ql_net_setup || { echo "FAIL qemu/$NAME (namespace, bridge, tap)"; exit 1; }
 
 disk=$LL_TMP/crash.img
 down=$LL_TMP/crash-down.img
+never=$LL_TMP/crash-never.img
 if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")" >/dev/null ||
-   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null; then
+   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null ||
+   { [ "${CRASH_DUMP_OUTAGE:-1}" = 1 ] &&
+     ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$never" "$(ql_rootpath 1 "$DUMP_IQN")" 64M \
+	"lifeline.extra=outage-limit=$NEVER_LIMIT" >/dev/null; }; then
 	echo "FAIL qemu/$NAME (building the crash disks)"
 	exit 1
 fi
@@ -71,6 +81,7 @@ boot() {
 	QL_NIC=$nic QL_MEM=$MEM ql_qemu "$LOG" $((BOOT_TMO + tmo + 30)) -smp 2
 	T_PANIC=$(ql_wait_secs "$LOG" '^CRASHTEST (panic|FAIL)' "$BOOT_TMO")
 	if [ -n "$T_PANIC" ]; then
+		[ -n "${MID_DUMP:-}" ] && "$MID_DUMP"
 		T_DONE=$(ql_wait_secs "$LOG" '^lifeline: (rebooting|halted|powering off)|^lifeline: exception' "$tmo")
 		ll_wait_pid "$QL_QEMU_PID" 30
 		QEMU_RC=$?
@@ -149,6 +160,41 @@ verdict() {
 	rm -f "$core" "$core.d31"
 }
 
+# dump_at PCT SECS: wait until a progress line of the dump in $LOG shows at
+# least PCT per cent; prints that line. 0 or 1.
+dump_at() {
+	local i line
+	for ((i = 0; i < $2 * 10; i++)); do
+		line=$(tr -d '\r' <"$LOG" | grep -aE '^dump: [0-9]+/[0-9]+ MiB' | tail -n 1)
+		if [[ $line =~ ^dump:\ ([0-9]+)/([0-9]+) ]] &&
+		   (( BASH_REMATCH[1] * 100 >= $1 * BASH_REMATCH[2] && BASH_REMATCH[2] > 0 )); then
+			echo "$line"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# MID_DUMP hooks (run by boot after the panic line): SIGKILL our tgtd at
+# ~40% of the dump (by PID), and (restart) bring it back OUTAGE_S s later
+# with both targets on the same backing files. KILL_LINE, T_KILL set.
+KILL_LINE="" T_KILL=""
+kill_at_40() {
+	KILL_LINE=$(dump_at 40 "$DUMP_TMO") || { KILL_LINE=""; return 1; }
+	tgt_kill "$QL_TGT_CTL" "$QL_TGT_PID"
+	QL_TGT_PID=""
+	T_KILL=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+}
+mid_dump_restart() {
+	kill_at_40 || return 1
+	sleep "$OUTAGE_S"
+	ql_target "$disk" 1 "$BOOT_IQN" && ql_target "$RESTART_IMG" 2 "$DUMP_IQN"
+}
+mid_dump_never() {
+	kill_at_40
+}
+
 ll_dnsmasq_ok=0
 for nic in ${CRASH_DUMP_NICS:-e1000 virtio-net-pci}; do
 	case $nic in
@@ -189,5 +235,55 @@ if [ "${CRASH_DUMP_DOWN:-1}" = 1 ]; then
 		   grep -qx 'lifeline: rebooting' "$L" && [ "$QEMU_RC" = 0 ] &&
 		   awk -v s="$secs" -v m="$DOWN_TMO" 'BEGIN { exit !(s > 0 && s < m) }' && echo 1)" "$L"
 	grep -E '^lifeline: (E[0-9]+ [a-z]|dump target|crash flow|rebooting)' "$L" | sed 's/^/  down: /'
+fi
+
+# tgtd killed at ~40% of the dump and restarted OUTAGE_S s later
+if [ "${CRASH_DUMP_OUTAGE:-1}" = 1 ]; then
+	RESTART_IMG=$LL_TMP/dump-restart.img
+	serve "$disk" "$RESTART_IMG" || { echo "FAIL qemu/$NAME (restart: targets)"; exit 1; }
+	if [ $ll_dnsmasq_ok = 0 ]; then
+		ql_dnsmasq "$(ql_rootpath 1 "$BOOT_IQN")" "$LL_TMP/tftp" lifeline.pxe ||
+			{ echo "FAIL qemu/$NAME (dnsmasq)"; exit 1; }
+		ll_dnsmasq_ok=1
+	fi
+	h0=$(sha256sum <"$disk")
+	MID_DUMP=mid_dump_restart boot restart e1000 $((DUMP_TMO + OUTAGE_S))
+	L=$LOG.txt
+	check "restart: tgtd killed at '${KILL_LINE:-?}' (${T_KILL:-?} s), back ${OUTAGE_S} s later: reconnect, progress shows the wait" \
+		"$([ -n "$KILL_LINE" ] && grep -qE '^iscsi: connection lost' "$L" &&
+		   grep -qE '^iscsi: target unreachable for [0-9]+ s, waiting up to 180 s' "$L" &&
+		   grep -qE '^iscsi: reconnected after [0-9]+ s' "$L" &&
+		   grep -qE '^dump: [0-9]+/[0-9]+ MiB.*, target away [0-9]+ s$' "$L" && echo 1)" "$L"
+	verdict restart e1000 "$RESTART_IMG" "$h0"
+	if grep -qE '^dump: complete' "$L" && grep -q '^iscsi: reconnected after ' "$L"; then
+		echo "fault: dump-target-restart-${OUTAGE_S}s ok vmcore complete, marker, makedumpfile, $(grep -m1 '^iscsi: reconnected after' "$L")"
+	else
+		echo "fault: dump-target-restart-${OUTAGE_S}s FAIL"
+	fi
+	grep -E '^(iscsi: (connection lost|reconnected)|dump: .*target away)' "$L" | head -n 4 | sed 's/^/  restart: /'
+	rm -f "$RESTART_IMG"
+
+	# never back: outage-limit=30 from the command line
+	NEVER_IMG=$LL_TMP/dump-never.img
+	serve "$never" "$NEVER_IMG" || { echo "FAIL qemu/$NAME (never: targets)"; exit 1; }
+	MID_DUMP=mid_dump_never boot never e1000 $((NEVER_LIMIT + 60))
+	L=$LOG.txt
+	secs=$(awk -v a="${T_KILL:-0}" -v b="${T_END:-0}" 'BEGIN { printf "%.1f", b - a }')
+	"$DUMPINFO" "$NEVER_IMG" >"$LL_TMP/never.info" 2>&1
+	check "never: tgtd killed at '${KILL_LINE:-?}', never back: E58 after the ${NEVER_LIMIT} s limit, header incomplete, crash flow failed, reboot ($secs s after the kill)" \
+		"$([ -n "$KILL_LINE" ] &&
+		   grep -qE "^iscsi: target unreachable for [0-9]+ s \(outage limit $NEVER_LIMIT s\): giving up on the session E58" "$L" &&
+		   grep -qE '^dump: error E58: .*dump left marked incomplete$' "$L" &&
+		   grep -qx 'vmcore: incomplete' "$LL_TMP/never.info" &&
+		   grep -qx 'lifeline: crash flow failed' "$L" &&
+		   grep -qx 'lifeline: rebooting' "$L" && [ "$QEMU_RC" = 0 ] &&
+		   awk -v s="$secs" -v m="$((NEVER_LIMIT + 30))" 'BEGIN { exit !(s > 0 && s < m) }' && echo 1)" "$L"
+	if grep -qE '^dump: error E58' "$L" && grep -qx 'vmcore: incomplete' "$LL_TMP/never.info"; then
+		echo "fault: dump-target-gone ok E58 after outage-limit=$NEVER_LIMIT, header incomplete, reboot $secs s after the kill"
+	else
+		echo "fault: dump-target-gone FAIL"
+	fi
+	grep -E '^(iscsi: target unreachable for .*giving up|dump: error|lifeline: (crash flow|rebooting))' "$L" | sed 's/^/  never: /'
+	rm -f "$NEVER_IMG"
 fi
 exit 0
