@@ -6,6 +6,7 @@
 #include "tests/lib/check.h"
 #include "tests/lib/outage_fake.h"
 #include "boot/int13.h"
+#include "boot/int13_proto.h"
 #include "iscsi/blockdev.h"
 
 #define NBLK 8192                       /* 4 MiB: 16 READs of 256 KiB */
@@ -123,6 +124,58 @@ static void test_hung_target_then_back(void)
 	CHECK_EQ(fo_count("iscsi: reconnected after "), 1);
 }
 
+/* The whole INT 13h call (AH=42h, 127 blocks into 3000:0000 of a fake
+ * base memory): a 40 s outage gives AH=0, CF clear and the disk's data;
+ * a 200 s one AH=20h (controller failure: E58 mapped), CF set. */
+static uint8_t basemem[0x100000];
+static void *base_map(void *c, uint64_t lin, uint64_t len)
+{
+	(void)c;
+	return lin > sizeof(basemem) || len > sizeof(basemem) - lin ? NULL : basemem + lin;
+}
+
+static struct rm_regs edd_read(uint64_t lba)
+{
+	struct rm_regs r;
+	uint8_t *d = basemem + 0x600;
+
+	memset(d, 0, 16);
+	d[0] = 16;
+	d[2] = 127;                                    /* blocks */
+	d[6] = 0x00; d[7] = 0x30;                      /* 3000:0000 */
+	for (int i = 0; i < 8; i++)
+		d[8 + i] = (uint8_t)(lba >> (8 * i));
+	memset(&r, 0, sizeof(r));
+	r.eax = 0x4200;
+	r.edx = 0x80;
+	r.esi = 0x600;
+	int13_dispatch(&IC, &r);
+	return r;
+}
+
+static void edd_case(uint64_t len_us, uint8_t want_ah)
+{
+	struct rm_regs r;
+
+	CHECK_EQ(setup(0), 0);
+	memset(basemem, 0, sizeof(basemem));
+	IC.mem.map = base_map;
+	CHECK_EQ(int13_setup(&IC, &B.dev, 0x80), 0);
+	fo_arm(16u << 10, len_us);                     /* 16 KiB into the call */
+	r = edd_read(200);
+	CHECK(fo.began != 0);                          /* the outage happened */
+	CHECK_EQ((r.eax >> 8) & 0xff, want_ah);
+	CHECK_EQ(!!(r.flags & RM_CF), want_ah != 0);
+	if (!want_ah)
+		CHECK(memcmp(basemem + 0x30000, store + 200 * 512, 127 * 512) == 0);
+}
+
+static void test_int13_call_outage(void)
+{
+	edd_case(40 * SEC, 0);
+	edd_case(200 * SEC, INT13_E_CONTROLLER);
+}
+
 int main(void)
 {
 	check_suite = "outage";
@@ -134,5 +187,6 @@ int main(void)
 	RUN(test_outage_200s_fails_after_limit);
 	RUN(test_outage_limit_setting);
 	RUN(test_hung_target_then_back);
+	RUN(test_int13_call_outage);
 	return CHECK_DONE();
 }
