@@ -92,8 +92,10 @@ if ll_wait_line "$wlog" "^progress: mib=([4-9][0-9]|[0-9]{3})" 120 &&
 	   [ "$(file_md5 "$BIG")" = "$want" ] &&
 	   [ "$(ll_field "$wlog" stats: reconnects)" -ge 1 ] 2>/dev/null; then
 		pass iscsi-target-restart "killed at ${at#progress: }; reconnects=$(ll_field "$wlog" stats: reconnects) reissued=$(ll_field "$wlog" stats: reissued); $BIG_MIB MiB md5 $want"
+		echo "fault: iscsi-write-target-restart-2s ok md5 of the tool, a fresh verify and the backing file"
 	else
 		fail iscsi-target-restart "write exit $rc; md5 write=$(ll_field "$wlog" result: md5) verify=$(ll_field "$vlog" result: md5) file=$(file_md5 "$BIG") want=$want" "$wlog"
+		echo "fault: iscsi-write-target-restart-2s FAIL"
 	fi
 else
 	fail iscsi-target-restart "the write did not get under way, or ended before the kill" "$wlog"
