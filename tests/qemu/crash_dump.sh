@@ -15,8 +15,12 @@
 # OUTAGE_S (40) s, the dump completes and verifies as above, the progress
 # line shows the wait; never restarted (outage-limit=30 on the command
 # line): E58 within the limit, the header left incomplete, reboot.
+# Last, tgtd moved behind build/tests/relay dropping, duplicating and
+# reordering LOSS_PCT (3) per cent of the frames each way: boot and whole
+# dump over it, verified as above; prints the dump's throughput.
 # Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_DOWN=0
-# skips the target-down run, CRASH_DUMP_OUTAGE=0 the two outage runs.
+# skips the target-down run, CRASH_DUMP_OUTAGE=0 the two outage runs,
+# CRASH_DUMP_LOSSY=0 the lossy run.
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -32,6 +36,8 @@ DUMP_TMO=180          # panic line to lifeline's last line
 DOWN_TMO=90           # panic line to QEMU's end, target down
 OUTAGE_S=${OUTAGE_S:-40}  # tgtd away mid-dump, then restarted
 NEVER_LIMIT=30        # outage-limit of the never-back run
+LOSS_PCT=${LOSS_PCT:-3}   # the lossy run's drop, dup and reorder rates
+T_IP=10.79.0.5        # tgtd behind the relay (lossy run)
 
 check() { # DESC OK [LOG]
 	if [ "$2" = 1 ]; then echo "PASS qemu/$NAME: $1"; else
@@ -49,11 +55,14 @@ ql_net_setup || { echo "FAIL qemu/$NAME (namespace, bridge, tap)"; exit 1; }
 disk=$LL_TMP/crash.img
 down=$LL_TMP/crash-down.img
 never=$LL_TMP/crash-never.img
+lossy=$LL_TMP/crash-lossy.img
 if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")" >/dev/null ||
    ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null ||
    { [ "${CRASH_DUMP_OUTAGE:-1}" = 1 ] &&
      ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$never" "$(ql_rootpath 1 "$DUMP_IQN")" 64M \
-	"lifeline.extra=outage-limit=$NEVER_LIMIT" >/dev/null; }; then
+	"lifeline.extra=outage-limit=$NEVER_LIMIT" >/dev/null; } ||
+   { [ "${CRASH_DUMP_LOSSY:-1}" = 1 ] &&
+     ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$lossy" "iscsi:$T_IP::3260:1:$DUMP_IQN" >/dev/null; }; then
 	echo "FAIL qemu/$NAME (building the crash disks)"
 	exit 1
 fi
@@ -285,5 +294,35 @@ if [ "${CRASH_DUMP_OUTAGE:-1}" = 1 ]; then
 	fi
 	grep -E '^(iscsi: target unreachable for .*giving up|dump: error|lifeline: (crash flow|rebooting))' "$L" | sed 's/^/  never: /'
 	rm -f "$NEVER_IMG"
+fi
+
+# boot and dump over a lossy link: tgtd (a new one) behind the relay
+if [ "${CRASH_DUMP_LOSSY:-1}" = 1 ]; then
+	[ -n "$QL_TGT_PID" ] && tgt_stop "$QL_TGT_CTL" "$QL_TGT_PID"
+	QL_TGT_PID=""
+	LOSSY_IMG=$LL_TMP/dump-lossy.img
+	tgt_backing "$LOSSY_IMG" $((MEM + 64))
+	if ! ql_relay_setup "$LOSS_PCT" "$T_IP" ||
+	   ! LL_NS=$QL_TNS ql_target_at "$T_IP:3260" "$lossy" 1 "$BOOT_IQN" ||
+	   ! ql_target_at "$T_IP:3260" "$LOSSY_IMG" 2 "$DUMP_IQN" ||
+	   ! ql_dnsmasq "iscsi:$T_IP::3260:1:$BOOT_IQN" "$LL_TMP/tftp" lifeline.pxe; then
+		echo "FAIL qemu/$NAME (lossy: relay, tgtd or dnsmasq)"; exit 1
+	fi
+	disk=$lossy                      # the boot LUN verdict checks
+	h0=$(sha256sum <"$disk")
+	boot lossy e1000 $((DUMP_TMO + 120))
+	verdict lossy e1000 "$LOSSY_IMG" "$h0"
+	faults=$(ql_relay_stop)
+	L=$LOG.txt
+	rate=$(sed -nE 's/^dump: complete, [0-9]+ MiB in [0-9.]+ s, ([0-9.]+) MiB\/s$/\1/p' "$L")
+	echo "  lossy: ${faults:-relay counts missing}"
+	if [ -n "$rate" ] && [[ $faults =~ dropped=[1-9] ]] &&
+	   "$DUMPINFO" "$LOSSY_IMG" 2>/dev/null | grep -qx 'vmcore: complete'; then
+		echo "bench: dump-lossy$LOSS_PCT $rate MiB/s"
+		echo "fault: dump-lossy-${LOSS_PCT}pct ok vmcore complete and verified at $rate MiB/s, $faults"
+	else
+		echo "fault: dump-lossy-${LOSS_PCT}pct FAIL"
+	fi
+	rm -f "$LOSSY_IMG"
 fi
 exit 0
