@@ -250,6 +250,20 @@ static int at_address(struct attach *a)
 }
 
 /* The path parsed, the initiator named. 1: no path and none needed. */
+/* A dump must never write over the disk the OS boots from: dump-path
+ * naming root-path's target and LUN (on any portal) is refused before a
+ * login. */
+static int at_dump_is_boot(const struct attach *a)
+{
+	struct iscsi_rootpath boot;
+
+	if (!at_dump(a) || !a->set.root_path[0] ||
+	    iscsi_rootpath_parse(a->set.root_path, &boot) < 0)
+		return 0;
+	return !ll_strcasecmp(boot.rp_target, a->rp.rp_target) &&
+	       !memcmp(boot.rp_lun, a->rp.rp_lun, sizeof(boot.rp_lun));
+}
+
 static int at_target(struct attach *a)
 {
 	const char *path = at_path(a);
@@ -265,6 +279,8 @@ static int at_target(struct attach *a)
 				   "root-path (none from DHCP option 17 or settings)");
 	if (iscsi_rootpath_parse(path, &a->rp) < 0)
 		return attach_fail(LL_EROOTPATH, path);
+	if (at_dump_is_boot(a))
+		return attach_fail(LL_EDUMPBOOT, "dump-path names root-path's target and LUN");
 	if (!s->initiator_iqn[0])
 		ll_snprintf(s->initiator_iqn, sizeof(s->initiator_iqn),
 			    ATTACH_DEFAULT_IQN_FMT, LL_MAC_ARGS(a->ns.dev->mac));
@@ -290,6 +306,7 @@ static void at_cfg(const struct attach *a, struct iscsi_session_cfg *cfg)
 	cfg->reverse_username = set_or_null(s->reverse_username);
 	cfg->reverse_password = set_or_null(s->reverse_password);
 	memcpy(cfg->lun, a->rp.rp_lun, 8);
+	cfg->reconnect_limit_us = s->outage_limit_s * 1000000u;
 }
 
 int attach_open_lun(struct blockdev *b, struct iscsi_session *s,

@@ -9,7 +9,7 @@
 #include "net/dhcp.h"
 
 enum settings_type { ST_STR, ST_NAME, ST_PATH, ST_IP, ST_MASK, ST_DRIVE, ST_NIC,
-		     ST_LEVEL, ST_FORMAT };
+		     ST_LEVEL, ST_FORMAT, ST_SECS };
 
 struct settings_def {
 	const char *name;
@@ -35,6 +35,7 @@ static const struct settings_def settings_defs[SET_KEY_COUNT] = {
 	[SET_NIC] = SDEF("nic", ST_NIC, nic),
 	[SET_DUMP_LEVEL] = SDEF("dump-level", ST_LEVEL, dump_level),
 	[SET_DUMP_FORMAT] = SDEF("dump-format", ST_FORMAT, dump_format),
+	[SET_OUTAGE_LIMIT] = SDEF("outage-limit", ST_SECS, outage_limit_s),
 };
 
 void settings_init(struct settings *s)
@@ -42,6 +43,7 @@ void settings_init(struct settings *s)
 	memset(s, 0, sizeof(*s));
 	s->drive = 0x80;
 	s->dump_level = SETTINGS_DUMP_LEVEL_DEFAULT;
+	s->outage_limit_s = SETTINGS_OUTAGE_DEFAULT_S;
 }
 
 static int settings_fail(struct settings_err *err, const char *key, size_t klen)
@@ -140,6 +142,25 @@ static int settings_format(const char *v, size_t n, uint8_t *out)
 	return 0;
 }
 
+/* outage-limit: decimal seconds, SETTINGS_OUTAGE_MIN_S..MAX_S. */
+static int settings_secs(const char *v, size_t n, uint32_t *out)
+{
+	char buf[12];
+	const char *end;
+	uint64_t x;
+
+	if (n == 0 || n >= sizeof(buf))
+		return LL_EINVAL;
+	memcpy(buf, v, n);
+	buf[n] = 0;
+	if (ll_strtou64(buf, &end, 10, &x) < 0 || *end)
+		return LL_EINVAL;
+	if (x < SETTINGS_OUTAGE_MIN_S || x > SETTINGS_OUTAGE_MAX_S)
+		return LL_ERANGE;
+	*out = (uint32_t)x;
+	return 0;
+}
+
 static int settings_nic(const char *v, size_t n, uint8_t *out)
 {
 	if (n == 4 && !ll_strncmp(v, "auto", 4))
@@ -175,6 +196,8 @@ static int settings_value(const struct settings_def *d, void *field,
 		return settings_level(v, n, field);
 	case ST_FORMAT:
 		return settings_format(v, n, field);
+	case ST_SECS:
+		return settings_secs(v, n, field);
 	}
 	return LL_EINVAL;
 }
@@ -196,6 +219,8 @@ int settings_set(struct settings *s, const char *key, size_t klen,
 			s->drive = 0x80;
 		if (k == SET_DUMP_LEVEL)
 			s->dump_level = SETTINGS_DUMP_LEVEL_DEFAULT;
+		if (k == SET_OUTAGE_LIMIT)
+			s->outage_limit_s = SETTINGS_OUTAGE_DEFAULT_S;
 		s->set &= ~(1u << k);
 		return 0;
 	}

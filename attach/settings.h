@@ -17,7 +17,7 @@ enum settings_key {
 	SET_ROOT_PATH, SET_INITIATOR_IQN, SET_USERNAME, SET_PASSWORD,
 	SET_REVERSE_USERNAME, SET_REVERSE_PASSWORD, SET_DUMP_PATH,
 	SET_IP, SET_NETMASK, SET_GATEWAY, SET_DNS, SET_DRIVE, SET_NIC,
-	SET_DUMP_LEVEL, SET_DUMP_FORMAT,
+	SET_DUMP_LEVEL, SET_DUMP_FORMAT, SET_OUTAGE_LIMIT,
 	SET_KEY_COUNT
 };
 
@@ -33,6 +33,8 @@ struct settings {
 	uint8_t drive;       /* INT 13h number: 0x80 (default) .. 0xFF, or
 			      * 0 ("drive=next"): the next free number */
 	uint8_t nic;         /* SETTINGS_NIC_*: which driver carries the data */
+	uint32_t outage_limit_s; /* outage-limit: seconds a LUN's target may be
+				  * unreachable before its I/O fails */
 	uint8_t dump_level;  /* makedumpfile's bits 0..31 (default 31) */
 	uint8_t dump_format; /* SETTINGS_DUMP_* (default kdump-compressed) */
 	uint32_t set;        /* 1 << enum settings_key */
@@ -50,6 +52,11 @@ struct settings {
 #define SETTINGS_DUMP_KDUMP 0
 #define SETTINGS_DUMP_ELF   1
 #define SETTINGS_DUMP_LEVEL_DEFAULT 31
+
+/* outage-limit: default and bounds, seconds. */
+#define SETTINGS_OUTAGE_DEFAULT_S 180
+#define SETTINGS_OUTAGE_MIN_S     10
+#define SETTINGS_OUTAGE_MAX_S     3600
 
 /* Which key failed, for "lifeline: E40 bad setting: <key>". */
 struct settings_err {

@@ -54,6 +54,14 @@ struct blk_dev_ops {
 	/* Withdraw r (NULL: every request in flight): it completes at once
 	 * with err, and the device no longer touches its buffer. */
 	void (*cancel)(struct blk_dev *d, struct blk_req *r, int err);
+	/* May be NULL (a device that is never away). Microseconds the
+	 * device has spent unreachable (reconnecting) since it opened,
+	 * monotonic, the outage going on included. The device bounds an
+	 * outage itself (iSCSI: the outage-limit setting) and then fails
+	 * its requests; callers keep this time out of their own deadlines
+	 * (blk_run does), so an outage within the device's limit is not an
+	 * error to them. */
+	uint64_t (*outage_us)(struct blk_dev *d);
 };
 
 /* Counted by blk_submit and blk_complete, per request. */
@@ -84,6 +92,21 @@ int blk_submit(struct blk_dev *d, struct blk_req *r);
 static inline int blk_poll(struct blk_dev *d, uint64_t deadline)
 {
 	return d->ops->poll(d, deadline);
+}
+
+static inline uint64_t blk_outage_us(struct blk_dev *d)
+{
+	return d->ops->outage_us ? d->ops->outage_us(d) : 0;
+}
+
+/* deadline moved later by the outage time since out0 (a blk_outage_us
+ * reading taken when the caller's wait began). */
+static inline uint64_t blk_outage_deadline(struct blk_dev *d, uint64_t deadline,
+					   uint64_t out0)
+{
+	uint64_t credit = blk_outage_us(d) - out0;
+
+	return deadline > UINT64_MAX - credit ? UINT64_MAX : deadline + credit;
 }
 
 /* Withdraw r if it is still busy (it completes with err). */

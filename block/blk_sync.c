@@ -1,6 +1,8 @@
 /* block/blk_sync.c - the blocking helper over block requests: a batch of
  * requests on the caller's stack, refilled as they complete, polled until
- * done or the deadline, and nothing left in flight when it returns. */
+ * done or the deadline (moved by the device's outages: the one outage
+ * policy for INT 13h and every other blocking caller), and nothing left
+ * in flight when it returns. */
 #include "block/blk_sync.h"
 #include "lib/err.h"
 #include "lib/mem.h"
@@ -11,6 +13,7 @@ struct blk_batch {
 	unsigned depth;           /* slots used: min(BLK_SYNC_DEPTH, dev depth) */
 	unsigned inflight;
 	int error;                /* the first one */
+	uint64_t out0;            /* blk_outage_us when the run began */
 };
 
 static void batch_done(void *ctx, struct blk_req *r)
@@ -64,11 +67,12 @@ static void batch_cancel(struct blk_dev *d, struct blk_batch *bt)
 static int batch_poll(struct blk_dev *d, const struct blk_batch *bt, int more,
 		      uint64_t deadline)
 {
-	int rc = blk_poll(d, deadline);
+	int rc = blk_poll(d, blk_outage_deadline(d, deadline, bt->out0));
 
 	if (rc < 0)
 		return rc;
-	if ((more || bt->inflight) && ll_expired(d->clock, deadline))
+	if ((more || bt->inflight) &&
+	    ll_expired(d->clock, blk_outage_deadline(d, deadline, bt->out0)))
 		return LL_ETIMEDOUT;
 	return 0;
 }
@@ -103,6 +107,7 @@ int blk_run(struct blk_dev *d, enum blk_op op, uint64_t lba, uint32_t count,
 		return LL_EINVAL;
 	memset(&bt, 0, sizeof(bt));
 	bt.depth = d->depth < BLK_SYNC_DEPTH ? d->depth : BLK_SYNC_DEPTH;
+	bt.out0 = blk_outage_us(d);
 	while ((count || bt.inflight) && !bt.error) {
 		int n = batch_fill(d, &bt, op, lba, count, p);
 
@@ -117,8 +122,9 @@ int blk_run(struct blk_dev *d, enum blk_op op, uint64_t lba, uint32_t count,
 		if (rc && !bt.error)
 			bt.error = rc;
 	}
-	while (bt.inflight && !ll_expired(d->clock, deadline) &&
-	       blk_poll(d, deadline) == 0)
+	while (bt.inflight &&
+	       !ll_expired(d->clock, blk_outage_deadline(d, deadline, bt.out0)) &&
+	       blk_poll(d, blk_outage_deadline(d, deadline, bt.out0)) == 0)
 		;                        /* let the others finish after an error */
 	if (bt.inflight)
 		batch_cancel(d, &bt);

@@ -12,7 +12,9 @@
 /* op on count blocks from lba (buf: count * block_size bytes for READ and
  * WRITE, NULL for VERIFY; lba, count and buf are ignored for SYNC), in
  * requests of at most d->max_blocks, up to BLK_SYNC_DEPTH in flight,
- * polled until all completed or deadline (d->clock). On an error or the
+ * polled until all completed or deadline (d->clock). Time the device
+ * spends in an outage (blk_outage_us) moves the deadline later: the
+ * device's own outage limit bounds it. On an error or the
  * deadline the requests still in flight are cancelled before it returns,
  * so buf is the caller's again. 0 (count 0: at once), LL_EINVAL (nothing
  * sent) for a range past the end or a bad op, the first request's error,

@@ -19,8 +19,12 @@ struct int13_geom {
 #define INT13_SPT       63
 #define INT13_MAX_CYL   1024
 
-/* One INT 13h call waits at most this long for the disk. */
-#define INT13_IO_TIMEOUT_US (30ull * 1000000)
+/* One INT 13h call waits at most this long for a disk that answers
+ * nothing, plus the time the disk spends in an outage (blk_run keeps it
+ * out; the device's outage limit, outage-limit=, bounds that). Longer
+ * than the iSCSI per-command limit (30 s) so a target gone silent is
+ * reset and waited for instead of failing the call. */
+#define INT13_IO_TIMEOUT_US (60ull * 1000000)
 
 struct int13_stats {
 	uint32_t calls, chained, errors;

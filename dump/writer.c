@@ -42,16 +42,17 @@ static void progress_line(const struct dump_ctx *c)
 {
 	struct dump_work *w = c->work;
 	char line[128];
+	uint64_t away = blk_outage_us(c->dev) / 1000000u;
 
-	if (w->progress) {
+	if (w->progress)
 		w->progress(c, line, sizeof(line));
+	else
+		dump_progress_format(line, sizeof(line), w->bytes_done,
+				     w->layout.data_bytes, now(c) - w->t_start);
+	if (away)      /* the target went away and the dump waited for it */
+		ll_printf("%s, target away %llu s\n", line, (unsigned long long)away);
+	else
 		ll_printf("%s\n", line);
-		w->t_last_print = now(c);
-		return;
-	}
-	dump_progress_format(line, sizeof(line), w->bytes_done,
-			     w->layout.data_bytes, now(c) - w->t_start);
-	ll_printf("%s\n", line);
 	w->t_last_print = now(c);
 }
 
@@ -81,6 +82,7 @@ static void reap(const struct dump_ctx *c)
 			continue;
 		io->queued = 0;
 		w->t_last_done = now(c);
+		w->outage_last_done = blk_outage_us(c->dev);
 		if (io->req.result < 0 && !w->error)
 			w->error = io->req.result;
 		else if (io->req.result >= 0)
@@ -95,6 +97,16 @@ static unsigned inflight(const struct dump_work *w)
 	for (unsigned i = 0; i < w->depth; i++)
 		n += w->io[i].queued != 0;
 	return n;
+}
+
+/* No write finished for io_timeout_us, outage time not counted. */
+static int stalled(const struct dump_ctx *c)
+{
+	const struct dump_work *w = c->work;
+	uint64_t idle = now(c) - w->t_last_done;
+	uint64_t away = blk_outage_us(c->dev) - w->outage_last_done;
+
+	return idle - (away < idle ? away : idle) >= c->opts.io_timeout_us;
 }
 
 /* Poll until at most `limit` writes are in flight (limit 0: all done);
@@ -116,7 +128,7 @@ int dump_io_wait(const struct dump_ctx *c, unsigned limit)
 		if (rc < 0)
 			return rc;
 		maybe_progress(c);
-		if (now(c) - w->t_last_done >= c->opts.io_timeout_us)
+		if (stalled(c))
 			return LL_ETIMEDOUT;
 	}
 }
@@ -396,6 +408,7 @@ int dump_run(const struct dump_ctx *c)
 		goto fail;
 	announce(c);
 	w->t_start = w->t_last_done = w->t_last_print = now(c);
+	w->outage_last_done = blk_outage_us(c->dev);
 	rc = stream(c);
 	w->t_end = now(c);
 	if (rc)

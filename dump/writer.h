@@ -30,7 +30,9 @@ struct dump_opts {
 	uint64_t max_bytes;       /* dump-max-mib in bytes; 0: all RAM */
 	uint32_t chunk_bytes;     /* bytes per write; 0: DUMP_CHUNK_DEFAULT */
 	unsigned depth;           /* writes in flight; 0: DUMP_DEPTH_DEFAULT */
-	uint64_t io_timeout_us;   /* no write finishing this long: LL_ETIMEDOUT */
+	uint64_t io_timeout_us;   /* no write finishing this long: LL_ETIMEDOUT
+				   * (time the disk spends in an outage, which
+				   * its own outage limit bounds, not counted) */
 	uint64_t sync_timeout_us;
 	uint64_t progress_us;     /* a progress line at most this often */
 };
@@ -53,6 +55,7 @@ struct dump_work {
 	uint32_t chunk;
 	uint64_t bytes_done;      /* range data acknowledged by the disk */
 	uint64_t t_start, t_last_done, t_last_print, t_end;
+	uint64_t outage_last_done; /* blk_outage_us at t_last_done */
 	unsigned max_inflight;    /* most writes seen in flight */
 	unsigned writes;          /* writes submitted */
 	int error;

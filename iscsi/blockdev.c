@@ -321,8 +321,14 @@ static void bdev_cancel(struct blk_dev *d, struct blk_req *r, int err)
 	}
 }
 
+static uint64_t bdev_outage_us(struct blk_dev *d)
+{
+	return iscsi_outage_us(bdev_of(d)->sess);
+}
+
 static const struct blk_dev_ops bdev_ops = {
 	.submit = bdev_submit, .poll = bdev_poll, .cancel = bdev_cancel,
+	.outage_us = bdev_outage_us,
 };
 
 static uint64_t bdev_now(void *ctx)

@@ -62,15 +62,17 @@ struct iscsi_session_cfg {
 				      * 0: ISCSI_IO_TIMEOUT_US */
 	uint32_t nop_interval_us;    /* our NOP-Out keepalive when idle;
 				      * 0: ISCSI_NOP_INTERVAL_US */
-	uint32_t reconnect_limit_us; /* give up reconnecting after;
-				      * 0: ISCSI_RECONNECT_LIMIT_US */
+	uint32_t reconnect_limit_us; /* an outage (from the lost connection
+				      * to the next login) longer than this
+				      * gives the session up (setting
+				      * outage-limit); 0: ISCSI_RECONNECT_LIMIT_US */
 	uint32_t tx_ring, rx_ring;   /* TCP ring sizes (powers of two); 0: 1 MiB */
 };
 
 /* Defaults of the timing fields above, in microseconds. */
 #define ISCSI_IO_TIMEOUT_US      30000000u /* 30 s */
 #define ISCSI_NOP_INTERVAL_US    10000000u /* 10 s */
-#define ISCSI_RECONNECT_LIMIT_US 60000000u /* 60 s */
+#define ISCSI_RECONNECT_LIMIT_US 180000000u /* 180 s */
 
 /* The session context (one per LUN connection). Its fields are private to
  * iscsi/session*.c; callers only use the functions below and read st. */
@@ -112,6 +114,10 @@ void iscsi_cancel(struct iscsi_session *s, struct iscsi_task *t, int err);
 const uint8_t *iscsi_session_isid(const struct iscsi_session *s);
 /* Tasks not yet done. */
 unsigned iscsi_inflight(const struct iscsi_session *s);
+/* Microseconds the session has spent without a connection since it
+ * opened: every finished outage plus the one going on (monotonic), so
+ * callers can keep a reconnect out of their own deadlines. */
+uint64_t iscsi_outage_us(struct iscsi_session *s);
 /* The session's clock (microseconds), for callers' deadlines. */
 uint64_t iscsi_session_now(struct iscsi_session *s);
 /* Logout (bounded) and close the connection. */

@@ -314,17 +314,33 @@ int sess_login(struct iscsi_session *s, uint64_t deadline)
 
 /* ---- ERL 0 reconnect ---- */
 
+/* Answers a new login does not change. A target not found is not one of
+ * them here: the target was there, and one restarting (tgtd) listens
+ * before its targets are configured again. */
 static bool permanent_error(int rc)
 {
-	return rc == LL_EAUTH || rc == LL_ENOTARGET || rc == LL_ENEGOTIATE ||
-	       rc == LL_ESETTING;
+	return rc == LL_EAUTH || rc == LL_ENEGOTIATE || rc == LL_ESETTING;
+}
+
+static unsigned secs(uint64_t us) { return (unsigned)(us / 1000000u); }
+
+/* The outage going on ends (reconnected or given up). */
+static void outage_end(struct iscsi_session *s)
+{
+	s->outage_total += s->xo->now(s) - s->fail_since;
+	s->fail_since = 0;
+	s->attempts = 0;
 }
 
 static void give_up(struct iscsi_session *s, int rc)
 {
+	unsigned down = secs(s->xo->now(s) - s->fail_since);
+
+	outage_end(s);
 	s->fatal = LL_ESESSION;
-	ll_printf("iscsi: giving up on the session E%d (last error E%d)\n",
-		  -LL_ESESSION, -rc);
+	ll_printf("iscsi: target unreachable for %u s (outage limit %u s): giving up on "
+		  "the session E%d (last error E%d)\n", down,
+		  secs(s->cfg.reconnect_limit_us), -LL_ESESSION, -rc);
 	sess_fail_all(s, LL_ESESSION);
 }
 
@@ -340,31 +356,69 @@ static void sleep_until(struct iscsi_session *s, uint64_t t, uint64_t limit)
 			    (uint32_t)(t - now) : SESS_LOGIN_STEP_US);
 }
 
-/* Time2Wait from now (at least 1 s after a failed attempt, so no tight
- * loop of failed logins). */
-static void schedule_retry(struct iscsi_session *s, uint32_t min_s)
+/* The next login: Time2Wait from now, or after a failed one the back-off
+ * (1, 2, 4 s, then every SESS_RETRY_MAX_S), whichever is longer. */
+static void schedule_retry(struct iscsi_session *s, bool failed)
 {
 	uint32_t t2w = s->time2wait_s > SESS_TIME2WAIT_MAX ? SESS_TIME2WAIT_MAX : s->time2wait_s;
+	uint32_t back = 0;
 
-	if (t2w < min_s)
-		t2w = min_s;
+	if (failed) {
+		s->attempts++;
+		back = s->attempts < 4 ? 1u << (s->attempts - 1) : SESS_RETRY_MAX_S;
+		if (back > SESS_RETRY_MAX_S)
+			back = SESS_RETRY_MAX_S;
+	}
+	if (t2w < back)
+		t2w = back;
 	s->retry_at = s->xo->now(s) + (uint64_t)t2w * 1000000u;
 	ll_printf("iscsi: reconnecting in %u s\n", t2w);
+}
+
+/* The console line every SESS_OUTAGE_NOTE_US while the target is away. */
+static void note_outage(struct iscsi_session *s, uint64_t now)
+{
+	if (now < s->note_at)
+		return;
+	ll_printf("iscsi: target unreachable for %u s, waiting up to %u s (%u logins failed)\n",
+		  secs(now - s->fail_since), secs(s->cfg.reconnect_limit_us), s->attempts);
+	s->note_at = now + SESS_OUTAGE_NOTE_US;
+}
+
+static void outage_begin(struct iscsi_session *s)
+{
+	s->fail_since = s->xo->now(s);
+	s->note_at = s->fail_since + SESS_OUTAGE_NOTE_US;
+	s->attempts = 0;
+	schedule_retry(s, false);
+}
+
+/* One login try of the outage, bounded by end and by SESS_LOGIN_TRY_US
+ * (a silent portal must not eat the whole outage in one try). */
+static void reconnect_try(struct iscsi_session *s, uint64_t deadline, uint64_t end,
+			  uint64_t limit)
+{
+	uint64_t try_end = s->xo->now(s) + SESS_LOGIN_TRY_US;
+	int rc = sess_login(s, try_end < end ? try_end : end);
+
+	if (rc < 0 && !s->connected) {
+		s->drop_reason = rc;
+		if (s->xo->now(s) < deadline || s->xo->now(s) >= limit)
+			schedule_retry(s, true);   /* else: cut short by the caller */
+	}
 }
 
 int sess_reconnect(struct iscsi_session *s, uint64_t deadline)
 {
 	uint64_t limit, end;
-	int rc = s->drop_reason ? s->drop_reason : LL_ESESSION;
 
-	if (!s->fail_since) {
-		s->fail_since = s->xo->now(s);
-		schedule_retry(s, 0);
-	}
+	if (!s->fail_since)
+		outage_begin(s);
 	limit = s->fail_since + s->cfg.reconnect_limit_us;
 	end = deadline < limit ? deadline : limit;
 	while (!s->connected) {
 		uint64_t now = s->xo->now(s);
+		int rc = s->drop_reason ? s->drop_reason : LL_ESESSION;
 
 		if (permanent_error(rc) || now >= limit) {
 			give_up(s, rc);
@@ -372,20 +426,22 @@ int sess_reconnect(struct iscsi_session *s, uint64_t deadline)
 		}
 		if (now >= deadline)
 			return LL_ETIMEDOUT;
+		note_outage(s, now);
 		if (now < s->retry_at) {
-			sleep_until(s, s->retry_at, end);
+			sleep_until(s, s->retry_at < s->note_at ? s->retry_at : s->note_at, end);
 			continue;
 		}
-		rc = sess_login(s, end);
-		if (rc < 0 && !s->connected) {
-			s->drop_reason = rc;
-			if (s->xo->now(s) < deadline || s->xo->now(s) >= limit)
-				schedule_retry(s, 1);   /* else: cut short by the caller */
-		}
+		reconnect_try(s, deadline, end, limit);
 	}
-	s->fail_since = 0;
+	ll_printf("iscsi: reconnected after %u s, reissuing %u tasks\n",
+		  secs(s->xo->now(s) - s->fail_since), s->ntasks);
+	outage_end(s);
 	s->st.reconnects++;
 	sess_requeue_all(s);
-	ll_printf("iscsi: reconnected, reissuing %u tasks\n", s->ntasks);
 	return 0;
+}
+
+uint64_t iscsi_outage_us(struct iscsi_session *s)
+{
+	return s->outage_total + (s->fail_since ? s->xo->now(s) - s->fail_since : 0);
 }

@@ -17,6 +17,9 @@
 #define SESS_IDLE_STEP_US  1000u   /* longest idle poll while tasks or a logout wait */
 #define SESS_LOGIN_STEP_US 10000u  /* longest idle poll in login waits and Time2Wait */
 #define SESS_TIME2WAIT_MAX 3600u   /* seconds (RFC 7143 13.15 range) */
+#define SESS_LOGIN_TRY_US  10000000u /* one login try of a reconnect */
+#define SESS_RETRY_MAX_S   5u      /* back-off between failed logins: 1, 2, 4, 5, 5.. s */
+#define SESS_OUTAGE_NOTE_US 5000000u /* console line while an outage lasts */
 
 /* Tags: task ITTs are (generation << 8 | slot), below 2^31. */
 #define SESS_ITT_NOP      0x80000000u /* | sequence: our NOP-Out pings */
@@ -114,6 +117,9 @@ struct iscsi_session {
 	uint32_t time2wait_s;              /* for the next reconnect */
 	uint64_t fail_since;               /* first failure of this outage */
 	uint64_t retry_at;                 /* next login attempt of this outage */
+	uint32_t attempts;                 /* failed logins in this outage */
+	uint64_t note_at;                  /* next "target unreachable" line */
+	uint64_t outage_total;             /* us without a connection, finished outages */
 
 	struct iscsi_stats st;
 };

@@ -39,7 +39,8 @@
 	X(LL_EREJECT,    56, "iSCSI target rejected a PDU")                  \
 	X(LL_ESCSI,      57, "SCSI command failed (see sense)")              \
 	X(LL_ESESSION,   58, "iSCSI session lost")                           \
-	X(LL_EDUMP,      70, "dump failed")
+	X(LL_EDUMP,      70, "dump failed")                                  \
+	X(LL_EDUMPBOOT,  71, "dump-path is the boot LUN")
 
 enum ll_err {
 	LL_OK = 0,

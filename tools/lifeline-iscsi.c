@@ -37,6 +37,7 @@ struct opts {
 	unsigned depth;
 	unsigned timeout_secs;
 	uint32_t io_timeout_us;
+	uint32_t outage_limit_us;
 };
 
 /* Everything the tool holds, in one place. */
@@ -95,14 +96,14 @@ static void usage(void)
 		"         [--root-path iscsi:SERVER::PORT:LUN:TARGET] [--initiator IQN]\n"
 		"         [--username U --password P [--reverse-username U --reverse-password P]]\n"
 		"         [--digest none|prefer|require] [--depth N] [--timeout SECS]\n"
-		"         [--io-timeout SECS] [--loss P --dup P --reorder P --corrupt P --seed N] CMD\n"
+		"         [--io-timeout SECS] [--outage-limit SECS] [--loss P --dup P --reorder P --corrupt P --seed N] CMD\n"
 		"  CMD: show | read LBA COUNT FILE | write LBA FILE | fill SEED |\n"
 		"       verify SEED | verify-medium LBA COUNT | md5 | soak SECS |\n"
 		"       bench read|write SIZE_MIB REQ_KIB DEPTH\n");
 }
 
 enum { OPT_ROOT = HOSTNET_OPT_END, OPT_INIT, OPT_USER, OPT_PASS, OPT_RUSER,
-       OPT_RPASS, OPT_DIGEST, OPT_DEPTH, OPT_TIMEOUT, OPT_IOTMO };
+       OPT_RPASS, OPT_DIGEST, OPT_DEPTH, OPT_TIMEOUT, OPT_IOTMO, OPT_OUTAGE };
 
 static const struct option long_opts[] = {
 	HOSTNET_LONG_OPTS,
@@ -111,7 +112,8 @@ static const struct option long_opts[] = {
 	{"reverse-username", 1, 0, OPT_RUSER},
 	{"reverse-password", 1, 0, OPT_RPASS}, {"digest", 1, 0, OPT_DIGEST},
 	{"depth", 1, 0, OPT_DEPTH}, {"timeout", 1, 0, OPT_TIMEOUT},
-	{"io-timeout", 1, 0, OPT_IOTMO}, {0, 0, 0, 0},
+	{"io-timeout", 1, 0, OPT_IOTMO}, {"outage-limit", 1, 0, OPT_OUTAGE},
+	{0, 0, 0, 0},
 };
 
 static int parse_one(void *ctx, int c, const char *arg)
@@ -141,6 +143,11 @@ static int parse_one(void *ctx, int c, const char *arg)
 		if (hostnet_parse_uint(arg, 1, 600, &v) < 0)
 			return LL_EINVAL;
 		o->io_timeout_us = (uint32_t)(v * US);
+		return 0;
+	case OPT_OUTAGE:   /* the bounds of the outage-limit setting */
+		if (hostnet_parse_uint(arg, 10, 3600, &v) < 0)
+			return LL_EINVAL;
+		o->outage_limit_us = (uint32_t)(v * US);
 		return 0;
 	}
 	return LL_EINVAL;
@@ -233,6 +240,7 @@ static int login(void)
 	memcpy(cfg.lun, app.rp.rp_lun, sizeof(cfg.lun));
 	cfg.digest = app.o.digest;
 	cfg.io_timeout_us = app.o.io_timeout_us;
+	cfg.reconnect_limit_us = app.o.outage_limit_us;
 	rc = iscsi_session_open(&app.sess, &app.hn.ns, &cfg, &app.arena,
 				deadline_in(LOGIN_SECS));
 	if (rc < 0)

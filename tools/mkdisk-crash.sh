@@ -7,7 +7,7 @@
 # crashkernel= and lifeline.dump-path=. Built with tools/mkdisk-linux.sh.
 # Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]
 # (CRASHKERNEL default 64M; KERNEL_ARGS more words for the guest kernel,
-# e.g. lifeline.extra=dump-format=elf).
+# e.g. lifeline.extra=dump-format=elf or lifeline.extra=outage-limit=30).
 # Env: LL_PKG_ROOT=DIR: lifeline-arm and lifeline.elf from the packages
 # unpacked in DIR (mkinitramfs-guest.sh --pkgroot), not from the tree.
 # Prints OUT. The guest's lines start with "CRASHTEST ".

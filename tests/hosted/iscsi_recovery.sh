@@ -2,7 +2,9 @@
 # tests/hosted/iscsi_recovery.sh - lifeline-iscsi when the target makes
 # trouble: tgtd pinging every second during 12 s of I/O, a login redirected
 # to a second tgtd, tgtd SIGKILLed and restarted in the middle of a long
-# write, and 3% frame loss on a whole-LUN write and read.
+# write, the same for OUTAGE_S (40) s in the middle of a read (ridden out,
+# md5 right) and for good (E58 once --outage-limit has passed), and 3%
+# frame loss on a whole-LUN write and read.
 set -u
 source "$(dirname "$0")/../lib/hosted.sh"
 source "$(dirname "$0")/../lib/tgt.sh"
@@ -90,12 +92,75 @@ if ll_wait_line "$wlog" "^progress: mib=([4-9][0-9]|[0-9]{3})" 120 &&
 	   [ "$(file_md5 "$BIG")" = "$want" ] &&
 	   [ "$(ll_field "$wlog" stats: reconnects)" -ge 1 ] 2>/dev/null; then
 		pass iscsi-target-restart "killed at ${at#progress: }; reconnects=$(ll_field "$wlog" stats: reconnects) reissued=$(ll_field "$wlog" stats: reissued); $BIG_MIB MiB md5 $want"
+		echo "fault: iscsi-write-target-restart-2s ok md5 of the tool, a fresh verify and the backing file"
 	else
 		fail iscsi-target-restart "write exit $rc; md5 write=$(ll_field "$wlog" result: md5) verify=$(ll_field "$vlog" result: md5) file=$(file_md5 "$BIG") want=$want" "$wlog"
+		echo "fault: iscsi-write-target-restart-2s FAIL"
 	fi
 else
 	fail iscsi-target-restart "the write did not get under way, or ended before the kill" "$wlog"
 	ll_wait_pid "$wpid" 60 >/dev/null
+fi
+
+# 3b. tgtd away OUTAGE_S s in the middle of a whole-LUN read, then back:
+# the read waits (lines "target unreachable"), reconnects, md5 right.
+OUTAGE_S=${OUTAGE_S:-40}
+rlog=$LL_TMP/outage.verify
+lli_bg "$rlog" --root-path "$(rootpath "$IQN:big")" --timeout 400 verify "$SEED"
+rpid=$LL_LAST_PID
+if ll_wait_line "$rlog" "^progress: mib=([4-9][0-9]|[0-9]{3})" 120 &&
+   ! grep -q '^result:' "$rlog"; then
+	at=$(grep '^progress:' "$rlog" | tail -n 1)
+	tgt_kill "$CTL" "$PID_A"
+	sleep "$OUTAGE_S"
+	if tgt_start "$CTL" "$ISCSI_PORTAL" "$LL_TMP/tgtd.log3" && target_a; then
+		PID_A=$TGT_LAST_PID
+	fi
+	ll_wait_pid "$rpid" 300
+	rc=$?
+	want=$(pattern_md5 $((BIG_MIB << 20)) "$SEED")
+	if [ "$rc" = 0 ] && [ "$(ll_field "$rlog" result: md5)" = "$want" ] &&
+	   [ "$(ll_field "$rlog" stats: reconnects)" = 1 ] &&
+	   [ "$(grep -c '^iscsi: target unreachable for ' "$rlog")" -ge $((OUTAGE_S / 5 - 2)) ] &&
+	   grep -q '^iscsi: reconnected after ' "$rlog"; then
+		pass iscsi-outage-${OUTAGE_S}s "killed at ${at#progress: }; $(grep '^iscsi: reconnected after' "$rlog"); md5 $want"
+		echo "fault: iscsi-read-target-restart-${OUTAGE_S}s ok md5 of the $BIG_MIB MiB read, 1 reconnect"
+	else
+		fail iscsi-outage-${OUTAGE_S}s "verify exit $rc; md5 $(ll_field "$rlog" result: md5) want $want; reconnects $(ll_field "$rlog" stats: reconnects)" "$rlog"
+		echo "fault: iscsi-read-target-restart-${OUTAGE_S}s FAIL"
+	fi
+else
+	fail iscsi-outage-${OUTAGE_S}s "the read did not get under way, or ended before the kill" "$rlog"
+	ll_wait_pid "$rpid" 60 >/dev/null
+fi
+
+# 3c. tgtd gone for good mid-read with --outage-limit 10: E58 (session
+# lost) soon after the limit, exit 1; then tgtd back for the next case.
+glog=$LL_TMP/gone.verify
+lli_bg "$glog" --root-path "$(rootpath "$IQN:big")" --outage-limit 10 --timeout 400 verify "$SEED"
+gpid=$LL_LAST_PID
+if ll_wait_line "$glog" "^progress: mib=([4-9][0-9]|[0-9]{3})" 120 &&
+   ! grep -q '^result:' "$glog"; then
+	tgt_kill "$CTL" "$PID_A"
+	t0=$EPOCHREALTIME
+	ll_wait_pid "$gpid" 60
+	rc=$?
+	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	if [ "$rc" = 1 ] && grep -q '^error: E58 ' "$glog" &&
+	   grep -q '^iscsi: target unreachable for 1[0-9] s (outage limit 10 s): giving up on the session E58' "$glog" &&
+	   awk -v s="$secs" 'BEGIN { exit !(s >= 10 && s < 20) }'; then
+		pass iscsi-outage-gone "E58 $secs s after the kill (outage-limit 10 s): $(grep '^error:' "$glog")"
+		echo "fault: iscsi-read-target-gone ok E58 after the 10 s limit ($secs s)"
+	else
+		fail iscsi-outage-gone "exit $rc after $secs s" "$glog"
+		echo "fault: iscsi-read-target-gone FAIL"
+	fi
+	if tgt_start "$CTL" "$ISCSI_PORTAL" "$LL_TMP/tgtd.log4" && target_a; then
+		PID_A=$TGT_LAST_PID
+	fi
+else
+	fail iscsi-outage-gone "the read did not get under way, or ended before the kill" "$glog"
+	ll_wait_pid "$gpid" 60 >/dev/null
 fi
 
 # 4. 3% loss (plus some duplication and reordering) on both directions.

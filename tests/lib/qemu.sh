@@ -41,10 +41,41 @@ ql_require() {
 	done
 }
 
-# ql_cleanup: QEMU, dnsmasq, tgtd (by PID), then the namespace.
+# ql_cleanup: QEMU, dnsmasq, tgtd (by PID), then the namespaces.
 ql_cleanup() {
 	ql_qemu_stop
 	tgt_cleanup
+	[ -n "${QL_TNS:-}" ] && ip netns del "$QL_TNS" 2>/dev/null
+	return 0
+}
+
+# ql_relay_setup PCT T_IP: a namespace for tgtd ($LL_NS-t, QL_TNS) behind
+# build/tests/relay (bridge port rlyA -> relay -> rlyB at T_IP/24 in QL_TNS),
+# the relay dropping, duplicating and reordering PCT per cent of the frames
+# each way. Start tgtd there with LL_NS=$QL_TNS ql_target_at T_IP:3260 ...
+# Sets QL_RELAY_PID, QL_RELAY_LOG. 0 or 1.
+ql_relay_setup() {
+	local pct=$1 tip=$2
+	QL_TNS=$LL_NS-t
+	QL_RELAY_LOG=$LL_TMP/relay.log
+	ip netns add "$QL_TNS" && ip -n "$QL_TNS" link set lo up || return 1
+	ip netns exec "$LL_NS" "$LL_ROOT/build/tests/relay" --loss "$pct" --dup "$pct" \
+		--reorder "$pct" --seed 13 rlyA rlyB >"$QL_RELAY_LOG" 2>&1 &
+	QL_RELAY_PID=$!
+	LL_PIDS+=("$QL_RELAY_PID")
+	ll_wait_line "$QL_RELAY_LOG" '^ready' 10 &&
+	ip -n "$LL_NS" link set rlyA master "$QL_BR" && ip -n "$LL_NS" link set rlyA up &&
+	ip -n "$LL_NS" link set rlyB netns "$QL_TNS" &&
+	ip -n "$QL_TNS" addr add "$tip/24" dev rlyB && ip -n "$QL_TNS" link set rlyB up
+}
+
+# ql_relay_stop: end the relay; prints its "dropped=.. duplicated=.. reordered=.." line.
+ql_relay_stop() {
+	[ -n "${QL_RELAY_PID:-}" ] || return 0
+	kill -TERM "$QL_RELAY_PID" 2>/dev/null
+	ll_wait_pid "$QL_RELAY_PID" 5 >/dev/null
+	QL_RELAY_PID=""
+	grep '^relay: dropped=' "$QL_RELAY_LOG"
 }
 
 # ql_net_setup: namespace ql-<pid> with lo, bridge br0 (10.79.0.1/24) and

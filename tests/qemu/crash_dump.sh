@@ -26,8 +26,17 @@
 # level0 run (e1000, lifeline.extra=dump-level=0): every RAM page in the
 # compressed dump, the marker's page decompressed holds the marker,
 # makedumpfile --dump-dmesg reads it.
+# Then (CRASH_DUMP_OUTAGE=1, ELF format) tgtd SIGKILLed at ~40% of the dump
+# (e1000): restarted after OUTAGE_S (40) s, the dump completes and verifies,
+# the progress line shows the wait; never restarted (outage-limit=30 on the
+# command line): E58 within the limit, the header left incomplete, reboot.
+# Last (CRASH_DUMP_LOSSY=1, ELF format), tgtd moved behind build/tests/relay
+# dropping, duplicating and reordering LOSS_PCT (3) per cent of the frames
+# each way: boot and whole dump over it, verified; prints the throughput.
 # Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_LEVEL0=0
-# and CRASH_DUMP_DOWN=0 skip those runs.
+# and CRASH_DUMP_DOWN=0 skip those runs; CRASH_DUMP_OUTAGE=1 and
+# CRASH_DUMP_LOSSY=1 add the fault runs (tests/qemu/crash_dump_faults.sh runs
+# just those, with its own time budget).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -41,6 +50,10 @@ DUMP_IQN=$QL_IQN-dump
 BOOT_TMO=240          # QEMU start to the guest's panic line
 DUMP_TMO=180          # panic line to lifeline's last line
 DOWN_TMO=90           # panic line to QEMU's end, target down
+OUTAGE_S=${OUTAGE_S:-40}  # tgtd away mid-dump, then restarted
+NEVER_LIMIT=30        # outage-limit of the never-back run
+LOSS_PCT=${LOSS_PCT:-3}   # the lossy run's drop, dup and reorder rates
+T_IP=10.79.0.5        # tgtd behind the relay (lossy run)
 
 check() { # DESC OK [LOG]
 	if [ "$2" = 1 ]; then echo "PASS qemu/$NAME: $1"; else
@@ -77,12 +90,20 @@ disk_elf=$LL_TMP/crash-elf.img
 disk_l0=$LL_TMP/crash-l0.img
 down=$LL_TMP/crash-down.img
 export LL_PKG_ROOT=$PKGROOT
+never=$LL_TMP/crash-never.img
+lossy=$LL_TMP/crash-lossy.img
 if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")" >/dev/null ||
    ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk_elf" "$(ql_rootpath 1 "$DUMP_IQN")" 64M \
 	lifeline.extra=dump-format=elf >/dev/null ||
    { [ "${CRASH_DUMP_LEVEL0:-1}" = 1 ] && ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk_l0" \
 	"$(ql_rootpath 1 "$DUMP_IQN")" 64M lifeline.extra=dump-level=0 >/dev/null; } ||
-   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null; then
+   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null ||
+   { [ "${CRASH_DUMP_OUTAGE:-0}" = 1 ] &&
+     ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$never" "$(ql_rootpath 1 "$DUMP_IQN")" 64M \
+	"lifeline.extra=outage-limit=$NEVER_LIMIT" >/dev/null; } ||
+   { [ "${CRASH_DUMP_LOSSY:-0}" = 1 ] &&
+     ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$lossy" "iscsi:$T_IP::3260:1:$DUMP_IQN" 64M \
+	lifeline.extra=dump-format=elf >/dev/null; }; then
 	echo "FAIL qemu/$NAME (building the crash disks)"
 	exit 1
 fi
@@ -110,6 +131,7 @@ boot() {
 	QL_NIC=$nic QL_MEM=$MEM ql_qemu "$LOG" $((BOOT_TMO + tmo + 30)) -smp 2
 	T_PANIC=$(ql_wait_secs "$LOG" '^CRASHTEST (panic|FAIL)' "$BOOT_TMO")
 	if [ -n "$T_PANIC" ]; then
+		[ -n "${MID_DUMP:-}" ] && "$MID_DUMP"
 		T_DONE=$(ql_wait_secs "$LOG" '^lifeline: (rebooting|halted|powering off)|^lifeline: exception' "$tmo")
 		ll_wait_pid "$QL_QEMU_PID" 30
 		QEMU_RC=$?
@@ -280,6 +302,47 @@ verdict_kdump() {
 	rm -f "$core" "$core.d31" "$core.dmesg"
 }
 
+# verdict TAG DRIVER DUMPIMG HASH_BEFORE: an ELF dump of the boot LUN $disk
+# (the fault runs).
+verdict() {
+	verdict_elf "$1" "$2" "$3" "$disk" "$4"
+}
+
+# dump_at PCT SECS: wait until a progress line of the dump in $LOG shows at
+# least PCT per cent; prints that line. 0 or 1.
+dump_at() {
+	local i line
+	for ((i = 0; i < $2 * 10; i++)); do
+		line=$(tr -d '\r' <"$LOG" | grep -aE '^dump: [0-9]+/[0-9]+ MiB' | tail -n 1)
+		if [[ $line =~ ^dump:\ ([0-9]+)/([0-9]+) ]] &&
+		   (( BASH_REMATCH[1] * 100 >= $1 * BASH_REMATCH[2] && BASH_REMATCH[2] > 0 )); then
+			echo "$line"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# MID_DUMP hooks (run by boot after the panic line): SIGKILL our tgtd at
+# ~40% of the dump (by PID), and (restart) bring it back OUTAGE_S s later
+# with both targets on the same backing files. KILL_LINE, T_KILL set.
+KILL_LINE="" T_KILL=""
+kill_at_40() {
+	KILL_LINE=$(dump_at 40 "$DUMP_TMO") || { KILL_LINE=""; return 1; }
+	tgt_kill "$QL_TGT_CTL" "$QL_TGT_PID"
+	QL_TGT_PID=""
+	T_KILL=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+}
+mid_dump_restart() {
+	kill_at_40 || return 1
+	sleep "$OUTAGE_S"
+	ql_target "$disk" 1 "$BOOT_IQN" && ql_target "$RESTART_IMG" 2 "$DUMP_IQN"
+}
+mid_dump_never() {
+	kill_at_40
+}
+
 ll_dnsmasq_ok=0
 for nic in ${CRASH_DUMP_NICS:-e1000 virtio-net-pci}; do
 	case $nic in
@@ -335,5 +398,86 @@ if [ "${CRASH_DUMP_DOWN:-1}" = 1 ]; then
 		   grep -qx 'lifeline: rebooting' "$L" && [ "$QEMU_RC" = 0 ] &&
 		   awk -v s="$secs" -v m="$DOWN_TMO" 'BEGIN { exit !(s > 0 && s < m) }' && echo 1)" "$L"
 	grep -E '^lifeline: (E[0-9]+ [a-z]|dump target|crash flow|rebooting)' "$L" | sed 's/^/  down: /'
+fi
+
+# tgtd killed at ~40% of the dump and restarted OUTAGE_S s later
+if [ "${CRASH_DUMP_OUTAGE:-0}" = 1 ]; then
+	disk=$disk_elf                   # ELF: the verdict of the ELF run
+	RESTART_IMG=$LL_TMP/dump-restart.img
+	serve "$disk" "$RESTART_IMG" || { echo "FAIL qemu/$NAME (restart: targets)"; exit 1; }
+	if [ $ll_dnsmasq_ok = 0 ]; then
+		ql_dnsmasq "$(ql_rootpath 1 "$BOOT_IQN")" "$LL_TMP/tftp" lifeline.pxe ||
+			{ echo "FAIL qemu/$NAME (dnsmasq)"; exit 1; }
+		ll_dnsmasq_ok=1
+	fi
+	h0=$(sha256sum <"$disk")
+	MID_DUMP=mid_dump_restart boot restart e1000 $((DUMP_TMO + OUTAGE_S))
+	L=$LOG.txt
+	check "restart: tgtd killed at '${KILL_LINE:-?}' (${T_KILL:-?} s), back ${OUTAGE_S} s later: reconnect, progress shows the wait" \
+		"$([ -n "$KILL_LINE" ] && grep -qE '^iscsi: connection lost' "$L" &&
+		   grep -qE '^iscsi: target unreachable for [0-9]+ s, waiting up to 180 s' "$L" &&
+		   grep -qE '^iscsi: reconnected after [0-9]+ s' "$L" &&
+		   grep -qE '^dump: [0-9]+/[0-9]+ MiB.*, target away [0-9]+ s$' "$L" && echo 1)" "$L"
+	verdict restart e1000 "$RESTART_IMG" "$h0"
+	if grep -qE '^dump: complete' "$L" && grep -q '^iscsi: reconnected after ' "$L"; then
+		echo "fault: dump-target-restart-${OUTAGE_S}s ok vmcore complete, marker, makedumpfile, $(grep -m1 '^iscsi: reconnected after' "$L")"
+	else
+		echo "fault: dump-target-restart-${OUTAGE_S}s FAIL"
+	fi
+	grep -E '^(iscsi: (connection lost|reconnected)|dump: .*target away)' "$L" | head -n 4 | sed 's/^/  restart: /'
+	rm -f "$RESTART_IMG"
+
+	# never back: outage-limit=30 from the command line
+	NEVER_IMG=$LL_TMP/dump-never.img
+	serve "$never" "$NEVER_IMG" || { echo "FAIL qemu/$NAME (never: targets)"; exit 1; }
+	MID_DUMP=mid_dump_never boot never e1000 $((NEVER_LIMIT + 60))
+	L=$LOG.txt
+	secs=$(awk -v a="${T_KILL:-0}" -v b="${T_END:-0}" 'BEGIN { printf "%.1f", b - a }')
+	"$DUMPINFO" "$NEVER_IMG" >"$LL_TMP/never.info" 2>&1
+	check "never: tgtd killed at '${KILL_LINE:-?}', never back: E58 after the ${NEVER_LIMIT} s limit, header incomplete, crash flow failed, reboot ($secs s after the kill)" \
+		"$([ -n "$KILL_LINE" ] &&
+		   grep -qE "^iscsi: target unreachable for [0-9]+ s \(outage limit $NEVER_LIMIT s\): giving up on the session E58" "$L" &&
+		   grep -qE '^dump: error E58: .*dump left marked incomplete$' "$L" &&
+		   grep -qx 'vmcore: incomplete' "$LL_TMP/never.info" &&
+		   grep -qx 'lifeline: crash flow failed' "$L" &&
+		   grep -qx 'lifeline: rebooting' "$L" && [ "$QEMU_RC" = 0 ] &&
+		   awk -v s="$secs" -v m="$((NEVER_LIMIT + 30))" 'BEGIN { exit !(s > 0 && s < m) }' && echo 1)" "$L"
+	if grep -qE '^dump: error E58' "$L" && grep -qx 'vmcore: incomplete' "$LL_TMP/never.info"; then
+		echo "fault: dump-target-gone ok E58 after outage-limit=$NEVER_LIMIT, header incomplete, reboot $secs s after the kill"
+	else
+		echo "fault: dump-target-gone FAIL"
+	fi
+	grep -E '^(iscsi: target unreachable for .*giving up|dump: error|lifeline: (crash flow|rebooting))' "$L" | sed 's/^/  never: /'
+	rm -f "$NEVER_IMG"
+fi
+
+# boot and dump over a lossy link: tgtd (a new one) behind the relay
+if [ "${CRASH_DUMP_LOSSY:-0}" = 1 ]; then
+	[ -n "$QL_TGT_PID" ] && tgt_stop "$QL_TGT_CTL" "$QL_TGT_PID"
+	QL_TGT_PID=""
+	LOSSY_IMG=$LL_TMP/dump-lossy.img
+	tgt_backing "$LOSSY_IMG" $((MEM + 64))
+	if ! ql_relay_setup "$LOSS_PCT" "$T_IP" ||
+	   ! LL_NS=$QL_TNS ql_target_at "$T_IP:3260" "$lossy" 1 "$BOOT_IQN" ||
+	   ! ql_target_at "$T_IP:3260" "$LOSSY_IMG" 2 "$DUMP_IQN" ||
+	   ! ql_dnsmasq "iscsi:$T_IP::3260:1:$BOOT_IQN" "$LL_TMP/tftp" lifeline.pxe; then
+		echo "FAIL qemu/$NAME (lossy: relay, tgtd or dnsmasq)"; exit 1
+	fi
+	disk=$lossy                      # the boot LUN verdict checks
+	h0=$(sha256sum <"$disk")
+	boot lossy e1000 $((DUMP_TMO + 120))
+	verdict lossy e1000 "$LOSSY_IMG" "$h0"
+	faults=$(ql_relay_stop)
+	L=$LOG.txt
+	rate=$(sed -nE 's/^dump: complete, [0-9]+ MiB in [0-9.]+ s, ([0-9.]+) MiB\/s$/\1/p' "$L")
+	echo "  lossy: ${faults:-relay counts missing}"
+	if [ -n "$rate" ] && [[ $faults =~ dropped=[1-9] ]] &&
+	   "$DUMPINFO" "$LOSSY_IMG" 2>/dev/null | grep -qx 'vmcore: complete'; then
+		echo "bench: dump-lossy$LOSS_PCT $rate MiB/s"
+		echo "fault: dump-lossy-${LOSS_PCT}pct ok vmcore complete and verified at $rate MiB/s, $faults"
+	else
+		echo "fault: dump-lossy-${LOSS_PCT}pct FAIL"
+	fi
+	rm -f "$LOSSY_IMG"
 fi
 exit 0

@@ -232,6 +232,23 @@ static void test_native_static(void)
 	teardown();
 }
 
+/* dump-path naming the boot LUN (same target and LUN, any portal, any
+ * case) is refused before any login; another LUN of it is fine. */
+static void test_dump_path_is_boot_lun(void)
+{
+	setup("ip=10.0.0.5 root-path=iscsi:10.0.0.9::3260:1:IQN.X:DISK dump-path=" PATH,
+	      ATTACH_DUMP_PATH);
+	CHECK_EQ(attach_run(&at, &env), LL_EDUMPBOOT);
+	CHECK(has("lifeline: E71 dump-path is the boot LUN: dump-path names root-path's target and LUN\n"));
+	CHECK_EQ(fk.connects, 0);
+	teardown();
+	setup("ip=10.0.0.5 root-path=iscsi:10.0.0.1::3260:2:" TARGET " dump-path=" PATH,
+	      ATTACH_DUMP_PATH);
+	CHECK_EQ(attach_run(&at, &env), 0);
+	attach_logout(&at);
+	teardown();
+}
+
 static void test_no_nic(void)
 {
 	setup("ip=10.0.0.5 dump-path=" PATH, ATTACH_DUMP_PATH);
@@ -462,6 +479,7 @@ int main(void)
 {
 	check_suite = "attach";
 	RUN(test_native_static);
+	RUN(test_dump_path_is_boot_lun);
 	RUN(test_no_nic);
 	RUN(test_dhcp_timeout);
 	RUN(test_no_root_path);

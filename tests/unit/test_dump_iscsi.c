@@ -2,9 +2,10 @@
  * the real block device and iSCSI session, to the fake target's disk:
  * the image reads back complete with the right data, WRITEs were many in
  * flight, SYNCHRONIZE CACHE twice around the final header; a target that
- * fails the session leaves the dump incomplete. */
+ * fails the session leaves the dump incomplete; a 100 s outage mid-dump
+ * (longer than the writer's own stall limit) is waited for. */
 #include "tests/lib/check.h"
-#include "tests/lib/iscsi_fake.h"
+#include "tests/lib/outage_fake.h"
 #include "tests/lib/dump_fake.h"
 #include "dump/vmcore_read.h"
 #include "dump/writer.h"
@@ -17,6 +18,7 @@ static struct ech_table tab;
 static struct dump_work work;
 static struct blockdev B;
 static int break_wire;
+static uint64_t outage_us;     /* nonzero: the target goes away this long */
 
 /* The dump's clock; with break_wire set it also cuts the wire for good
  * once 1 MiB of data is acknowledged. */
@@ -47,9 +49,11 @@ static int dump_to_target(void)
 	fk.bsize = 512;
 	fk.cap_last = NBLK - 1;
 	memset(store, 0, sizeof(store));
-	s = fk_open(ISCSI_DIGEST_NONE);
+	s = fo_open(0);
 	if (!s || blk_open(&B, s, fk.now + 10000000))
 		return -1000;
+	if (outage_us)
+		fo_arm(20 * 48, outage_us);    /* ~20 answers (R2T, status) in */
 	free(phys.mem);
 	sz = fk_build(&phys);
 	m = fk_physmem(&phys);
@@ -111,9 +115,11 @@ static void test_session_lost(void)
 
 	break_wire = 1;
 	rc = dump_to_target();
-	/* the session gives up after its reconnect limit (fake time) */
+	/* the session gives up after its outage limit (fake time), not
+	 * earlier (the writer's 60 s stall limit does not count the outage) */
 	CHECK_EQ(rc, LL_ESESSION);
-	CHECK(fk.now <= 1000000 + 120000000ull);   /* fk_reset starts at 1 s */
+	CHECK(fk.now >= 1000000 + ISCSI_RECONNECT_LIMIT_US); /* fk_reset starts at 1 s */
+	CHECK(fk.now <= 1000000 + ISCSI_RECONNECT_LIMIT_US + 20000000ull);
 	break_wire = 0;
 	/* the incomplete header reached the target before the break */
 	CHECK_EQ(store[0], 0x7f);
@@ -122,11 +128,37 @@ static void test_session_lost(void)
 	CHECK_EQ(fk.connects >= 2, 1);      /* it tried to reconnect */
 }
 
+/* The target away 100 s after 1 MiB: the dump waits (the stall limit,
+ * 5 s here, does not count the outage), completes and reads back right;
+ * the progress line says how long the target was away. */
+static void test_outage_ridden_out(void)
+{
+	struct vmcore_info vi;
+
+	outage_us = 100000000ull;
+	CHECK_EQ(dump_to_target(), 0);
+	outage_us = 0;
+	CHECK(fo.began != 0);
+	CHECK(fk.now >= fo.until);
+	CHECK_EQ(iscsi_session_stats(B.sess)->reconnects, 1);
+	CHECK_EQ(vmcore_read(store, VMCORE_HDR_MAX, &vi), 0);
+	CHECK_EQ(vi.e_flags, 0);
+	CHECK_EQ(vi.n_range, 3);
+	for (unsigned i = 0; i < vi.n_range; i++)
+		CHECK(!memcmp(store + vi.range[i].file_off,
+			      phys.mem + fk_ranges[i][2], vi.range[i].size));
+	CHECK(fo_count(", target away 10") >= 1);   /* 100..109 s */
+	CHECK(fo_count("iscsi: target unreachable for ") >= 18);
+	CHECK_EQ(fo_count("dump: complete"), 1);
+}
+
 int main(void)
 {
 	check_suite = "dump_iscsi";
+	(void)fk_open;
 	RUN(test_dump_over_iscsi);
 	RUN(test_session_lost);
+	RUN(test_outage_ridden_out);
 	free(phys.mem);
 	return CHECK_DONE();
 }

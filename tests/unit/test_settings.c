@@ -26,7 +26,7 @@ static void test_kv_basic(void)
 		    "\tip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 "
 		    "dns=10.0.2.3 drive=0x81 nic=undi username=alice "
 		    "password=\"pass word 12\" reverse-username='tgt' "
-		    "reverse-password=s3cr3t-s3cr3t dump-level=17 dump-format=elf", 0, &e), 0);
+		    "reverse-password=s3cr3t-s3cr3t dump-level=17 dump-format=elf outage-limit=240", 0, &e), 0);
 	CHECK(strcmp(s.root_path, RP) == 0);
 	CHECK(strcmp(s.initiator_iqn, "iqn.2026-01.org.example:c1") == 0);
 	CHECK_EQ(s.ip, 0x0a00020f);
@@ -41,8 +41,10 @@ static void test_kv_basic(void)
 	CHECK(strcmp(s.reverse_password, "s3cr3t-s3cr3t") == 0);
 	CHECK_EQ(s.dump_level, 17);
 	CHECK_EQ(s.dump_format, SETTINGS_DUMP_ELF);
+	CHECK_EQ(s.outage_limit_s, 240);
 	CHECK_EQ(s.set, (1u << SET_KEY_COUNT) - 1 - (1u << SET_DUMP_PATH));
-	CHECK_EQ(kv(&s, "drive=next password= nic=auto", 0, &e), 0);
+	CHECK_EQ(kv(&s, "drive=next password= nic=auto outage-limit=", 0, &e), 0);
+	CHECK_EQ(s.outage_limit_s, SETTINGS_OUTAGE_DEFAULT_S);
 	CHECK_EQ(s.drive, 0);
 	CHECK_EQ(s.nic, SETTINGS_NIC_AUTO);
 	CHECK_EQ(s.password[0], 0);
@@ -92,6 +94,12 @@ static void test_kv_errors_name_key(void)
 	CHECK_EQ(kv(&s, "drive=0x100", 0, &e), LL_ESETTING);
 	CHECK_EQ(kv(&s, "nic=e1000", 0, &e), LL_ESETTING);
 	CHECK(strcmp(e.key, "nic") == 0);
+	CHECK_EQ(kv(&s, "outage-limit=9", 0, &e), LL_ESETTING);   /* below 10 s */
+	CHECK(strcmp(e.key, "outage-limit") == 0);
+	CHECK_EQ(kv(&s, "outage-limit=3601", 0, &e), LL_ESETTING);
+	CHECK_EQ(kv(&s, "outage-limit=180s", 0, &e), LL_ESETTING);
+	CHECK_EQ(kv(&s, "outage-limit=0x40", 0, &e), LL_ESETTING);
+	CHECK_EQ(s.outage_limit_s, SETTINGS_OUTAGE_DEFAULT_S);     /* untouched */
 	CHECK_EQ(kv(&s, "colour=blue", 0, &e), LL_ESETTING);
 	CHECK(strcmp(e.key, "colour") == 0);
 	CHECK_EQ(kv(&s, "password=\"open", 0, &e), LL_ESETTING);
