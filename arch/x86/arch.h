@@ -48,6 +48,10 @@ void x86_selftest_jump(void);
  * bytes of scratch) with the TSC at hz; one line each. */
 void x86_bench(uint8_t *area, uint64_t hz);
 
+/* boot_default.c: "lifeline: E<code> ...; back to the BIOS (INT 18h)",
+ * INT 18h through the real-mode door; never returns. */
+void x86_bios_give_up(int rc) __attribute__((noreturn));
+
 /* realmode.c: bind rm_* to the stub at this linear address. */
 void rm_init(uint64_t stub);
 
