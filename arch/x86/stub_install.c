@@ -67,17 +67,25 @@ static void header_fill(struct stub_header *h, uint32_t linear, uint16_t kb0,
 }
 
 /* Load the stub's GDT (same CODE64/DATA selectors as ours) so the door's
- * far returns to its 16-bit selectors find them. */
+ * far returns to its 16-bit selectors find them. Long mode's LGDT takes a
+ * 10-byte descriptor (the stub's own is the 6-byte one for its 16/32-bit
+ * code). */
 static void gdt_switch(const struct stub_header *h)
 {
-	const uint8_t *desc = (const uint8_t *)h + h->gdt_off + STUB_GDT_BYTES;
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) d = {
+		STUB_GDT_BYTES - 1,
+		(uint64_t)h->linear + h->gdt_off,
+	};
 
-	__asm__ volatile("lgdt (%0)\n\t"
+	__asm__ volatile("lgdt %0\n\t"
 			 "mov %1, %%ds\n\tmov %1, %%es\n\tmov %1, %%ss\n\t"
 			 "mov %1, %%fs\n\tmov %1, %%gs\n\t"
 			 "pushq %2\n\tleaq 1f(%%rip), %%rax\n\tpushq %%rax\n\t"
 			 "lretq\n1:"
-			 : : "r"(desc), "r"((uint32_t)SEL_DATA),
+			 : : "m"(d), "r"((uint32_t)SEL_DATA),
 			   "i"(SEL_CODE64) : "rax", "memory");
 }
 
