@@ -3,35 +3,17 @@
  * places it), fill in its header and switch to its GDT. */
 #include <stdint.h>
 #include "arch/x86/arch.h"
+#include "arch/x86/home.h"
 #include "arch/x86/stub.h"
 #include "arch/x86/stub_install.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 
 #define BDA_BASEMEM_KB 0x413u
-#define STUB_LOW_MIN   0x10000u /* keep clear of the IVT, BDA, 0:7C00 */
-#define STUB_TOP_MAX   0xa0000u
 
 #pragma GCC visibility push(hidden)
 extern const uint8_t elf_stub_blob[], elf_stub_blob_end[];
 #pragma GCC visibility pop
-
-/* Where the stub goes: 40:13 lowered by its resident size, down to a
- * 4 KiB boundary (code and written data on separate pages, stub.h). */
-int stub_place_kib(uint16_t basemem_kib, uint32_t resident, uint16_t *new_kib)
-{
-	uint32_t kib = basemem_kib;
-
-	if (kib * 1024u > STUB_TOP_MAX)
-		kib = STUB_TOP_MAX / 1024;
-	if (resident == 0 || resident % 1024 || kib < resident / 1024)
-		return LL_ENOMEM;
-	kib = (kib - resident / 1024) & ~3u;
-	if (kib * 1024u < STUB_LOW_MIN)
-		return LL_ENOMEM;
-	*new_kib = (uint16_t)kib;
-	return 0;
-}
 
 static void gdt16_base(uint8_t *desc, uint32_t base)
 {

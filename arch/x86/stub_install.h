@@ -4,11 +4,6 @@
 #define ARCH_X86_STUB_INSTALL_H
 #include <stdint.h>
 
-/* Pure: the new 40:13 (KiB) for a stub of resident bytes (whole KiB)
- * below basemem_kib, on a 4 KiB boundary, not below 64 KiB. 0 or
- * LL_ENOMEM. Host-tested. */
-int stub_place_kib(uint16_t basemem_kib, uint32_t resident, uint16_t *new_kib);
-
 /* Copy the stub there, fill its header (our CR3 below 4 GiB, this IDT,
  * our stack), lower 40:13, load its GDT, bind rm_* to it. 0, LL_EINVAL
  * (blob damaged), LL_ERANGE (page tables above 4 GiB) or LL_ENOMEM. */
