@@ -12,7 +12,7 @@
 # stops QEMU at that line (the SAN boot itself: grub_mb2_boot.sh).
 # Runs: e1000 with static settings (ip/netmask/gateway); virtio-net with
 # lifeline's own DHCP (slirp's); e1000 with a wrong target name (E52, no
-# login). Plus: grub-file accepts build/lifeline.elf as Multiboot2.
+# login); rtl8139 (no native driver: coded error). Plus: grub-file accepts build/lifeline.elf as Multiboot2.
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -129,5 +129,15 @@ if run notarget e1000 "${args[@]}"; then
 	fi
 else
 	echo "FAIL qemu/$NAME-notarget (building the GRUB image)"
+fi
+
+# 4. a NIC without a native driver (rtl8139): the coded line, back to the BIOS
+args=("root-path=$rootpath" "${static[@]}" "initiator-iqn=$initiator")
+if run rtl8139 rtl8139 "${args[@]}"; then
+	verdict rtl8139 "$entry" \
+		'lifeline: PCI [0-9a-f]{2}:[0-9a-f]{2}\.[0-7] 10ec:8139 network \(no driver\)' \
+		'lifeline: E[0-9]+ .*: no usable NIC \(e1000 family, virtio-net\)' "$back"
+else
+	echo "FAIL qemu/$NAME-rtl8139 (building the GRUB image)"
 fi
 exit 0
