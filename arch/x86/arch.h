@@ -23,6 +23,8 @@ extern uint32_t __core_flags[];
 /* reloc.c: run before relocation, so they touch no pointer data. */
 uint64_t lx_pick_home(uint64_t stub, uint64_t image);
 int lx_relocate(uint64_t base);
+/* The Multiboot2 entry's new base from GRUB's memory map, or 0 (stay). */
+uint64_t lx_mb2_home(uint64_t mbi);
 void lx_early_fail(uint64_t stub);
 
 /* paging.c: identity map of the first 4 GiB (2 MiB pages); returns CR3. */

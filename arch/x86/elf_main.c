@@ -201,6 +201,10 @@ static void report_entry(void)
 			  (unsigned long long)ec.info,
 			  (unsigned long long)(uintptr_t)__image_start,
 			  (unsigned long long)(uintptr_t)_end - 1);
+	if (ec.how == ELF_HOW_MB2 &&
+	    (uintptr_t)__image_start != (uintptr_t)ELF_LINK_BASE)
+		ll_printf("lifeline: moved from GRUB's 0x%x to the top of the RAM below 4 GiB\n",
+			  (unsigned)ELF_LINK_BASE);
 	ll_printf("lifeline: command line: %s\n", ec.cmdline);
 	for (unsigned i = 0; i < ec.n_map; i++)
 		ll_printf("lifeline: E820 %016llx-%016llx %s\n",

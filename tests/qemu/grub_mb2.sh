@@ -81,7 +81,7 @@ verdict() {
 # quote a fixed string for an extended regex
 q() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
 
-entry='lifeline: Multiboot2 entry, info at 0x[0-9a-f]+, image at 0x1000000-0x[0-9a-f]+'
+entry='lifeline: Multiboot2 entry, info at 0x[0-9a-f]+, image at 0x[0-9a-f]+-0x[0-9a-f]+'
 mac=$(q "$QL_SLIRP_MAC")
 login="$(q "lifeline: logged in to $iqn, $blocks blocks of 512 bytes")"
 back='lifeline: E[0-9]+ .*; back to the BIOS \(INT 18h\)'
@@ -92,6 +92,7 @@ args=("root-path=$rootpath" "${static[@]}" "initiator-iqn=$initiator")
 if run e1000 e1000 "${args[@]}"; then
 	verdict e1000 "$entry" \
 		"$(q "lifeline: command line: ${args[*]}")" \
+		"lifeline: moved from GRUB's 0x1000000 to the top of the RAM below 4 GiB" \
 		'lifeline: E820 0000000000100000-[0-9a-f]{16} RAM' \
 		'lifeline: from GRUB: ACPI RSDP v[12], DHCPACK no \(0 bytes\), load base 0x1000000' \
 		'lifeline: real-mode stub at 0x[0-9a-f]+, 40:13 now [0-9]+ KiB' \

@@ -8,8 +8,11 @@
 # (tests/qemu/mbrtest.asm) whose CHS/EDD reads must give the host's
 # checksums and whose writes must land in the backing file.
 # Runs: e1000 with static settings; virtio-net with lifeline's own DHCP
-# (slirp's); a wrong target name: E52, then INT 18h and SeaBIOS boots the
-# next device, a local disk printing FALLBACK BOOT (no hang).
+# (slirp's); the Debian Linux disk (syslinux MBR, kernel, busybox
+# initramfs) over virtio-net with DHCP to user space, where iscsi_ibft must
+# show lifeline's iBFT (tests/lib/qemu.sh ql_ibft_verdict); a wrong target
+# name: E52, then INT 18h and SeaBIOS boots the next device, a local disk
+# printing FALLBACK BOOT (no hang).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -26,16 +29,20 @@ done
 ql_slirp_setup || { echo "FAIL qemu/$NAME (no free loopback port)"; exit 1; }
 
 iqn=$TGT_IQN_BASE:grub-boot
+iqn_linux=$TGT_IQN_BASE:grub-linux
 initiator=iqn.2026-01.org.lifeline.test:grub-boot
 disk=$LL_TMP/mbrtest.img
 expect=$LL_TMP/mbrtest.expect
 local_disk=$LL_TMP/local.img
 if ! mbr_disk "$disk" 4096 >/dev/null || ! mbr_expect "$disk" >"$expect" ||
-   ! ql_fallback_disk "$local_disk"; then
+   ! ql_fallback_disk "$local_disk" ||
+   ! img=$(bash "$LL_ROOT/tools/mkdisk-linux.sh"); then
 	echo "FAIL qemu/$NAME (building the test disks)"
 	exit 1
 fi
-if ! ql_slirp_target "$disk" 1 "$iqn"; then
+cp --sparse=always "$img" "$LL_TMP/linux.img"
+if ! ql_slirp_target "$disk" 1 "$iqn" ||
+   ! ql_slirp_target "$LL_TMP/linux.img" 2 "$iqn_linux"; then
 	ql_fail "$NAME" "tgtd on 127.0.0.1:$QL_SLIRP_PORT did not start" "$LL_TMP/tgtd.log"
 	exit 1
 fi
@@ -63,7 +70,7 @@ san() {
 		echo "FAIL qemu/$NAME-$tag (building the GRUB image)"
 		return
 	fi
-	for re in 'lifeline: Multiboot2 entry, info at 0x[0-9a-f]+, image at 0x1000000-0x[0-9a-f]+' \
+	for re in 'lifeline: Multiboot2 entry, info at 0x[0-9a-f]+, image at 0x[0-9a-f]+-0x[0-9a-f]+' \
 		'lifeline: real-mode stub at 0x[0-9a-f]+, 40:13 now [0-9]+ KiB' \
 		"$addr" "lifeline: logged in to $iqn, $(($(stat -c %s "$disk") / 512)) blocks of 512 bytes" \
 		'lifeline: iBFT at 0x[0-9a-f]+ \([0-9]+ bytes\)' \
@@ -83,6 +90,21 @@ san e1000 e1000 'lifeline: address 10\.0\.2\.15 gateway 10\.0\.2\.2 \(static\)' 
 san virtio virtio-net-pci \
 	'lifeline: address 10\.0\.2\.[0-9]+ gateway 10\.0\.2\.2 \(DHCP from 10\.0\.2\.2\)' \
 	"root-path=$rootpath" "initiator-iqn=$initiator"
+
+# the Linux disk: GRUB -> lifeline.elf -> syslinux -> Debian kernel, the
+# iBFT read back in user space
+tag=linux
+if ql_grub_lnx "$LL_TMP/$tag" "root-path=iscsi:10.0.2.2::$QL_SLIRP_PORT:1:$iqn_linux" \
+	"initiator-iqn=$initiator"; then
+	QL_NIC=virtio-net-pci ql_qemu_slirp_kernel "$LL_TMP/$tag.serial" 200 \
+		"$LL_TMP/$tag/grub.lnx"
+	QL_V_TIP=10.0.2.2 QL_V_TPORT=$QL_SLIRP_PORT QL_V_MAC=$QL_SLIRP_MAC \
+	QL_V_DHCP=10.0.2.2 QL_V_LEASE='10\.0\.2\.[0-9]+' QL_V_IQN=$initiator \
+		ql_ibft_verdict "$NAME-linux-ibft" "$LL_TMP/$tag.serial" "$iqn_linux" LIFELINE
+	ql_qemu_stop
+else
+	echo "FAIL qemu/$NAME-linux-ibft (building the GRUB image)"
+fi
 
 # a target tgtd does not have: the coded line, the way back to the BIOS,
 # and the BIOS's next boot device (the local disk) runs
