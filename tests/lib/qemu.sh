@@ -394,16 +394,16 @@ ql_fallback_disk() {
 
 QL_GRUB_DIR=/usr/lib/grub/i386-pc
 
-# ql_grub_image DIR FILE BODY: DIR/grub.lnx, a GRUB i386-pc core image
-# behind lnxboot.img (so QEMU -kernel starts it) whose memdisk holds FILE
-# (at its root) and a grub.cfg: console on COM1, then BODY. No loop
+# ql_grub_image DIR BODY FILE...: DIR/grub.lnx, a GRUB i386-pc core image
+# behind lnxboot.img (so QEMU -kernel starts it) whose memdisk holds the
+# FILEs (at its root) and a grub.cfg: console on COM1, then BODY. No loop
 # device, no xorriso. QL_GRUB_LOADERS: the loader modules (default
 # multiboot2 biosdisk; ipxe.lkrn needs the room: linux16 alone). 0 or 1.
 ql_grub_image() {
-	local dir=$1 file=$2 body=$3
+	local dir=$1 body=$2; shift 2
 	rm -rf "$dir"
 	mkdir -p "$dir/md/boot/grub" || return 1
-	cp "$file" "$dir/md/" || return 1
+	cp "$@" "$dir/md/" || return 1
 	cat >"$dir/md/boot/grub/grub.cfg" <<CFG
 serial --unit=0 --speed=115200
 terminal_input serial
@@ -423,10 +423,10 @@ CFG
 # `multiboot2 /lifeline.elf ARGS` then `boot`. 0 or 1.
 ql_grub_lnx() {
 	local dir=$1; shift
-	ql_grub_image "$dir" "$LL_ROOT/build/lifeline.elf" "echo \"GRUBTEST multiboot2\"
+	ql_grub_image "$dir" "echo \"GRUBTEST multiboot2\"
 multiboot2 /lifeline.elf $*
 echo \"GRUBTEST boot\"
-boot"
+boot" "$LL_ROOT/build/lifeline.elf"
 }
 
 # ql_qemu_slirp_kernel LOG SECS KERNEL ARGS...: like ql_qemu_slirp, but
