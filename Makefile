@@ -127,9 +127,11 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 
 $(BUILD)/stub.elf: $(BUILD)/fw/arch/x86/stub.o arch/x86/stub.ld
 	ld $(FW_LDFLAGS) -T arch/x86/stub.ld -o $@ $<
-$(BUILD)/core.elf: $(ARCH_OBJS) $(FW_OBJS) arch/x86/lifeline.ld
+# stub_install.c places the embedded stub: lifeline.elf only.
+PXE_ARCH_OBJS := $(filter-out $(BUILD)/fw/arch/x86/stub_install.o,$(ARCH_OBJS))
+$(BUILD)/core.elf: $(PXE_ARCH_OBJS) $(FW_OBJS) arch/x86/lifeline.ld
 	ld $(FW_LDFLAGS) -pie --no-dynamic-linker --gc-sections \
-		-T arch/x86/lifeline.ld -o $@ $(ARCH_OBJS) $(FW_OBJS) $(LZO_LIB)
+		-T arch/x86/lifeline.ld -o $@ $(PXE_ARCH_OBJS) $(FW_OBJS) $(LZO_LIB)
 $(BUILD)/stub.bin: $(BUILD)/stub.elf
 	objcopy -O binary $< $@
 $(BUILD)/core.bin: $(BUILD)/core.elf
@@ -141,12 +143,16 @@ $(PXE): $(BUILD)/stub.bin $(BUILD)/core.bin
 # lifeline.elf: the same core plus the kexec and Multiboot2 entries
 # (elf_head.S, elf_main.c), linked ET_DYN; the PXE-only pieces left out.
 ELF        := $(BUILD)/lifeline.elf
-ELF_OBJS   := $(BUILD)/fw/arch/x86/elf_head.o \
+ELF_OBJS   := $(BUILD)/fw/arch/x86/elf_head.o $(BUILD)/fw/arch/x86/stub_blob.o \
 	      $(filter-out $(BUILD)/fw/arch/x86/head.o \
 			   $(BUILD)/fw/arch/x86/pxe_main.o \
 			   $(BUILD)/fw/arch/x86/selftest.o,$(ARCH_OBJS))
 elf: $(ELF)
 $(BUILD)/fw/arch/x86/elf_head.o: Makefile
+# the real-mode stub inside lifeline.elf (Multiboot2 entry: stub_install.c)
+$(BUILD)/fw/arch/x86/stub_blob.o: arch/x86/stub_blob.S $(BUILD)/stub.bin
+	@mkdir -p $(dir $@)
+	$(CC) $(FW_CFLAGS) -DSTUB_BIN='"$(BUILD)/stub.bin"' -c $< -o $@
 $(ELF): $(ELF_OBJS) $(FW_OBJS) arch/x86/lifeline_elf.ld
 	ld $(FW_LDFLAGS) -pie --no-dynamic-linker --gc-sections \
 		-z max-page-size=4096 -T arch/x86/lifeline_elf.ld -o $@ \

@@ -78,6 +78,35 @@ static int at_fw_lease(struct attach *a)
 	return 0;
 }
 
+/* Whose DHCPACK the lease is: the firmware's or the loader's. */
+static const char *at_ack_name(const struct attach *a)
+{
+	return a->env->fw ? a->env->fw->ack_name : a->env->ack_name;
+}
+
+/* No firmware NIC, but the loader's DHCPACK (GRUB booted from the
+ * network): the address and options from it, then the settings again
+ * with it under the entry's sources. An unusable one is only reported. */
+static int at_loader_lease(struct attach *a)
+{
+	const struct attach_env *e = a->env;
+	int rc;
+
+	if (e->fw || !e->ack)
+		return 0;
+	rc = dhcp_use_ack(&a->ns, e->ack, e->ack_len, &a->lease);
+	if (rc < 0) {
+		memset(&a->ns.ip, 0, sizeof(a->ns.ip));
+		ll_printf("lifeline: E%d %s: the %s DHCPACK, not used\n", -rc,
+			  ll_strerror(rc), e->ack_name);
+		return 0;
+	}
+	a->have_lease = 1;
+	ll_printf("lifeline: address " LL_IPV4_FMT " from the %s DHCPACK\n",
+		  LL_IPV4_ARGS(a->ns.ip.addr), e->ack_name);
+	return at_settings(a, &a->lease);
+}
+
 static int at_fw_open(struct attach *a)
 {
 	const struct attach_fw_nic *fw = a->env->fw;
@@ -189,14 +218,14 @@ static int at_dhcp(struct attach *a, int after_fw)
 
 	if (after_fw)
 		ll_printf("lifeline: no %s from the %s DHCPACK, asking DHCP\n",
-			  at_dump(a) ? "dump path" : "root path", fw->ack_name);
+			  at_dump(a) ? "dump path" : "root path", at_ack_name(a));
 	memset(&a->ns.ip, 0, sizeof(a->ns.ip));
 	rc = dhcp_run(&a->ns, &a->lease, deadline);
 	if (rc < 0 && !after_fw)
 		return attach_fail(rc, "DHCP");
 	if (rc < 0) {
 		ll_snprintf(what, sizeof(what), "DHCP over %s",
-			    a->np.nd ? a->np.driver : fw->name);
+			    a->np.nd ? a->np.driver : fw ? fw->name : "?");
 		return attach_fail(rc, what);
 	}
 	a->have_lease = 1;
@@ -395,7 +424,8 @@ int attach_run(struct attach *a, const struct attach_env *env)
 	if (env->fw && (rc = at_fw_lease(a)) < 0)
 		return rc;
 	if ((rc = at_settings(a, a->have_lease ? &a->lease : NULL)) < 0 ||
-	    (rc = at_nic(a)) < 0 || (rc = at_address(a)) < 0 ||
+	    (rc = at_nic(a)) < 0 || (rc = at_loader_lease(a)) < 0 ||
+	    (rc = at_address(a)) < 0 ||
 	    (rc = at_target(a)) != 0)
 		return rc < 0 ? rc : 0;
 	return at_login(a);

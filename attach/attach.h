@@ -76,6 +76,12 @@ struct attach_env {
 	size_t n_nics;
 	nicprobe_make_fn nic_make;
 	void *nic_ctx;
+	/* Without fw: a DHCPACK a loader got for this machine (GRUB's
+	 * Multiboot2 network tag), NULL: none. Its address and options are
+	 * used as a firmware's would be; the entry's sources stay above it. */
+	const uint8_t *ack;
+	size_t ack_len;
+	const char *ack_name;              /* "GRUB" */
 	enum attach_path path;
 	uint8_t path_optional;             /* no path: 0 without a session */
 	void *arena;                       /* iSCSI session buffers */

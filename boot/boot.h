@@ -15,15 +15,13 @@ struct iscsi_xport_ops;
 
 struct iscsi_xport_ops;   /* iscsi/session_int.h */
 
-/* What the arch PXE entry hands the flow. */
-struct boot_pxe_env {
-	uint16_t pxenv_seg, pxenv_off;   /* ES:BX at entry (0:0 if none) */
-	uint16_t bang_seg, bang_off;     /* !PXE from the entry stack */
+/* What an arch BIOS entry (PXE, Multiboot2) hands the shared flow. */
+struct boot_bios_env {
 	struct ll_clock clock;
 	void *arena;                     /* iSCSI session buffers */
 	size_t arena_size;
-	/* Memory the OS must not take (the core moved high, its buffers):
-	 * hidden through INT 15h E820/E801/88h. The iBFT is added. */
+	/* Memory the OS must not take (the core, its buffers): hidden
+	 * through INT 15h E820/E801/88h. The iBFT is added. */
 	uint64_t hide_base[BOOT_MAX_HIDE], hide_len[BOOT_MAX_HIDE];
 	unsigned n_hide;
 	/* 16-byte aligned linear address in 0x80000..0x9FFFF with
@@ -31,10 +29,16 @@ struct boot_pxe_env {
 	 * top of base memory and lowers 40:13. */
 	uint32_t ibft_linear;
 	const char *cmdline;             /* NULL on PXE */
+	uint8_t settings_block;          /* read the embedded settings block */
+	/* Without a firmware NIC: the loader's DHCPACK (GRUB's Multiboot2
+	 * network tag), or NULL. */
+	const uint8_t *ack;
+	size_t ack_len;
+	const char *ack_name;            /* "GRUB" */
 	/* The network functions on the bus and how to reach one (arch's
-	 * pcidev, with DMA memory the OS never gets): with nic=auto the
-	 * flow moves the data path from UNDI to a native driver for the NIC
-	 * the ROM booted from. n_nics 0: UNDI only. */
+	 * pcidev, with DMA memory the OS never gets). With a firmware NIC
+	 * (PXE: UNDI) and nic=auto, the native driver for the NIC the ROM
+	 * booted from; without one the first that opens. */
 	const struct nic_candidate *nics;
 	size_t n_nics;
 	nicprobe_make_fn nic_make;
@@ -45,15 +49,31 @@ struct boot_pxe_env {
 	void *xport_ctx;
 	/* Real-mode addresses as pointers. Zero (firmware): identity, base
 	 * memory is identity mapped; unit tests: a host array. */
-	pxe_rm_to_ptr_fn rm_to_ptr;      /* seg:off, for the PXE API */
 	struct rm_mem rm_mem;            /* BDA, iBFT, MBR, INT 13h/15h */
 };
 
-/* The BIOS PXE flow: find the PXE API, take the cached DHCPACK, attach
- * (settings, UNDI or a native driver, login, the LUN; attach/attach.h),
- * publish the iBFT, hook INT 13h and INT 15h, load the MBR at 0000:7C00 and start it. Returns only on failure,
- * with the error printed as "lifeline: E<code> <message>"; the arch
- * entry then gives the machine back to the BIOS (INT 18h). */
+/* What the arch PXE entry hands the PXE flow. */
+struct boot_pxe_env {
+	struct boot_bios_env bios;
+	uint16_t pxenv_seg, pxenv_off;   /* ES:BX at entry (0:0 if none) */
+	uint16_t bang_seg, bang_off;     /* !PXE from the entry stack */
+	pxe_rm_to_ptr_fn rm_to_ptr;      /* seg:off, for the PXE API */
+};
+
+struct attach_fw_nic;
+
+/* The BIOS flow every BIOS entry shares: attach (settings, the firmware
+ * NIC fw or a native driver, login, the LUN; attach/attach.h), publish
+ * the iBFT, hook INT 15h (E820 hiding) and INT 13h, load the LUN's MBR at
+ * 0000:7C00 and start it (arch_boot_mbr). fw: NULL, native NICs only.
+ * Returns only on failure, with the error printed as "lifeline: E<code>
+ * <message>" and everything taken given back (hooks, BDA, session, a
+ * native NIC stopped); the arch entry then gives the machine back to the
+ * BIOS (INT 18h). */
+int boot_bios(const struct boot_bios_env *env, const struct attach_fw_nic *fw);
+
+/* The BIOS PXE flow: find the PXE API, take the cached DHCPACK, then
+ * boot_bios with UNDI as the firmware NIC. Returns as boot_bios. */
 int boot_pxe(const struct boot_pxe_env *env);
 
 /* arch/x86: jump to 0000:7C00 in real mode with DL = drive (never

@@ -23,6 +23,8 @@ extern uint32_t __core_flags[];
 /* reloc.c: run before relocation, so they touch no pointer data. */
 uint64_t lx_pick_home(uint64_t stub, uint64_t image);
 int lx_relocate(uint64_t base);
+/* The Multiboot2 entry's new base from GRUB's memory map, or 0 (stay). */
+uint64_t lx_mb2_home(uint64_t mbi);
 void lx_early_fail(uint64_t stub);
 
 /* paging.c: identity map of the first 4 GiB (2 MiB pages); returns CR3. */
@@ -47,6 +49,10 @@ void x86_selftest_jump(void);
 /* bench.c: time ll_memcpy and inet_sum over 16 MiB in area (2 MiB + 64
  * bytes of scratch) with the TSC at hz; one line each. */
 void x86_bench(uint8_t *area, uint64_t hz);
+
+/* boot_default.c: "lifeline: E<code> ...; back to the BIOS (INT 18h)",
+ * INT 18h through the real-mode door; never returns. */
+void x86_bios_give_up(int rc) __attribute__((noreturn));
 
 /* realmode.c: bind rm_* to the stub at this linear address. */
 void rm_init(uint64_t stub);

@@ -114,11 +114,34 @@ mb2_here:
 	lret
 	.code64
 5:	mov	%edi, %r12d			/* zero-extended */
+	mov	%esp, %esp
 	cmp	$MB2_BOOT_MAGIC, %esi
 	mov	$ELF_HOW_MB2, %r13d
-	je	elf_common
+	je	mb2_move
 	mov	$ELF_HOW_MB2_BADMAGIC, %r13d
 	jmp	elf_common
+
+/* Move the image to the home lx_mb2_home picks (pure C, runs before
+ * relocation on the stack in the old bss) and continue in elf_common
+ * there: it clears the new bss and relocates for the new base. The page
+ * tables stay those in the old bss until elf_main loads its own. */
+mb2_move:
+	mov	%r12, %rdi
+	call	lx_mb2_home
+	test	%rax, %rax
+	jz	elf_common
+	mov	%rax, %rbx
+	mov	%rax, %rdi
+	lea	__image_start(%rip), %rsi
+	lea	__file_end(%rip), %rcx
+	sub	%rsi, %rcx
+	cld
+	rep movsb
+	lea	elf_common(%rip), %rax
+	lea	__image_start(%rip), %rcx
+	sub	%rcx, %rax
+	add	%rbx, %rax
+	jmp	*%rax
 
 	.balign	4
 rel_tables:

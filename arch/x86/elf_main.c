@@ -1,12 +1,15 @@
 /* arch/x86/elf_main.c - the C entry of lifeline.elf, reached from the kexec
  * entry (boot_params) or the Multiboot2 entry (MBI): memory map and command
  * line, page tables over all memory, console, IDT, TSC, the PCI NICs; then
- * the crash flow (kexec) or the boot check (GRUB), and the final action. */
+ * the crash flow and its final action (kexec), or the BIOS boot flow with
+ * the real-mode stub placed in base memory (GRUB; INT 18h on failure). */
 #include <stdint.h>
 #include "arch/x86/arch.h"
 #include "arch/x86/elf_entry.h"
 #include "arch/x86/io.h"
+#include "arch/x86/stub_install.h"
 #include "attach/attach.h"
+#include "boot/boot.h"
 #include "dump/crash_flow.h"
 #include "lib/err.h"
 #include "lib/mem.h"
@@ -22,6 +25,11 @@
 #define MB2_TAG_END     0
 #define MB2_TAG_CMDLINE 1
 #define MB2_TAG_MMAP    6
+#define MB2_TAG_ACPI1   14
+#define MB2_TAG_ACPI2   15
+#define MB2_TAG_NETWORK 16
+#define MB2_TAG_LOADBASE 21
+#define MB2_ACK_MAX     1500
 #define MB2_INFO_MAX    (64u * 1024)
 
 #define CMDLINE_MAX  4096
@@ -51,6 +59,14 @@ static struct elf_ctx {
 	struct physmem mem;
 	struct attach_sources src; /* the settings: the command line */
 	struct crash_env env;
+	uint64_t rsdp;            /* Multiboot2 tag 15 or 14: where the copy is */
+	unsigned rsdp_rev;
+	uint32_t load_base;       /* tag 21 */
+	uint8_t ack[MB2_ACK_MAX]; /* tag 16: GRUB's DHCPACK */
+	size_t ack_len;
+	uint64_t idt;
+	uint16_t idt_limit;
+	struct boot_bios_env bios;
 } ec;
 
 static void cmdline_copy(uint64_t addr, size_t max)
@@ -107,6 +123,28 @@ static void read_mb2_mmap(const uint8_t *t, uint32_t size)
 	}
 }
 
+/* One tag: the command line, the memory map, the ACPI RSDP copy (the
+ * newer one wins), GRUB's DHCPACK (it booted from the network), the load
+ * base. Copied: the information may lie where the stub goes. */
+static void read_mb2_tag(uint64_t tag, uint32_t type, uint32_t size)
+{
+	const uint8_t *t = (const uint8_t *)(uintptr_t)tag;
+
+	if (type == MB2_TAG_CMDLINE)
+		cmdline_copy(tag + 8, size - 8);
+	else if (type == MB2_TAG_MMAP && size >= 16)
+		read_mb2_mmap(t, size);
+	else if ((type == MB2_TAG_ACPI1 || type == MB2_TAG_ACPI2) &&
+		 size > 8 && (!ec.rsdp || type == MB2_TAG_ACPI2)) {
+		ec.rsdp = tag + 8;
+		ec.rsdp_rev = type == MB2_TAG_ACPI2 ? 2 : 1;
+	} else if (type == MB2_TAG_NETWORK && size > 8) {
+		ec.ack_len = size - 8 < MB2_ACK_MAX ? size - 8 : MB2_ACK_MAX;
+		memcpy(ec.ack, t + 8, ec.ack_len);
+	} else if (type == MB2_TAG_LOADBASE && size >= 12)
+		memcpy(&ec.load_base, t + 8, 4);
+}
+
 /* The Multiboot2 information: tags after an 8-byte header, 8-aligned. */
 static void read_mb2_info(uint64_t mbi)
 {
@@ -121,10 +159,7 @@ static void read_mb2_info(uint64_t mbi)
 		memcpy(&size, p + off + 4, 4);
 		if (type == MB2_TAG_END || size < 8 || off + size > total)
 			break;
-		if (type == MB2_TAG_CMDLINE)
-			cmdline_copy(mbi + off + 8, size - 8);
-		else if (type == MB2_TAG_MMAP && size >= 16)
-			read_mb2_mmap(p + off, size);
+		read_mb2_tag(mbi + off, type, size);
 		off += (size + 7) & ~7u;
 	}
 }
@@ -166,12 +201,21 @@ static void report_entry(void)
 			  (unsigned long long)ec.info,
 			  (unsigned long long)(uintptr_t)__image_start,
 			  (unsigned long long)(uintptr_t)_end - 1);
+	if (ec.how == ELF_HOW_MB2 &&
+	    (uintptr_t)__image_start != (uintptr_t)ELF_LINK_BASE)
+		ll_printf("lifeline: moved from GRUB's 0x%x to the top of the RAM below 4 GiB\n",
+			  (unsigned)ELF_LINK_BASE);
 	ll_printf("lifeline: command line: %s\n", ec.cmdline);
 	for (unsigned i = 0; i < ec.n_map; i++)
 		ll_printf("lifeline: E820 %016llx-%016llx %s\n",
 			  (unsigned long long)ec.map[i].base,
 			  (unsigned long long)(ec.map[i].base + ec.map[i].len - 1),
 			  ec.map[i].type == E820_RAM ? "RAM" : "reserved");
+	if (ec.how == ELF_HOW_MB2)
+		ll_printf("lifeline: from GRUB: ACPI RSDP %s, DHCPACK %s (%u bytes), load base 0x%x\n",
+			  ec.rsdp ? (ec.rsdp_rev == 2 ? "v2" : "v1") : "none",
+			  ec.ack_len ? "yes" : "no", (unsigned)ec.ack_len,
+			  (unsigned)ec.load_base);
 	ll_printf("lifeline: identity map 0-%llu GiB\n",
 		  (unsigned long long)(ec.mapped >> 30));
 }
@@ -224,6 +268,41 @@ static void __attribute__((noreturn)) finish(enum crash_action a)
 	x86_halt();
 }
 
+/* GRUB on BIOS: the stub in base memory (the door to real mode), then
+ * the shared BIOS flow, natively on PCI (no firmware NIC): attach, iBFT,
+ * E820 hiding, INT 13h, the LUN's MBR. On failure INT 18h. */
+static void __attribute__((noreturn)) mb2_boot(void)
+{
+	struct boot_bios_env *b = &ec.bios;
+	uint64_t stub;
+	int rc = stub_install(ec.idt, ec.idt_limit, &stub);
+
+	if (rc < 0) {                    /* no door: nothing to give back to */
+		ll_printf("lifeline: E%d %s: placing the real-mode stub in base memory\n",
+			  -rc, ll_strerror(rc));
+		finish(CRASH_HALT);
+	}
+	ll_printf("lifeline: real-mode stub at 0x%llx, 40:13 now %u KiB\n",
+		  (unsigned long long)stub, x86_peek16(0x413));
+	b->clock = ec.clock;
+	b->arena = ec.env.arena;
+	b->arena_size = ec.env.arena_size;
+	b->hide_base[0] = (uint64_t)(uintptr_t)__image_start;
+	b->hide_len[0] = (uint64_t)(uintptr_t)(_end - __image_start);
+	b->n_hide = 1;
+	b->cmdline = ec.cmdline;
+	b->nics = ec.nics;
+	b->n_nics = ec.n_nics;
+	b->nic_make = x86_pcidev_make;
+	b->nic_ctx = &ec.pci;
+	if (ec.ack_len) {
+		b->ack = ec.ack;
+		b->ack_len = ec.ack_len;
+		b->ack_name = "GRUB";
+	}
+	x86_bios_give_up(boot_bios(b, NULL));
+}
+
 void elf_main(uint64_t info, unsigned how);
 void elf_main(uint64_t info, unsigned how)
 {
@@ -237,7 +316,8 @@ void elf_main(uint64_t info, unsigned how)
 		read_mb2_info(info);
 	int prc = x86_paging_map_all(map_top(), &ec.mapped);
 	x86_console_init();
-	x86_idt_init(&idt_limit);
+	ec.idt = x86_idt_init(&idt_limit);
+	ec.idt_limit = idt_limit;
 	x86_idt_set_fatal(how == ELF_HOW_KEXEC ? x86_reboot : x86_halt);
 	report_entry();
 	if (prc < 0)
@@ -248,11 +328,8 @@ void elf_main(uint64_t info, unsigned how)
 		  (unsigned long long)(hz / 1000), rc ? ", timed out: assumed" : "");
 	report_nics();
 	env_fill();
-	if (how != ELF_HOW_KEXEC) {
-		rc = crash_flow_bootcheck(&ec.env);
-		ll_printf("lifeline: boot check %s\n", rc ? "failed" : "done");
-		finish(CRASH_HALT);
-	}
+	if (how != ELF_HOW_KEXEC)
+		mb2_boot();
 	enum crash_action a;
 	rc = crash_flow_run(&ec.env, &a);
 	ll_printf("lifeline: crash flow %s\n", rc ? "failed" : "done, dump complete");

@@ -14,4 +14,9 @@
 uint64_t lx_home_from_map(const struct e820_entry *e, uint32_t n,
 			  uint64_t need);
 
+/* The new 40:13 (KiB) for a stub of resident bytes (whole KiB) below
+ * basemem_kib (at most 640), on a 4 KiB boundary (stub.h), not below
+ * 64 KiB. 0 or LL_ENOMEM. */
+int stub_place_kib(uint16_t basemem_kib, uint32_t resident, uint16_t *new_kib);
+
 #endif

@@ -105,20 +105,9 @@ static void entry_report(const struct stub_header *h)
 		  x86_peek16(0x413), int12_kib());
 }
 
-static void boot_fail(int rc)
-{
-	struct rm_regs r;
-	ll_printf("lifeline: E%d %s; back to the BIOS (INT 18h)\n", -rc,
-		  ll_strerror(rc));
-	memset(&r, 0, sizeof(r));
-	rm_int(0x18, &r);
-	ll_printf("lifeline: INT 18h returned; halted\n");
-	cpu_halt_forever();
-}
-
 /* The NICs on the bus and the DMA memory a native driver gets: the first
  * part of the hidden heap (the iSCSI session takes the rest). */
-static void nics_fill(struct boot_pxe_env *env)
+static void nics_fill(struct boot_bios_env *env)
 {
 	static struct nic_candidate nics[X86_NIC_MAX];
 	static struct x86_pcidev_ctx pci;
@@ -139,7 +128,8 @@ void pxe_main(uint64_t stub_linear);
 void pxe_main(uint64_t stub_linear)
 {
 	struct stub_header *h = (struct stub_header *)(uintptr_t)stub_linear;
-	static struct boot_pxe_env env;
+	static struct boot_pxe_env pxe;
+	struct boot_bios_env *env = &pxe.bios;
 	uint16_t idt_limit;
 	uint64_t tsc_hz;
 
@@ -152,7 +142,7 @@ void pxe_main(uint64_t stub_linear)
 	x86_console_init();
 	entry_report(h);
 
-	int rc = x86_tsc_init(&env.clock, &tsc_hz);
+	int rc = x86_tsc_init(&env->clock, &tsc_hz);
 	ll_printf("lifeline: TSC %llu kHz (PIT channel 2%s)\n",
 		  (unsigned long long)(tsc_hz / 1000),
 		  rc ? ", timed out: assumed" : "");
@@ -161,15 +151,15 @@ void pxe_main(uint64_t stub_linear)
 
 	uint64_t base = (uint64_t)(uintptr_t)__image_start;
 	uint64_t image_end = (uint64_t)(uintptr_t)_end;
-	env.hide_base[0] = base;
-	env.hide_len[0] = image_end + LX_HEAP_SIZE - base;
-	env.n_hide = 1;
-	env.arena = _end;
-	env.arena_size = LX_HEAP_SIZE;
-	nics_fill(&env);
+	env->hide_base[0] = base;
+	env->hide_len[0] = image_end + LX_HEAP_SIZE - base;
+	env->n_hide = 1;
+	env->arena = _end;
+	env->arena_size = LX_HEAP_SIZE;
+	nics_fill(env);
 	ll_printf("lifeline: core at 0x%llx-0x%llx (%llu KiB image, %u KiB heap)\n",
 		  (unsigned long long)base,
-		  (unsigned long long)(base + env.hide_len[0] - 1),
+		  (unsigned long long)(base + env->hide_len[0] - 1),
 		  (unsigned long long)((image_end - base) / 1024),
 		  LX_HEAP_SIZE / 1024);
 	if (__core_flags[0] & LX_FLAG_TEST_HOOK)
@@ -181,9 +171,10 @@ void pxe_main(uint64_t stub_linear)
 	if (__core_flags[0] & LX_FLAG_TEST_UD)
 		__asm__ volatile("ud2");
 
-	env.pxenv_seg = (uint16_t)(h->pxenv >> 16);
-	env.pxenv_off = (uint16_t)h->pxenv;
-	env.bang_seg = (uint16_t)(h->bangpxe >> 16);
-	env.bang_off = (uint16_t)h->bangpxe;
-	boot_fail(boot_pxe(&env));
+	env->settings_block = 1;
+	pxe.pxenv_seg = (uint16_t)(h->pxenv >> 16);
+	pxe.pxenv_off = (uint16_t)h->pxenv;
+	pxe.bang_seg = (uint16_t)(h->bangpxe >> 16);
+	pxe.bang_off = (uint16_t)h->bangpxe;
+	x86_bios_give_up(boot_pxe(&pxe));
 }

@@ -69,3 +69,65 @@ void lx_early_fail(uint64_t stub)
 	c.off = x86_peek16(0x18 * 4);
 	call(&c);
 }
+
+/* Multiboot2 information tags: the memory map. */
+#define MB2_TAG_END  0
+#define MB2_TAG_MMAP 6
+#define MB2_HOME_MAX 64
+#define MB2_INFO_MAX (64u * 1024)
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+/* The memory map tag's entries as E820 entries; their count. */
+static uint32_t mb2_map(const uint8_t *p, struct e820_entry *e)
+{
+	uint32_t total = rd32(p), n = 0;
+
+	if (total > MB2_INFO_MAX)
+		total = MB2_INFO_MAX;
+	for (uint32_t off = 8; off + 16 <= total;) {
+		uint32_t type = rd32(p + off), size = rd32(p + off + 4);
+		uint32_t es = rd32(p + off + 8);
+		if (type == MB2_TAG_END || size < 8 || off + size > total)
+			break;
+		for (uint32_t o = 16; type == MB2_TAG_MMAP && es >= 24 &&
+		     o + es <= size && n < MB2_HOME_MAX; o += es, n++) {
+			e[n].base = rd64(p + off + o);
+			e[n].len = rd64(p + off + o + 8);
+			e[n].type = rd32(p + off + o + 16);
+			e[n].attr = 1;
+		}
+		off += (size + 7) & ~7u;
+	}
+	return n;
+}
+
+/* lifeline.elf under GRUB: a home like the PXE core's (the top of the RAM
+ * extent at 1 MiB, below 4 GiB) from the Multiboot2 memory map, so the OS
+ * keeps 16 MiB (where a Linux without KASLR decompresses itself) and
+ * E801/88h can hide us by shortening that extent. 0: stay where GRUB put
+ * us (no map, no room, or the move would overwrite the information). */
+uint64_t lx_mb2_home(uint64_t mbi)
+{
+	struct e820_entry e[MB2_HOME_MAX];
+	const uint8_t *p = (const uint8_t *)(uintptr_t)mbi;
+	uint64_t need = (uint64_t)(_end - __image_start), home;
+	uint64_t total = rd32(p);
+	uint32_t n = mb2_map(p, e);
+
+	home = n ? lx_home_from_map(e, n, need) : 0;
+	if (home < (uint64_t)(uintptr_t)_end)
+		return 0;
+	if (mbi < home + need && mbi + total > home)
+		return 0;
+	return home;
+}

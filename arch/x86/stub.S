@@ -40,7 +40,7 @@ core_linear:	.long 0
 down_off:	.word 0
 down_seg:	.word 0
 rm_sp_min:	.word 0
-		.word 0
+		.word	gdt		/* STUB_H_GDT */
 lm_rsp_top:	.quad 0
 	.org	STUB_H_HOOKFN
 hook_fns:	.fill	STUB_HOOKS, 8, 0
@@ -60,6 +60,9 @@ gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1
 	.long	0
+	.if	(gdt_desc - gdt) - STUB_GDT_BYTES
+	.error	"stub GDT size differs from STUB_GDT_BYTES"
+	.endif
 ivt_desc:
 	.word	0x3ff
 	.long	0

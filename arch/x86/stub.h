@@ -55,12 +55,15 @@
 #define STUB_H_CORE      92  /* u32 linear of the core's low copy */
 #define STUB_H_DOWN      96  /* u16 off, u16 seg: real-mode landing */
 #define STUB_H_RM_SP_MIN 100 /* u16 bottom of the real-mode stack */
+#define STUB_H_GDT       102 /* u16 offset of the GDT (STUB_GDT_BYTES, then
+			      * its 6-byte descriptor): for stub_install */
 #define STUB_H_LM_TOP    104 /* u64 long-mode stack top (idle) */
 #define STUB_H_HOOKFN    112 /* u64[STUB_HOOKS] C handlers */
 #define STUB_HOOKS       8
 #define STUB_H_END       (STUB_H_HOOKFN + 8 * STUB_HOOKS)
 #define STUB_HOOK_STRIDE 8
 
+#define STUB_GDT_BYTES   48   /* null, CODE64, DATA, CODE32, CODE16, DATA16 */
 #define STUB_RM_STACK    4096 /* real-mode stack bytes */
 #define STUB_RM_SLICE    1024 /* real-mode stack a nested call leaves */
 #define STUB_BOUNCE_SIZE 8192
@@ -124,7 +127,7 @@ struct stub_header {
 	uint16_t basemem0, basemem1;
 	uint32_t scratch, e820n, core;
 	uint16_t down_off, down_seg;
-	uint16_t rm_sp_min, pad;
+	uint16_t rm_sp_min, gdt_off;
 	uint64_t lm_top;
 	uint64_t hook_fn[STUB_HOOKS];
 } __attribute__((packed));
@@ -141,6 +144,8 @@ _Static_assert(__builtin_offsetof(struct stub_header, hook_fn) ==
 	       STUB_H_HOOKFN, "stub header layout");
 _Static_assert(__builtin_offsetof(struct stub_header, rm_sp) ==
 	       STUB_H_RM_SP, "stub header layout");
+_Static_assert(__builtin_offsetof(struct stub_header, gdt_off) ==
+	       STUB_H_GDT, "stub header layout");
 _Static_assert(__builtin_offsetof(struct stub_header, lm_top) ==
 	       STUB_H_LM_TOP, "stub header layout");
 

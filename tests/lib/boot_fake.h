@@ -231,9 +231,9 @@ static void bf_nics(enum bf_nic nic)
 		fake_virtio_init(&bf_fv, 0x1000, 1, 256, VIRTIO_NET_DMA_SIZE);
 		bf.nics[n++] = (struct nic_candidate){ VIRTIO_PCI_VENDOR, 0x1000, 0, 4, 0 };
 	}
-	bf_env.nics = bf.nics;
-	bf_env.n_nics = n;
-	bf_env.nic_make = bf_make;
+	bf_env.bios.nics = bf.nics;
+	bf_env.bios.n_nics = n;
+	bf_env.bios.nic_make = bf_make;
 }
 
 /* A machine the PXE ROM booted us on: the ROM with a cached DHCPACK that
@@ -256,16 +256,17 @@ static void bf_setup(enum bf_nic nic)
 	bf_env.pxenv_seg = (uint16_t)(PXENV_LIN >> 4);
 	bf_env.pxenv_off = PXENV_LIN & 15;
 	bf_env.bang_seg = (uint16_t)(BANG_LIN >> 4);
-	bf_env.clock.now_us = bf_now;
-	bf_env.arena = bf_arena;
-	bf_env.arena_size = sizeof(bf_arena);
-	bf_env.hide_base[0] = 0x200000;        /* "the core, moved high" */
-	bf_env.hide_len[0] = 0x100000;
-	bf_env.n_hide = 1;
-	bf_env.xport = &fk_ops;
-	bf_env.xport_ctx = &fk;
+	bf_env.bios.clock.now_us = bf_now;
+	bf_env.bios.arena = bf_arena;
+	bf_env.bios.arena_size = sizeof(bf_arena);
+	bf_env.bios.hide_base[0] = 0x200000;        /* "the core, moved high" */
+	bf_env.bios.hide_len[0] = 0x100000;
+	bf_env.bios.n_hide = 1;
+	bf_env.bios.xport = &fk_ops;
+	bf_env.bios.xport_ctx = &fk;
+	bf_env.bios.settings_block = 1;
 	bf_env.rm_to_ptr = fake_ptr;
-	bf_env.rm_mem.map = bf_map;
+	bf_env.bios.rm_mem.map = bf_map;
 	bf_nics(nic);
 }
 

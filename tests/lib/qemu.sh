@@ -425,32 +425,39 @@ ql_fallback_disk() {
 
 QL_GRUB_DIR=/usr/lib/grub/i386-pc
 
-# ql_grub_lnx DIR ARGS...: DIR/grub.lnx, a GRUB i386-pc core image behind
-# lnxboot.img (so QEMU -kernel starts it) whose memdisk holds
-# build/lifeline.elf and a grub.cfg: console on COM1, then
-# `multiboot2 /lifeline.elf ARGS` and `boot`. No loop device, no xorriso.
-# 0 or 1.
-ql_grub_lnx() {
-	local dir=$1; shift
+# ql_grub_image DIR BODY FILE...: DIR/grub.lnx, a GRUB i386-pc core image
+# behind lnxboot.img (so QEMU -kernel starts it) whose memdisk holds the
+# FILEs (at its root) and a grub.cfg: console on COM1, then BODY. No loop
+# device, no xorriso. QL_GRUB_LOADERS: the loader modules (default
+# multiboot2 biosdisk; ipxe.lkrn needs the room: linux16 alone). 0 or 1.
+ql_grub_image() {
+	local dir=$1 body=$2; shift 2
 	rm -rf "$dir"
 	mkdir -p "$dir/md/boot/grub" || return 1
-	cp "$LL_ROOT/build/lifeline.elf" "$dir/md/lifeline.elf" || return 1
+	cp "$@" "$dir/md/" || return 1
 	cat >"$dir/md/boot/grub/grub.cfg" <<CFG
 serial --unit=0 --speed=115200
 terminal_input serial
 terminal_output serial
-echo "GRUBTEST multiboot2"
-multiboot2 /lifeline.elf $*
-echo "GRUBTEST boot"
-boot
+$body
 CFG
 	echo 'configfile (memdisk)/boot/grub/grub.cfg' >"$dir/early.cfg"
 	tar -C "$dir/md" -cf "$dir/memdisk.tar" . &&
 	grub-mkimage -O i386-pc -d "$QL_GRUB_DIR" -c "$dir/early.cfg" \
 		-m "$dir/memdisk.tar" -p '(memdisk)/boot/grub' -o "$dir/core.img" \
-		memdisk tar configfile normal multiboot2 serial terminal echo \
-		biosdisk &&
+		memdisk tar configfile normal serial terminal echo \
+		${QL_GRUB_LOADERS:-multiboot2 biosdisk} &&
 	cat "$QL_GRUB_DIR/lnxboot.img" "$dir/core.img" >"$dir/grub.lnx"
+}
+
+# ql_grub_lnx DIR ARGS...: ql_grub_image with build/lifeline.elf and
+# `multiboot2 /lifeline.elf ARGS` then `boot`. 0 or 1.
+ql_grub_lnx() {
+	local dir=$1; shift
+	ql_grub_image "$dir" "echo \"GRUBTEST multiboot2\"
+multiboot2 /lifeline.elf $*
+echo \"GRUBTEST boot\"
+boot" "$LL_ROOT/build/lifeline.elf"
 }
 
 # ql_qemu_slirp_kernel LOG SECS KERNEL ARGS...: like ql_qemu_slirp, but

@@ -1,6 +1,7 @@
 /* tests/unit/test_x86_home.c - where the PXE entry puts the core: the top of
  * the RAM extent holding 1 MiB (QEMU's map, split and unsorted entries, a
- * reserved hole, RAM above 4 GiB, no room). arch/ is firmware-only, so the
+ * reserved hole, RAM above 4 GiB, no room); where lifeline.elf puts the
+ * real-mode stub (below 40:13). arch/ is firmware-only, so the
  * pure file is compiled in here. */
 #include <stdint.h>
 #include "tests/lib/check.h"
@@ -67,6 +68,24 @@ static void test_no_room(void)
 	CHECK_EQ(lx_home_from_map(wrap, 1, NEED), 0);
 }
 
+/* lifeline.elf's stub below 40:13: whole pages, under 640 KiB, not low. */
+static void test_stub_place(void)
+{
+	uint16_t kb = 0;
+
+	CHECK_EQ(stub_place_kib(639, 20 * 1024, &kb), 0);   /* QEMU: EBDA at 639 */
+	CHECK_EQ(kb, 616);                                  /* 619 down to 4 KiB */
+	CHECK_EQ(stub_place_kib(640, 20 * 1024, &kb), 0);
+	CHECK_EQ(kb, 620);
+	CHECK_EQ(stub_place_kib(0xffff, 20 * 1024, &kb), 0); /* capped at 640 */
+	CHECK_EQ(kb, 620);
+	kb = 7;
+	CHECK_EQ(stub_place_kib(80, 20 * 1024, &kb), LL_ENOMEM); /* below 64 KiB */
+	CHECK_EQ(stub_place_kib(10, 20 * 1024, &kb), LL_ENOMEM);
+	CHECK_EQ(stub_place_kib(639, 1000, &kb), LL_ENOMEM);     /* not whole KiB */
+	CHECK_EQ(kb, 7);
+}
+
 int main(void)
 {
 	check_suite = "x86_home";
@@ -75,5 +94,6 @@ int main(void)
 	RUN(test_reserved_hole);
 	RUN(test_cap_4g);
 	RUN(test_no_room);
+	RUN(test_stub_place);
 	return CHECK_DONE();
 }
