@@ -7,7 +7,8 @@ PKGS=(gcc make clang libclang-rt-14-dev llvm binutils iproute2 iputils-ping
       qemu-system-x86 ipxe-qemu nasm syslinux syslinux-common mtools dosfstools
       linux-image-amd64 busybox-static cpio python3
       makedumpfile
-      kexec-tools open-iscsi grub-pc-bin)
+      kexec-tools open-iscsi grub-pc-bin
+      gnu-efi ovmf)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
