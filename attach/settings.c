@@ -32,6 +32,7 @@ static const struct settings_def settings_defs[SET_KEY_COUNT] = {
 	[SET_DNS] = SDEF("dns", ST_IP, dns),
 	[SET_DRIVE] = SDEF("drive", ST_DRIVE, drive),
 	[SET_NIC] = SDEF("nic", ST_NIC, nic),
+	[SET_BOOT_FILE] = SDEF("boot-file", ST_NAME, boot_file),
 };
 
 void settings_init(struct settings *s)

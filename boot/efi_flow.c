@@ -3,43 +3,23 @@
  * attach (attach/attach.c) -> iBFT ACPI table -> a BlockIo handle for the
  * LUN -> its boot loader started. One step per function; each failure is
  * printed with its stable code; everything taken is given back. */
-#include "boot/efi_flow.h"
+#include "boot/efi_flow_int.h"
 #include "boot/efi_loadopt.h"
-#include "attach/attach.h"
-#include "drivers/net/snp.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 #include "lib/print.h"
 
-#define EFI_CMDLINE_MAX 1024
+struct efi_boot efi_boot_ctx;
 
-/* The flow's one context. */
-struct efi_boot {
-	const struct boot_efi_env *env;
-	EFI_BOOT_SERVICES *bs;
-	EFI_LOADED_IMAGE *li;
-	EFI_HANDLE nic;                  /* the handle carrying the SNP */
-	EFI_TPL old_tpl;
-	uint8_t tpl_raised;
-	struct snp snp;
-	struct attach_sources src;
-	struct attach_fw_nic fw;
-	struct attach_env aenv;
-	struct attach at;
-	char cmdline[EFI_CMDLINE_MAX];
-	uint8_t ack[sizeof(EFI_PXE_BASE_CODE_PACKET)];
-};
-static struct efi_boot efi_boot_ctx;
-
+EFI_GUID efi_guid_device_path = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static EFI_GUID guid_loaded_image = EFI_LOADED_IMAGE_PROTOCOL_GUID;
-static EFI_GUID guid_device_path = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static EFI_GUID guid_snp = EFI_SIMPLE_NETWORK_PROTOCOL_GUID;
 static EFI_GUID guid_pxe = EFI_PXE_BASE_CODE_PROTOCOL_GUID;
 
 /* The firmware's own network stack polls the SNP from timer events at
  * TPL_CALLBACK and would take our frames: while lifeline drives the NIC
  * the TPL is raised to TPL_CALLBACK (the level BlockIo callers may use). */
-static void efi_tpl_raise(struct efi_boot *b)
+void efi_tpl_raise(struct efi_boot *b)
 {
 	if (b->tpl_raised)
 		return;
@@ -47,7 +27,7 @@ static void efi_tpl_raise(struct efi_boot *b)
 	b->tpl_raised = 1;
 }
 
-static void efi_tpl_restore(struct efi_boot *b)
+void efi_tpl_restore(struct efi_boot *b)
 {
 	if (!b->tpl_raised)
 		return;
@@ -60,7 +40,7 @@ static void efi_tpl_restore(struct efi_boot *b)
 /* The protocol on the handle nearest to dev along its device path (the
  * device itself first): a PXE-loaded image's device may be an IPv4 child
  * of the NIC. */
-static void *efi_proto_near(struct efi_boot *b, EFI_HANDLE dev, EFI_GUID *g,
+void *efi_proto_near(struct efi_boot *b, EFI_HANDLE dev, EFI_GUID *g,
 			    EFI_HANDLE *where)
 {
 	EFI_DEVICE_PATH *dp = NULL;
@@ -71,7 +51,7 @@ static void *efi_proto_near(struct efi_boot *b, EFI_HANDLE dev, EFI_GUID *g,
 		*where = dev;
 		return p;
 	}
-	if (b->bs->HandleProtocol(dev, &guid_device_path, (void **)&dp) != EFI_SUCCESS ||
+	if (b->bs->HandleProtocol(dev, &efi_guid_device_path, (void **)&dp) != EFI_SUCCESS ||
 	    b->bs->LocateDevicePath(g, &dp, &h) != EFI_SUCCESS ||
 	    b->bs->HandleProtocol(h, g, &p) != EFI_SUCCESS)
 		return NULL;
@@ -156,10 +136,17 @@ int boot_efi(const struct boot_efi_env *env)
 	b->env = env;
 	b->bs = env->st->BootServices;
 	efi_tpl_raise(b);
-	if ((rc = efi_find_net(b)) < 0 || (rc = efi_attach(b)) < 0)
+	if ((rc = efi_find_net(b)) < 0 || (rc = efi_attach(b)) < 0 ||
+	    (rc = efi_disk_install(b)) < 0)
 		goto fail;
-	rc = attach_fail(LL_ENOTSUP, "UEFI disk (BlockIo) not built yet");
+	efi_tpl_restore(b);
+	if ((rc = efi_disk_connect(b)) < 0 || (rc = efi_loader_load(b)) < 0)
+		goto fail;
+	rc = efi_loader_start(b);
 fail:
+	efi_tpl_restore(b);
+	efi_disk_remove(b);
+	efi_tpl_raise(b);
 	attach_logout(&b->at);
 	if (b->snp.opened)
 		b->snp.nd.ops->close(&b->snp.nd);
