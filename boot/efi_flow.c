@@ -139,13 +139,19 @@ int boot_efi(const struct boot_efi_env *env)
 	if ((rc = efi_find_net(b)) < 0 || (rc = efi_attach(b)) < 0 ||
 	    (rc = efi_disk_install(b)) < 0)
 		goto fail;
+	(void)efi_ibft_install(b);
 	efi_tpl_restore(b);
-	if ((rc = efi_disk_connect(b)) < 0 || (rc = efi_loader_load(b)) < 0)
+	if ((rc = efi_disk_connect(b)) < 0 || (rc = efi_loader_load(b)) < 0 ||
+	    (rc = efi_exit_bs_arm(b)) < 0)
 		goto fail;
 	rc = efi_loader_start(b);
 fail:
+	/* Back to the firmware (the loader returned or a step failed): the
+	 * handle and the table go, the session is logged out (bounded). */
+	efi_exit_bs_disarm(b);
 	efi_tpl_restore(b);
 	efi_disk_remove(b);
+	efi_ibft_remove(b);
 	efi_tpl_raise(b);
 	attach_logout(&b->at);
 	if (b->snp.opened)
