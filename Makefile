@@ -199,4 +199,7 @@ demo: deps all
 clean:
 	rm -rf $(BUILD)
 
+# the UEFI test bed's probe (tests/qemu/efi_*.sh build it on demand)
+include tests/efi/probe.mk
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -8,7 +8,7 @@ PKGS=(gcc make clang libclang-rt-14-dev llvm binutils iproute2 iputils-ping
       linux-image-amd64 busybox-static cpio python3
       makedumpfile
       kexec-tools open-iscsi grub-pc-bin
-      gnu-efi ovmf)
+      gnu-efi ovmf grub-efi-amd64-bin ipxe gdisk)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

@@ -140,4 +140,5 @@ figure recv
 bash "$(dirname "$0")/iscsi.sh" || rc_all=1   # iSCSI read/write vs iscsi-perf
 bash "$(dirname "$0")/pxe.sh" || rc_all=1     # PXE boot + INT 13h read vs iPXE sanboot
 bash "$(dirname "$0")/dump.sh" || rc_all=1    # crash dump write vs the guest's Linux initiator
+bash "$(dirname "$0")/efi.sh" || rc_all=1     # UEFI SAN boot + BlockIo read vs iPXE EFI sanboot
 exit "$rc_all"

@@ -1,0 +1,35 @@
+#!/bin/bash
+# tests/qemu/efi_lifeline.sh - lifeline.efi on the UEFI test bed (issue 10,
+# item 8): OVMF PXE-loads the NBP (dnsmasq: client-arch 7, options 17/203 to
+# non-iPXE clients), which SAN-boots tgtd's GPT disk: (a) the BlockIo probe's
+# checksums match the image and its disk's path carries the iSCSI node with
+# the target name; (b) GRUB EFI starts Linux to user space with lifeline's
+# iBFT; (c) a missing target and an unreachable portal each print their error
+# and the firmware's next boot option (a local disk) runs. On virtio-net and
+# e1000. Prints nothing (no PASS, no FAIL) while build/lifeline.efi does not
+# exist. The same cases against iPXE are tests/qemu/efi_ipxe_anchor.sh.
+# Env: LL_EFI_NBP (default build/lifeline.efi), LL_EFI_NBP_MODE (nbp, the
+# default, or sanboot: see efi_dnsmasq in tests/lib/efi.sh), LL_EFI_NICS, LL_EFI_OEM
+# (iBFT OEM table id, default LIFELINE), LL_EFI_ERR_NOTARGET /
+# LL_EFI_ERR_NOPORTAL (error line regexes; default lifeline's E-codes).
+set -uo pipefail
+. "$(dirname "$0")/../lib/efi.sh"
+
+NBP=${LL_EFI_NBP:-$EFI_LIFELINE}
+[ -f "$NBP" ] || exit 0
+MODE=${LL_EFI_NBP_MODE:-nbp}
+OEM=${LL_EFI_OEM:-LIFELINE}
+ERR_NOTARGET=${LL_EFI_ERR_NOTARGET:-'lifeline: E52 '}
+ERR_NOPORTAL=${LL_EFI_ERR_NOPORTAL:-'lifeline: E(21|22|24|3[0-9]*) '}
+efi_require efi-lifeline
+ql_net_setup || { echo "FAIL qemu/efi-lifeline (namespace, bridge, tap)"; exit 1; }
+
+for nic in ${LL_EFI_NICS:-virtio e1000}; do
+	efi_case_probe "efi-lifeline-probe-$nic" "$nic" "$MODE" "$NBP" "iscsi .*target=$QL_IQN-"
+	efi_case_linux "efi-lifeline-linux-ibft-$nic" "$nic" "$MODE" "$NBP" "$OEM"
+	efi_case_error "efi-lifeline-notarget-$nic" "$nic" "$MODE" "$NBP" \
+		"$(ql_rootpath 1 "$QL_IQN-missing")" "$ERR_NOTARGET"
+	efi_case_error "efi-lifeline-noportal-$nic" "$nic" "$MODE" "$NBP" \
+		"iscsi:10.79.0.99::3260:1:$QL_IQN-missing" "$ERR_NOPORTAL"
+done
+exit 0
