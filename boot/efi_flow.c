@@ -86,6 +86,7 @@ static void efi_cached_ack(struct efi_boot *b)
 	b->fw.ack = b->ack;
 	b->fw.ack_len = sizeof(b->ack);
 	b->fw.ack_name = "PXE Base Code";
+	b->fw.ack_partial = 1;            /* EDK2 asks for 17, not 203 */
 }
 
 static int efi_find_net(struct efi_boot *b)
