@@ -5,7 +5,10 @@ CC       ?= gcc
 CLANG    ?= clang
 WARN     := -Wall -Wextra -Werror
 CSTD     := -std=gnu11
-INCS     := -I.
+# GNU-EFI's headers (Debian gnu-efi): only files that include
+# platform/efi/efi.h use them; they build for the host too (unit tests).
+EFI_INC  := /usr/include/efi
+INCS     := -I. -I$(EFI_INC) -I$(EFI_INC)/x86_64
 
 HOST_CFLAGS := $(CSTD) $(WARN) $(INCS) -O2 -g -D_GNU_SOURCE
 FW_CFLAGS   := $(CSTD) $(WARN) $(INCS) -O2 -ffreestanding -nostdlib \
@@ -38,7 +41,8 @@ ASAN_OBJS  := $(HOST_SRCS:%.c=$(BUILD)/asan/%.o)
 # arch/x86: firmware only. The stub (real-mode entry, thunk, hooks) links
 # at 0 on its own; the core (arch + FW_OBJS) links position-independent;
 # lifeline.pxe is the two flat binaries back to back.
-ARCH_SRCS  := $(wildcard arch/x86/*.c) arch/x86/head.S arch/x86/isr.S
+ARCH_SRCS  := $(filter-out arch/x86/efi_%.c,$(wildcard arch/x86/*.c)) \
+	      arch/x86/head.S arch/x86/isr.S
 ARCH_OBJS  := $(patsubst %.S,$(BUILD)/fw/%.o,$(ARCH_SRCS:%.c=$(BUILD)/fw/%.o))
 PXE        := $(BUILD)/lifeline.pxe
 FW_LDFLAGS := -m elf_x86_64 -nostdlib -z noexecstack -z norelro \
@@ -66,9 +70,9 @@ FUZZ_TSRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_TSRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 all: elf
-.PHONY: elf all host asan fw pxe check unit bench fuzz demo deps clean \
+.PHONY: elf efi all host asan fw pxe check unit bench fuzz demo deps clean \
 	dist install deb man
-all: host asan fw pxe
+all: host asan fw pxe efi
 
 host: $(HOST_LIB) $(TOOLS_LIB) $(UNIT_BINS) $(TOOL_BINS) $(HTEST_BINS)
 asan: $(ASAN_BINS)
@@ -161,6 +165,32 @@ $(ELF): $(ELF_OBJS) $(FW_OBJS) arch/x86/lifeline_elf.ld
 	@# independent (self-relocating): say ET_DYN so kexec may place it.
 	printf '\003' | dd of=$@ bs=1 seek=16 count=1 conv=notrunc status=none
 	@echo "lifeline.elf: $$(stat -c %s $@) bytes"
+
+# lifeline.efi: GNU-EFI's crt0 (self-relocation, then efi_main) and
+# libgnuefi (_relocate) around the same FW_OBJS and the
+# arch/x86/efi_*.c entry, laid out by our own arch/x86/lifeline_efi.ld
+# (GNU-EFI's drops the -fdata-sections .bss.* sections) (docs/uefi.md); no libefi: firmware calls go
+# through ms_abi function pointers. The .so is a PIE-like shared object
+# whose R_X86_64_RELATIVE relocations crt0 applies; objcopy makes it PE32+.
+EFI        := $(BUILD)/lifeline.efi
+GNUEFI_DIR := /usr/lib
+EFI_ARCH_OBJS := $(patsubst arch/x86/%.c,$(BUILD)/fw/arch/x86/%.o,\
+		   $(wildcard arch/x86/efi_*.c)) $(BUILD)/fw/arch/x86/tsc.o
+EFI_SECTIONS := .text .sdata .data .dynamic .dynsym .rel .rela .rel.* \
+		.rela.* .reloc
+EFI_OBJS   := $(EFI_ARCH_OBJS) $(FW_OBJS)
+efi: $(EFI)
+$(EFI_ARCH_OBJS): Makefile
+$(BUILD)/lifeline_efi.so: $(EFI_OBJS) arch/x86/lifeline_efi.ld
+	ld -m elf_x86_64 -nostdlib -shared -Bsymbolic -znocombreloc \
+		--no-undefined --gc-sections -z noexecstack \
+		-T arch/x86/lifeline_efi.ld -o $@ \
+		$(GNUEFI_DIR)/crt0-efi-x86_64.o $(EFI_OBJS) \
+		$(GNUEFI_DIR)/libgnuefi.a $(LZO_LIB)
+$(EFI): $(BUILD)/lifeline_efi.so
+	objcopy $(foreach s,$(EFI_SECTIONS),-j $(s)) \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "lifeline.efi: $$(stat -c %s $@) bytes"
 
 # --- installing (docs/install.md). `make dist` builds only what `make
 # install` copies: the images, the installed tools and the man pages.

@@ -240,6 +240,39 @@ static int at_dhcp(struct attach *a, int after_fw)
 	return at_settings(a, &a->lease);
 }
 
+/* A partial firmware DHCPACK and no initiator-iqn anywhere: one bounded
+ * DHCP exchange of our own for option 203 (and 17/224 with it). Failing
+ * it is not fatal: the firmware's lease and the default name stay. */
+static int at_dhcp_for_iqn(struct attach *a)
+{
+	struct net_ipcfg ip = a->ns.ip;
+	struct dhcp_lease keep = a->lease;
+	int rc;
+
+	ll_printf("lifeline: no initiator-iqn in the %s DHCPACK, asking DHCP\n",
+		  a->env->fw->ack_name);
+	memset(&a->ns.ip, 0, sizeof(a->ns.ip));
+	rc = dhcp_run(&a->ns, &a->lease, ll_now(a->env->clock) + ATTACH_DHCP_IQN_US);
+	if (rc < 0) {
+		a->ns.ip = ip;
+		a->lease = keep;
+		ll_printf("lifeline: E%d %s: DHCP for the initiator name, keeping " LL_IPV4_FMT "\n",
+			  -rc, ll_strerror(rc), LL_IPV4_ARGS(ip.addr));
+		return 0;
+	}
+	ll_printf("lifeline: address " LL_IPV4_FMT " from our own DHCP\n",
+		  LL_IPV4_ARGS(a->ns.ip.addr));
+	return at_settings(a, &a->lease);
+}
+
+static int at_want_iqn(const struct attach *a)
+{
+	const struct attach_fw_nic *fw = a->env->fw;
+
+	return fw && fw->ack && fw->ack_partial && a->have_lease &&
+	       !(a->set.set & (1u << SET_INITIATOR_IQN));
+}
+
 /* Explicit network settings over whatever a lease gave. */
 static void at_static(struct attach *a)
 {
@@ -270,6 +303,8 @@ static int at_address(struct attach *a)
 
 	if (a->have_lease && !at_path(a)[0])
 		rc = at_dhcp(a, 1);
+	else if (at_want_iqn(a))
+		rc = at_dhcp_for_iqn(a);
 	else if (!a->have_lease && !(a->set.set & (1u << SET_IP)))
 		rc = at_dhcp(a, 0);
 	if (rc < 0)

@@ -21,6 +21,7 @@
 #define ATTACH_READY_US        (10ull * 1000000)  /* TEST UNIT READY .. capacity */
 #define ATTACH_RETRY_PAUSE_US  (3ull * 1000000)   /* between tries */
 #define ATTACH_DHCP_US         (30ull * 1000000)  /* our own DHCP exchange */
+#define ATTACH_DHCP_IQN_US     (10ull * 1000000)  /* the same, only for option 203 */
 #define ATTACH_LOGOUT_US       (5ull * 1000000)   /* logout, also after a failed open */
 /* The initiator name when no source gives one: the NIC's MAC. */
 #define ATTACH_DEFAULT_IQN_FMT "iqn.2026-01.org.lifeline:%02x%02x%02x%02x%02x%02x"
@@ -58,6 +59,11 @@ struct attach_fw_nic {
 	const uint8_t *ack;
 	size_t ack_len;
 	const char *ack_name;
+	/* The ACK holds only the options the firmware asked for (EDK2's
+	 * PXE does not ask for 203): with no initiator-iqn from any source,
+	 * attach asks DHCP itself once, and keeps the firmware's address
+	 * when that fails. */
+	uint8_t ack_partial;
 };
 
 /* Which LUN: root-path (boot) or dump-path (dump). */

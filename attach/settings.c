@@ -36,6 +36,7 @@ static const struct settings_def settings_defs[SET_KEY_COUNT] = {
 	[SET_DUMP_LEVEL] = SDEF("dump-level", ST_LEVEL, dump_level),
 	[SET_DUMP_FORMAT] = SDEF("dump-format", ST_FORMAT, dump_format),
 	[SET_OUTAGE_LIMIT] = SDEF("outage-limit", ST_SECS, outage_limit_s),
+	[SET_BOOT_FILE] = SDEF("boot-file", ST_NAME, boot_file),
 };
 
 void settings_init(struct settings *s)

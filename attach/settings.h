@@ -17,7 +17,7 @@ enum settings_key {
 	SET_ROOT_PATH, SET_INITIATOR_IQN, SET_USERNAME, SET_PASSWORD,
 	SET_REVERSE_USERNAME, SET_REVERSE_PASSWORD, SET_DUMP_PATH,
 	SET_IP, SET_NETMASK, SET_GATEWAY, SET_DNS, SET_DRIVE, SET_NIC,
-	SET_DUMP_LEVEL, SET_DUMP_FORMAT, SET_OUTAGE_LIMIT,
+	SET_DUMP_LEVEL, SET_DUMP_FORMAT, SET_OUTAGE_LIMIT, SET_BOOT_FILE,
 	SET_KEY_COUNT
 };
 
@@ -29,6 +29,8 @@ struct settings {
 	char reverse_username[SETTINGS_CHAP_MAX];
 	char reverse_password[SETTINGS_CHAP_MAX];
 	char dump_path[SETTINGS_PATH_MAX];
+	char boot_file[SETTINGS_PATH_MAX]; /* UEFI: the loader on the LUN's
+					     * ESP; empty: \EFI\BOOT\BOOTX64.EFI */
 	uint32_t ip, netmask, gateway, dns;  /* host order; 0: unset */
 	uint8_t drive;       /* INT 13h number: 0x80 (default) .. 0xFF, or
 			      * 0 ("drive=next"): the next free number */

@@ -113,36 +113,19 @@ static void boot_rom_ibft(struct boot_ctx *b)
 static int boot_ibft(struct boot_ctx *b)
 {
 	struct ibft_info in;
-	const struct settings *s = &b->at.set;
 	void *buf;
 	int rc = boot_place_ibft(b);
 
 	if (rc < 0)
 		return rc;
 	boot_rom_ibft(b);
-	memset(&in, 0, sizeof(in));
-	in.initiator_iqn = s->initiator_iqn;
-	in.ip = b->at.ns.ip.addr;
-	in.netmask = b->at.ns.ip.netmask;
-	in.gateway = b->at.ns.ip.gateway;
-	in.dns1 = b->at.ns.ip.dns;
-	in.dhcp_server = b->at.lease.server_id;
-	in.from_dhcp = !(s->set & (1u << SET_IP));
-	memcpy(in.mac, b->at.ns.dev->mac, 6);
+	ibft_info_from_attach(&in, &b->at);
 	if (b->at.np.nd) {                 /* native driver: we know the function */
 		in.pci_known = 1;
 		in.pci_bus = b->at.np.pci.bus;
 		in.pci_dev = b->at.np.pci.dev;
 		in.pci_fn = b->at.np.pci.fn;
 	}
-	in.target_ip = b->at.rp.rp_server;
-	in.target_port = b->at.rp.rp_port;
-	memcpy(in.lun, b->at.rp.rp_lun, 8);
-	in.target_name = b->at.rp.rp_target;
-	in.chap_user = s->username;
-	in.chap_secret = s->password;
-	in.rchap_user = s->reverse_username;
-	in.rchap_secret = s->reverse_password;
 	buf = rm_mem_map(&b->i13.mem, b->ibft_linear, IBFT_MAX_SIZE);
 	rc = buf ? ibft_build(buf, IBFT_MAX_SIZE, &in) : LL_EINVAL;
 	if (rc < 0)

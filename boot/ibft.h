@@ -24,6 +24,11 @@ struct ibft_info {
 	const char *rchap_user, *rchap_secret; /* mutual when also set */
 };
 
+struct attach;
+/* in from an attached LUN (attach/attach.h): everything but the NIC's PCI
+ * location (pci_known 0). */
+void ibft_info_from_attach(struct ibft_info *in, const struct attach *a);
+
 /* Fixed layout offsets inside the table (each 16-byte aligned). */
 #define IBFT_OFF_CONTROL     0x30
 #define IBFT_OFF_INITIATOR   0x50

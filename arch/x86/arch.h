@@ -37,6 +37,8 @@ uint64_t x86_idt_init(uint16_t *limit);
 void x86_idt_set_fatal(void (*fn)(void));
 /* tsc.c: calibrate against PIT channel 2; 0 or LL_ETIMEDOUT. */
 int x86_tsc_init(struct ll_clock *clock, uint64_t *hz);
+/* tsc.c: the clock from a TSC rate the entry measured itself. */
+void x86_tsc_use(struct ll_clock *clock, uint64_t hz);
 /* console.c: COM1 115200 8N1 mirrored to the VGA text screen, set as
  * the ll_printf sink. */
 void x86_console_init(void);

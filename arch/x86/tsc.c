@@ -1,6 +1,6 @@
 /* arch/x86/tsc.c - the firmware clock: the TSC, calibrated once against
- * PIT channel 2 (gate on port 61h, one-shot count, OUT2 polled), read as
- * microseconds through a 32.32 fixed-point factor. */
+ * PIT channel 2 (gate on port 61h, one-shot count, OUT2 polled) or by the
+ * entry (UEFI: Stall), read as microseconds through a 32.32 fixed-point factor. */
 #include "arch/x86/arch.h"
 #include "arch/x86/io.h"
 #include "lib/err.h"
@@ -59,10 +59,16 @@ int x86_tsc_init(struct ll_clock *clock, uint64_t *hz)
 		tsc.hz = TSC_FALLBACK_HZ;
 		rc = LL_ETIMEDOUT;
 	}
+	x86_tsc_use(clock, tsc.hz);
+	*hz = tsc.hz;
+	return rc;
+}
+
+void x86_tsc_use(struct ll_clock *clock, uint64_t hz)
+{
+	tsc.hz = hz;
 	tsc.us_mult = (1000000ull << 32) / tsc.hz;
 	tsc.base = rdtsc();
 	clock->now_us = tsc_now_us;
 	clock->ctx = &tsc;
-	*hz = tsc.hz;
-	return rc;
 }

@@ -427,6 +427,35 @@ static void test_fw_ack_without_path(void)
 	teardown();
 }
 
+/* A partial firmware DHCPACK (UEFI PXE: no option 203 asked for) and no
+ * initiator-iqn anywhere: one bounded DHCP exchange of our own; no answer
+ * keeps the firmware's address and the default name. With the name from
+ * another source, no exchange. */
+static void test_fw_ack_partial(void)
+{
+	static const uint8_t other[6] = { 2, 0, 0, 0, 0, 9 };
+
+	setup_fw("nic=undi", PATH, other);
+	fw.ack_partial = 1;
+	uint64_t t0 = fk.now;
+	CHECK_EQ(attach_run(&at, &env), 0);
+	CHECK(fk.now - t0 >= ATTACH_DHCP_IQN_US);
+	CHECK(fk.now - t0 < ATTACH_DHCP_US);
+	CHECK(has("lifeline: no initiator-iqn in the FW DHCPACK, asking DHCP\n"));
+	CHECK(has("DHCP for the initiator name, keeping 10.0.0.5\n"));
+	CHECK(fw_net.tx_n >= 2);
+	CHECK_EQ(at.ns.ip.addr, IP4(10, 0, 0, 5));
+	CHECK(!strcmp(at.set.initiator_iqn, "iqn.2026-01.org.lifeline:020000000009"));
+	CHECK(at.sess != NULL);
+	teardown();
+	setup_fw("nic=undi initiator-iqn=iqn.2026-01.org.example:me", PATH, other);
+	fw.ack_partial = 1;
+	CHECK_EQ(attach_run(&at, &env), 0);
+	CHECK(!has("asking DHCP"));
+	CHECK_EQ(fw_net.tx_n, 0);
+	teardown();
+}
+
 /* A firmware DHCPACK whose option 224 holds a bad setting: reported by
  * key, before any NIC is opened. */
 static void test_fw_ack_bad_setting(void)
@@ -489,6 +518,7 @@ int main(void)
 	RUN(test_fw_native_takeover);
 	RUN(test_fw_nic);
 	RUN(test_fw_ack_without_path);
+	RUN(test_fw_ack_partial);
 	RUN(test_fw_ack_bad_setting);
 	RUN(test_no_settings);
 	RUN(test_open_lun);

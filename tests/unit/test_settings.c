@@ -26,7 +26,7 @@ static void test_kv_basic(void)
 		    "\tip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 "
 		    "dns=10.0.2.3 drive=0x81 nic=undi username=alice "
 		    "password=\"pass word 12\" reverse-username='tgt' "
-		    "reverse-password=s3cr3t-s3cr3t dump-level=17 dump-format=elf outage-limit=240", 0, &e), 0);
+		    "reverse-password=s3cr3t-s3cr3t dump-level=17 dump-format=elf outage-limit=240 boot-file=/EFI/a/b.efi", 0, &e), 0);
 	CHECK(strcmp(s.root_path, RP) == 0);
 	CHECK(strcmp(s.initiator_iqn, "iqn.2026-01.org.example:c1") == 0);
 	CHECK_EQ(s.ip, 0x0a00020f);
@@ -42,6 +42,7 @@ static void test_kv_basic(void)
 	CHECK_EQ(s.dump_level, 17);
 	CHECK_EQ(s.dump_format, SETTINGS_DUMP_ELF);
 	CHECK_EQ(s.outage_limit_s, 240);
+	CHECK(strcmp(s.boot_file, "/EFI/a/b.efi") == 0);
 	CHECK_EQ(s.set, (1u << SET_KEY_COUNT) - 1 - (1u << SET_DUMP_PATH));
 	CHECK_EQ(kv(&s, "drive=next password= nic=auto outage-limit=", 0, &e), 0);
 	CHECK_EQ(s.outage_limit_s, SETTINGS_OUTAGE_DEFAULT_S);
