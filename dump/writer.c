@@ -155,7 +155,7 @@ static int free_io(const struct dump_ctx *c, struct dump_io **out)
 		if (rc < 0)
 			return rc;
 		maybe_progress(c);
-		if (now(c) - w->t_last_done >= c->opts.io_timeout_us)
+		if (stalled(c))
 			return LL_ETIMEDOUT;
 	}
 }
