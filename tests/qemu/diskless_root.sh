@@ -15,7 +15,7 @@
 #         target's name and secret, which both initiators check)
 #  crash  root on the LUN, the guest arms lifeline.elf from the iBFT, starts
 #         the marker and panics; lifeline dumps to a second target; the
-#         vmcore verifies (lifeline-dumpinfo, readelf, the marker page,
+#         vmcore (dump-format=elf) verifies (lifeline-dumpinfo, readelf, the marker page,
 #         makedumpfile -d 31) and the boot LUN is unchanged by the dump.
 # Env: DISKLESS_RUNS (default "plain chap mutual crash").
 set -uo pipefail
@@ -163,7 +163,7 @@ NONCE=$(od -An -N 16 -t x1 /dev/urandom | tr -d ' \n')
 img=$LL_TMP/crash.img
 dimg=$LL_TMP/crash-dump.img
 bash "$LL_ROOT/tools/mkdisk-diskless.sh" --out "$img" --append \
-	"ll.nonce=$NONCE ll.mode=crash crashkernel=64M lifeline.dump-path=$(ql_rootpath 1 "$dump_target")" >/dev/null ||
+	"ll.nonce=$NONCE ll.mode=crash crashkernel=64M lifeline.extra=dump-format=elf lifeline.dump-path=$(ql_rootpath 1 "$dump_target")" >/dev/null ||
 	{ echo "FAIL qemu/$NAME (crash: disk)"; exit 1; }
 cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
 tgt_backing "$dimg" $((MEM + 64))
