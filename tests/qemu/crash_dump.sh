@@ -85,6 +85,7 @@ PKGROOT=$LL_TMP/pkgroot
 for d in $(debs); do dpkg -x "$d" "$PKGROOT" || { echo "FAIL qemu/$NAME (dpkg -x $d)"; exit 1; }; done
 ARM_SHA=$(sha256sum <"$PKGROOT/usr/sbin/lifeline-arm" | cut -c1-64)
 
+DUMP_PATH=$(ql_rootpath 1 "$DUMP_IQN")  # what lifeline-arm --status names
 disk=$LL_TMP/crash.img
 disk_elf=$LL_TMP/crash-elf.img
 disk_l0=$LL_TMP/crash-l0.img
@@ -180,7 +181,7 @@ verdict_common() {
 	check "$tag: armed by the packaged /usr/sbin/lifeline-arm and /usr/lib/lifeline/lifeline.elf; --status: armed, dump path" \
 		"$(grep -qx "CRASHTEST arm-with /usr/sbin/lifeline-arm $ARM_SHA" "$L" &&
 		   grep -qE '^lifeline-arm: crash region: [0-9]+ MiB \(the image needs [0-9]+ MiB\)$' "$L" &&
-		   grep -qE "^CRASHTEST status   armed: +yes, dump to $(ql_rootpath 1 "$DUMP_IQN"), image /usr/lib/lifeline/lifeline.elf, since " "$L" &&
+		   grep -qE "^CRASHTEST status   armed: +yes, dump to $DUMP_PATH, image /usr/lib/lifeline/lifeline.elf, since " "$L" &&
 		   ! grep -q '^CRASHTEST status   missing' "$L" && echo 1)" "$L"
 	check "$tag: kexec entry, elfcorehdr with 2 CPUs and VMCOREINFO, NIC ($drv)" \
 		"$(grep -qE '^lifeline: kexec entry, boot_params at 0x[0-9a-f]+, image at 0x' "$L" &&
@@ -309,11 +310,12 @@ verdict() {
 }
 
 # dump_at PCT SECS: wait until a progress line of the dump in $LOG shows at
-# least PCT per cent; prints that line. 0 or 1.
+# least PCT per cent (ELF: MiB written; kdump: pages seen); prints that
+# line. 0 or 1.
 dump_at() {
 	local i line
 	for ((i = 0; i < $2 * 10; i++)); do
-		line=$(tr -d '\r' <"$LOG" | grep -aE '^dump: [0-9]+/[0-9]+ MiB' | tail -n 1)
+		line=$(tr -d '\r' <"$LOG" | grep -aE '^dump: [0-9]+/[0-9]+ (MiB|pages seen)' | tail -n 1)
 		if [[ $line =~ ^dump:\ ([0-9]+)/([0-9]+) ]] &&
 		   (( BASH_REMATCH[1] * 100 >= $1 * BASH_REMATCH[2] && BASH_REMATCH[2] > 0 )); then
 			echo "$line"
@@ -464,6 +466,7 @@ if [ "${CRASH_DUMP_LOSSY:-0}" = 1 ]; then
 		echo "FAIL qemu/$NAME (lossy: relay, tgtd or dnsmasq)"; exit 1
 	fi
 	disk=$lossy                      # the boot LUN verdict checks
+	DUMP_PATH="iscsi:$T_IP::3260:1:$DUMP_IQN"
 	h0=$(sha256sum <"$disk")
 	boot lossy e1000 $((DUMP_TMO + 120))
 	verdict lossy e1000 "$LOSSY_IMG" "$h0"
