@@ -175,7 +175,7 @@ static int block(const struct ring *r, uint64_t begin, uint64_t next,
 	if (wb == wn && next > begin) {
 		*off = begin & mask;
 		*len = next - begin;
-	} else if (wb + 1 == wn) {
+	} else if (((begin + r->data_size) >> r->data_bits) == wn) {
 		*off = 0;            /* wrapped: the block is at the start */
 		*len = next & mask;
 	} else {
