@@ -162,6 +162,15 @@ static void test_bad_ring(void)
 	kf_put64(&kf, KP_RB + 32, KP_ID0);
 	CHECK(run() != 0);                                   /* kfake maps holes */
 	CHECK_EQ(st.printed, 0);
+	/* 16384 descriptors of garbage: stops after CORRUPT_MAX bad ones */
+	kf.mem[KP_RB] = 14;
+	kf_put64(&kf, KP_RB + 8, KF_DM + 0x800000);
+	kf_put64(&kf, KP_RB + 16, KF_DM + 0x900000);
+	kf_put64(&kf, KP_RB + 24, 16000);
+	kf_put64(&kf, KP_RB + 32, 0);
+	CHECK_EQ(run(), LL_EPROTO);
+	CHECK(strstr(st.why, "too many") != NULL);
+	CHECK_EQ(st.corrupt, CORRUPT_MAX + 1);
 }
 
 static void test_missing_fact(void)

@@ -15,6 +15,7 @@
 #define ST_COMMITTED   1
 #define ST_FINALIZED   2
 #define TEXT_MAX       65536u
+#define CORRUPT_MAX    4096     /* more bad records: the ring is garbage */
 
 /* What the reader needs, each from one VMCOREINFO line. */
 struct prb_facts {
@@ -276,6 +277,8 @@ int dmesg_print(const struct physmem *mem, const char *vmci, size_t len,
 		rc = one(&r, id, out, st, buf);
 		if (id == r.head)
 			break;
+		if (st->corrupt > CORRUPT_MAX)
+			return bad(st, LL_EPROTO, "printk ring corrupt (too many bad records)");
 	}
 	if (!rc && st->corrupt) {
 		snprintf(st->why, sizeof(st->why), "%llu corrupt printk records skipped",
