@@ -1,15 +1,18 @@
 /* tools/lifeline-dumpinfo.c - inspect a dump LUN (image file or device):
  * is there a vmcore (ELF or kdump-compressed), complete or not, CPUs,
  * VMCOREINFO, ranges or dump level and pages, size; and extract it to a
- * file. Exit 0 complete, 2 incomplete, 1 none or error.
- *   lifeline-dumpinfo [--extract OUT] IMAGE */
+ * file; or print the dead kernel's log (--dmesg). Exit 0 complete, 2
+ * incomplete, 1 none or error.
+ *   lifeline-dumpinfo [--extract OUT | --dmesg] IMAGE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "tools/common/dmesg.h"
 #include "tools/common/kdump_info.h"
+#include "tools/common/vmfile.h"
 #include "dump/kdump_format.h"
 #include "dump/vmcore.h"
 #include "dump/vmcore_read.h"
@@ -108,6 +111,28 @@ static int kdump_main(int fd, off_t size, const struct kdump_info *k,
 	return rc ? rc : (k->status & KD_INCOMPLETE) ? 2 : 0;
 }
 
+/* --dmesg: the kernel log of the vmcore in fd to stdout; exit code. */
+static int dmesg_main(int fd, const char *image)
+{
+	static struct vmfile vf;
+	struct dmesg_stats st;
+	struct physmem pm;
+	int rc = vmfile_open(&vf, fd);
+
+	if (rc) {
+		close(fd);
+		return fail(rc, image, rc == LL_ENOENT ? "no vmcore" : "not a readable vmcore");
+	}
+	pm = vmfile_physmem(&vf);
+	rc = dmesg_print(&pm, vf.vmci, vf.vmci_len, stdout, &st);
+	fflush(stdout);
+	vmfile_close(&vf);
+	close(fd);
+	if (rc)
+		return fail(rc, image, st.why);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct kdump_info ki;
@@ -116,23 +141,27 @@ int main(int argc, char **argv)
 	const char *image = NULL, *out = NULL;
 	ssize_t got;
 	off_t size;
-	int fd, rc;
+	int fd, rc, dmesg = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--extract") && i + 1 < argc)
 			out = argv[++i];
+		else if (!strcmp(argv[i], "--dmesg"))
+			dmesg = 1;
 		else if (argv[i][0] != '-' && !image)
 			image = argv[i];
 		else
 			image = NULL, i = argc;
 	}
-	if (!image) {
-		fprintf(stderr, "usage: lifeline-dumpinfo [--extract OUT] IMAGE\n");
+	if (!image || (dmesg && out)) {
+		fprintf(stderr, "usage: lifeline-dumpinfo [--extract OUT | --dmesg] IMAGE\n");
 		return 1;
 	}
 	fd = open(image, O_RDONLY);
 	if (fd < 0)
 		return fail(LL_ENOENT, image, strerror(errno));
+	if (dmesg)
+		return dmesg_main(fd, image);
 	size = lseek(fd, 0, SEEK_END);
 	got = pread(fd, hdr, sizeof(hdr), 0);
 	if (size < 0 || got < 0) {

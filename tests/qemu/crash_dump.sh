@@ -14,7 +14,8 @@
 # e1000 run: the default dump (kdump-compressed, LZO, dump level 31).
 # Host checks: complete, level 31 applied from VMCOREINFO alone, the marker's
 # (user) page left out, Debian's makedumpfile reads the kernel log out of it
-# (--dump-dmesg: kernel pages present, the panic message) and re-filters it
+# (--dump-dmesg: kernel pages present, the panic message; lifeline-dumpinfo
+# --dmesg gives the same last sysrq and panic lines) and re-filters it
 # (-d 31), crash --osrelease names the guest's kernel, the load's cache,
 # user and free pages are left out, the file is a small part of RAM.
 # virtio-net run: dump-format=elf (lifeline.extra= on the guest's command
@@ -260,6 +261,22 @@ verdict_kdump0() {
 }
 
 KD_DATA_PAGES=""
+# dmesg_same TAG IMG MDF_DMESG: lifeline-dumpinfo --dmesg on the dump LUN
+# image gives the kernel log; its last 'sysrq: Trigger a crash' and
+# 'Kernel panic' lines are the ones makedumpfile --dump-dmesg printed.
+dmesg_same() {
+	local tag=$1 img=$2 mdf=$3 ours=$LL_TMP/$1.dmesg a b rc pat
+	"$DUMPINFO" --dmesg "$img" >"$ours" 2>"$ours.err"; rc=$?
+	for pat in 'sysrq: Trigger a crash' 'Kernel panic'; do
+		a=$(grep -a "$pat" "$ours" | tail -n 1)
+		b=$(grep -a "$pat" "$mdf" 2>/dev/null | tail -n 1)
+		printf 'ours (exit %s): %s\nmakedumpfile: %s\n' "$rc" "$a" "$b" >"$ours.why"
+		head -n 3 "$ours.err" >>"$ours.why"
+		check "$tag: lifeline-dumpinfo --dmesg: last '$pat' line as makedumpfile's: ${a:-none}" \
+			"$([ $rc = 0 ] && [ -n "$a" ] && [ "$a" = "$b" ] && echo 1)" "$ours.why"
+	done
+	rm -f "$ours" "$ours.err" "$ours.why"
+}
 # verdict_kdump TAG DRIVER DUMPIMG BOOTIMG HASH_BEFORE: the default dump.
 verdict_kdump() {
 	local tag=$1 drv=$2 img=$3 bimg=$4 h0=$5 L=$LOG.txt
@@ -290,6 +307,7 @@ verdict_kdump() {
 	check "$tag: makedumpfile --dump-dmesg reads it: the kernel log holds the sysrq panic" \
 		"$(grep -q 'sysrq: Trigger a crash' "$core.dmesg" 2>/dev/null &&
 		   grep -q 'Kernel panic' "$core.dmesg" && echo 1)" "$core.mdf"
+	dmesg_same "$tag" "$img" "$core.dmesg"
 	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf2" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
 	check "$tag: makedumpfile -l -d 31 re-filters it ($(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
 		"$ok" "$core.mdf2"
