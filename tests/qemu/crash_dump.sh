@@ -29,8 +29,9 @@
 # makedumpfile --dump-dmesg reads it.
 # Then (CRASH_DUMP_OUTAGE=1, ELF format) tgtd SIGKILLed at ~40% of the dump
 # (e1000): restarted after OUTAGE_S (40) s, the dump completes and verifies,
-# the progress line shows the wait; never restarted (outage-limit=30 on the
-# command line): E58 within the limit, the header left incomplete, reboot.
+# the progress line shows the wait; never restarted (a kdump dump at level 0,
+# long enough to be cut at 40%): E58 at the default 180 s outage-limit, the
+# header left incomplete, reboot.
 # Last (CRASH_DUMP_LOSSY=1, ELF format), tgtd moved behind build/tests/relay
 # dropping, duplicating and reordering LOSS_PCT (3) per cent of the frames
 # each way: boot and whole dump over it, verified; prints the throughput.
@@ -52,7 +53,7 @@ BOOT_TMO=240          # QEMU start to the guest's panic line
 DUMP_TMO=180          # panic line to lifeline's last line
 DOWN_TMO=90           # panic line to QEMU's end, target down
 OUTAGE_S=${OUTAGE_S:-40}  # tgtd away mid-dump, then restarted
-NEVER_LIMIT=30        # outage-limit of the never-back run
+NEVER_LIMIT=180       # the default outage-limit, which the never-back run meets
 LOSS_PCT=${LOSS_PCT:-3}   # the lossy run's drop, dup and reorder rates
 T_IP=10.79.0.5        # tgtd behind the relay (lossy run)
 
@@ -102,7 +103,7 @@ if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")
    ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null ||
    { [ "${CRASH_DUMP_OUTAGE:-0}" = 1 ] &&
      ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$never" "$(ql_rootpath 1 "$DUMP_IQN")" 64M \
-	"lifeline.extra=outage-limit=$NEVER_LIMIT" >/dev/null; } ||
+	lifeline.extra=dump-level=0 >/dev/null; } ||
    { [ "${CRASH_DUMP_LOSSY:-0}" = 1 ] &&
      ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$lossy" "iscsi:$T_IP::3260:1:$DUMP_IQN" 64M \
 	lifeline.extra=dump-format=elf >/dev/null; }; then
@@ -447,7 +448,8 @@ if [ "${CRASH_DUMP_OUTAGE:-0}" = 1 ]; then
 	grep -E '^(iscsi: (connection lost|reconnected)|dump: .*target away)' "$L" | head -n 4 | sed 's/^/  restart: /'
 	rm -f "$RESTART_IMG"
 
-	# never back: outage-limit=30 from the command line
+	# never back: the default outage-limit (180 s); dump-level=0 so that the
+	# kdump dump is long enough to be cut at 40%
 	NEVER_IMG=$LL_TMP/dump-never.img
 	serve "$never" "$NEVER_IMG" || { echo "FAIL qemu/$NAME (never: targets)"; exit 1; }
 	MID_DUMP=mid_dump_never boot never e1000 $((NEVER_LIMIT + 60))
