@@ -71,9 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (tl > sizeof(text))
 		tl = sizeof(text);
 	memcpy(text, d, tl);
-	kf_ech(&kf, text, tl);
 	if (nul)
 		patch(nul + 1, n - (size_t)(nul - d) - 1);
+	/* after the patches: the elfcorehdr (its own fuzzer's input) and the
+	 * VMCOREINFO note stay as built, so the RAM the checks expect holds */
+	kf_ech(&kf, text, tl);
 	pm = kf_physmem(&kf);
 	if (ech_parse(&ech, &pm, KF_ECH, kf.ech_size))
 		return 0;
