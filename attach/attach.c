@@ -11,6 +11,8 @@
 #define ATTACH_STATIC_NETMASK 0xffffff00u   /* ip= without netmask= */
 #define ATTACH_PAUSE_STEP_US  10000u
 
+_Static_assert(SETTINGS_ALT_PORTALS <= ISCSI_ALT_PORTALS, "alt-portals fit the session");
+
 int attach_fail(int rc, const char *what)
 {
 	ll_printf("lifeline: E%d %s: %s\n", -rc, ll_strerror(rc), what);
@@ -371,6 +373,11 @@ static void at_cfg(const struct attach *a, struct iscsi_session_cfg *cfg)
 	cfg->reverse_password = set_or_null(s->reverse_password);
 	memcpy(cfg->lun, a->rp.rp_lun, 8);
 	cfg->reconnect_limit_us = s->outage_limit_s * 1000000u;
+	for (unsigned i = 0; i < s->alt_portals.n; i++) {
+		cfg->alt[i].ip = s->alt_portals.ip[i];
+		cfg->alt[i].port = s->alt_portals.port[i];
+	}
+	cfg->n_alt = s->alt_portals.n;
 }
 
 int attach_open_lun(struct blockdev *b, struct iscsi_session *s,

@@ -9,7 +9,7 @@
 #include "net/dhcp.h"
 
 enum settings_type { ST_STR, ST_NAME, ST_PATH, ST_IP, ST_MASK, ST_DRIVE, ST_NIC,
-		     ST_LEVEL, ST_FORMAT, ST_SECS };
+		     ST_LEVEL, ST_FORMAT, ST_SECS, ST_PORTALS };
 
 struct settings_def {
 	const char *name;
@@ -37,6 +37,7 @@ static const struct settings_def settings_defs[SET_KEY_COUNT] = {
 	[SET_DUMP_FORMAT] = SDEF("dump-format", ST_FORMAT, dump_format),
 	[SET_OUTAGE_LIMIT] = SDEF("outage-limit", ST_SECS, outage_limit_s),
 	[SET_BOOT_FILE] = SDEF("boot-file", ST_NAME, boot_file),
+	[SET_ALT_PORTALS] = SDEF("alt-portals", ST_PORTALS, alt_portals),
 };
 
 void settings_init(struct settings *s)
@@ -162,6 +163,57 @@ static int settings_secs(const char *v, size_t n, uint32_t *out)
 	return 0;
 }
 
+/* One "IP[:port]" of alt-portals (port 1..65535). */
+static int settings_portal(const char *v, size_t n, uint32_t *ip, uint16_t *port)
+{
+	size_t c = 0;
+	uint32_t x = 0;
+
+	while (c < n && v[c] != ':')
+		c++;
+	if (ll_parse_ipv4(v, c, ip) < 0 || !*ip)
+		return LL_EINVAL;
+	*port = 0;
+	if (c == n)
+		return 0;
+	if (c + 1 == n || n - c - 1 > 5)
+		return LL_EINVAL;
+	for (size_t i = c + 1; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return LL_EINVAL;
+		x = x * 10 + (uint32_t)(v[i] - '0');
+	}
+	if (x == 0 || x > 0xffff)
+		return LL_ERANGE;
+	*port = (uint16_t)x;
+	return 0;
+}
+
+/* alt-portals: 1..SETTINGS_ALT_PORTALS entries, comma-separated. */
+static int settings_portals(const char *v, size_t n, struct settings_portals *out)
+{
+	struct settings_portals p;
+	size_t i = 0;
+
+	memset(&p, 0, sizeof(p));
+	while (i <= n) {
+		size_t e = i;
+		int rc;
+
+		while (e < n && v[e] != ',')
+			e++;
+		if (p.n == SETTINGS_ALT_PORTALS)
+			return LL_ERANGE;
+		rc = settings_portal(v + i, e - i, &p.ip[p.n], &p.port[p.n]);
+		if (rc < 0)
+			return rc;
+		p.n++;
+		i = e + 1;
+	}
+	*out = p;
+	return 0;
+}
+
 static int settings_nic(const char *v, size_t n, uint8_t *out)
 {
 	if (n == 4 && !ll_strncmp(v, "auto", 4))
@@ -199,6 +251,8 @@ static int settings_value(const struct settings_def *d, void *field,
 		return settings_format(v, n, field);
 	case ST_SECS:
 		return settings_secs(v, n, field);
+	case ST_PORTALS:
+		return settings_portals(v, n, field);
 	}
 	return LL_EINVAL;
 }

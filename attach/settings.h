@@ -18,7 +18,17 @@ enum settings_key {
 	SET_REVERSE_USERNAME, SET_REVERSE_PASSWORD, SET_DUMP_PATH,
 	SET_IP, SET_NETMASK, SET_GATEWAY, SET_DNS, SET_DRIVE, SET_NIC,
 	SET_DUMP_LEVEL, SET_DUMP_FORMAT, SET_OUTAGE_LIMIT, SET_BOOT_FILE,
+	SET_ALT_PORTALS,
 	SET_KEY_COUNT
+};
+
+/* alt-portals: further portals of the root-path and dump-path targets,
+ * tried in order after the path's own server ("IP[:port],IP[:port]"). */
+#define SETTINGS_ALT_PORTALS 3
+struct settings_portals {
+	uint32_t ip[SETTINGS_ALT_PORTALS];   /* host order */
+	uint16_t port[SETTINGS_ALT_PORTALS]; /* 0: 3260 */
+	uint8_t n;
 };
 
 struct settings {
@@ -39,6 +49,7 @@ struct settings {
 				  * unreachable before its I/O fails */
 	uint8_t dump_level;  /* makedumpfile's bits 0..31 (default 31) */
 	uint8_t dump_format; /* SETTINGS_DUMP_* (default kdump-compressed) */
+	struct settings_portals alt_portals;
 	uint32_t set;        /* 1 << enum settings_key */
 	uint32_t unknown_keys; /* ignored (command line only) */
 };

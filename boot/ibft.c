@@ -92,17 +92,23 @@ static void ibft_fill_nic(struct ibft_nic *n, const struct ibft_info *in,
 
 #define TGT_PAIR(t, m) IBFT_PAIR(t, struct ibft_target, m)
 
+/* Target structure index idx: the booted portal (0, flagged boot) or the
+ * alternate one (1) of the same target name, LUN and CHAP. */
 static void ibft_fill_target(struct ibft_target *t, const struct ibft_info *in,
-			     struct ibft_heap *h)
+			     struct ibft_heap *h, uint8_t idx)
 {
 	int chap = in->chap_user && *in->chap_user && in->chap_secret &&
 		   *in->chap_secret;
 	int mutual = chap && in->rchap_user && *in->rchap_user &&
 		     in->rchap_secret && *in->rchap_secret;
 
-	ibft_hdr(&t->hdr, IBFT_ID_TARGET, sizeof(*t), IBFT_FL_VALID | IBFT_FL_BOOT);
-	ibft_ip(t->ip, in->target_ip);
-	t->port = in->target_port ? in->target_port : 3260;
+	uint16_t port = idx ? in->alt_port : in->target_port;
+
+	ibft_hdr(&t->hdr, IBFT_ID_TARGET, sizeof(*t),
+		 IBFT_FL_VALID | (idx ? 0 : IBFT_FL_BOOT));
+	t->hdr.index = idx;
+	ibft_ip(t->ip, idx ? in->alt_ip : in->target_ip);
+	t->port = port ? port : 3260;
 	memcpy(t->lun, in->lun, 8);
 	t->chap_type = mutual ? IBFT_CHAP_MUTUAL : chap ? IBFT_CHAP_ONEWAY
 						      : IBFT_CHAP_NONE;
@@ -151,7 +157,11 @@ int ibft_build(void *buf, size_t cap, const struct ibft_info *in)
 	ibft_str(&h, in->initiator_iqn,
 		 IBFT_PAIR(ini, struct ibft_initiator, name_len));
 	ibft_fill_nic((void *)(b + IBFT_OFF_NIC), in, &h);
-	ibft_fill_target((void *)(b + IBFT_OFF_TARGET), in, &h);
+	ibft_fill_target((void *)(b + IBFT_OFF_TARGET), in, &h, 0);
+	if (in->alt_ip) {
+		ctl->target1_off = IBFT_OFF_TARGET1;
+		ibft_fill_target((void *)(b + IBFT_OFF_TARGET1), in, &h, 1);
+	}
 	if (h.err)
 		return h.err;
 	len = (h.pos + IBFT_ALIGN - 1) & ~(size_t)(IBFT_ALIGN - 1);

@@ -22,6 +22,10 @@ struct ibft_info {
 	const char *target_name;
 	const char *chap_user, *chap_secret;   /* CHAP when both set */
 	const char *rchap_user, *rchap_secret; /* mutual when also set */
+	/* A second portal of the same target and LUN (alt-portals), for the
+	 * second target structure; 0: none (target1 left out). */
+	uint32_t alt_ip;
+	uint16_t alt_port;            /* 0: 3260 */
 };
 
 struct attach;
@@ -34,7 +38,8 @@ void ibft_info_from_attach(struct ibft_info *in, const struct attach *a);
 #define IBFT_OFF_INITIATOR   0x50
 #define IBFT_OFF_NIC         0xa0
 #define IBFT_OFF_TARGET      0x110
-#define IBFT_OFF_HEAP        0x150
+#define IBFT_OFF_TARGET1     0x150
+#define IBFT_OFF_HEAP        0x190
 #define IBFT_MAX_SIZE        4096  /* room the flow reserves for it */
 
 /* Build the table into buf (16-byte aligned, cap bytes); returns its

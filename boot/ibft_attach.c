@@ -1,6 +1,7 @@
 /* boot/ibft_attach.c - what an attached LUN puts into the iBFT, for every
  * entry that publishes one (BIOS PXE, UEFI): initiator, addresses, MAC,
- * target, CHAP names. The NIC's PCI location is the entry's to add. */
+ * targets (the path's portal, and the first alt-portals entry as the
+ * second target), CHAP names. The NIC's PCI location is the entry's to add. */
 #include "boot/ibft.h"
 #include "attach/attach.h"
 #include "lib/mem.h"
@@ -26,4 +27,8 @@ void ibft_info_from_attach(struct ibft_info *in, const struct attach *a)
 	in->chap_secret = s->password;
 	in->rchap_user = s->reverse_username;
 	in->rchap_secret = s->reverse_password;
+	if (s->alt_portals.n) {
+		in->alt_ip = s->alt_portals.ip[0];
+		in->alt_port = s->alt_portals.port[0];
+	}
 }

@@ -373,7 +373,7 @@ static int open_common(struct iscsi_session **out, const struct iscsi_xport_ops 
 		if (!s->rx_ring)
 			goto free_tx;
 	}
-	rc = sess_login(s, deadline);
+	rc = sess_login_first(s, deadline);
 	if (rc)
 		goto free_rx;
 	*out = s;
@@ -409,4 +409,9 @@ int iscsi_session_open_xport(struct iscsi_session **out,
 			     struct ll_arena *arena, uint64_t deadline)
 {
 	return open_common(out, xo, xctx, NULL, cfg, arena, deadline);
+}
+
+unsigned iscsi_session_portal(const struct iscsi_session *s)
+{
+	return s->portal_idx;
 }

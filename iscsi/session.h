@@ -49,6 +49,14 @@ enum { ISCSI_TASK_FREE = 0, ISCSI_TASK_QUEUED, ISCSI_TASK_ACTIVE, ISCSI_TASK_DON
 
 enum iscsi_digest_pref { ISCSI_DIGEST_NONE = 0, ISCSI_DIGEST_PREFER, ISCSI_DIGEST_REQUIRE };
 
+/* Further portals of the same target (setting alt-portals): a login that
+ * fails at the portal in use moves to the next one, in order, wrapping. */
+#define ISCSI_ALT_PORTALS 3
+struct iscsi_portal {
+	uint32_t ip;                 /* host order */
+	uint16_t port;               /* 0: 3260 */
+};
+
 struct iscsi_session_cfg {
 	uint32_t target_ip;          /* host order */
 	uint16_t target_port;        /* 0: 3260 */
@@ -67,6 +75,8 @@ struct iscsi_session_cfg {
 				      * gives the session up (setting
 				      * outage-limit); 0: ISCSI_RECONNECT_LIMIT_US */
 	uint32_t tx_ring, rx_ring;   /* TCP ring sizes (powers of two); 0: 1 MiB */
+	struct iscsi_portal alt[ISCSI_ALT_PORTALS]; /* after target_ip:port */
+	uint8_t n_alt;               /* entries of alt[] used */
 };
 
 /* Defaults of the timing fields above, in microseconds. */
@@ -81,7 +91,7 @@ struct iscsi_session;
 struct iscsi_stats {
 	uint64_t cmds, bytes_in, bytes_out, nops_answered, nops_sent,
 		 async_msgs, rejects, reconnects, reissued, digest_errors,
-		 redirects, bad_pdus;
+		 redirects, bad_pdus, portal_moves;
 };
 
 /* Connect and log in (following at most ISCSI_MAX_REDIRECTS redirects).
@@ -112,6 +122,8 @@ int iscsi_wait_any(struct iscsi_session *s, uint64_t deadline);
 void iscsi_cancel(struct iscsi_session *s, struct iscsi_task *t, int err);
 /* The ISID used on every login of this session (for the iBFT). */
 const uint8_t *iscsi_session_isid(const struct iscsi_session *s);
+/* The portal logins go to now (0: target_ip:port, 1..: alt[i-1]). */
+unsigned iscsi_session_portal(const struct iscsi_session *s);
 /* Tasks not yet done. */
 unsigned iscsi_inflight(const struct iscsi_session *s);
 /* Microseconds the session has spent without a connection since it

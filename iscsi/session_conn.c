@@ -116,6 +116,16 @@ int sess_setup(struct iscsi_session *s, const struct iscsi_session_cfg *cfg)
 	rc |= copy_str(s->rsecret, sizeof(s->rsecret), cfg->reverse_password);
 	if (rc)
 		return LL_ESETTING;
+	if (cfg->n_alt > ISCSI_ALT_PORTALS)
+		return LL_ESETTING;
+	s->portals[0].ip = cfg->target_ip;
+	s->portals[0].port = s->cfg.target_port;
+	for (unsigned i = 0; i < cfg->n_alt; i++) {
+		s->portals[i + 1].ip = cfg->alt[i].ip;
+		s->portals[i + 1].port = (uint16_t)or_default(cfg->alt[i].port,
+							      ISCSI_DEFAULT_PORT);
+	}
+	s->n_portals = (uint8_t)(1 + cfg->n_alt);
 	s->portal_ip = cfg->target_ip;
 	s->portal_port = s->cfg.target_port;
 	s->cmdsn = 1;
@@ -312,7 +322,7 @@ int sess_login(struct iscsi_session *s, uint64_t deadline)
 	}
 }
 
-/* ---- ERL 0 reconnect ---- */
+/* ---- portals ---- */
 
 /* Answers a new login does not change. A target not found is not one of
  * them here: the target was there, and one restarting (tgtd) listens
@@ -321,6 +331,41 @@ static bool permanent_error(int rc)
 {
 	return rc == LL_EAUTH || rc == LL_ENEGOTIATE || rc == LL_ESETTING;
 }
+
+/* A login at the portal in use failed (rc): the next portal of the list
+ * takes over (a permanent redirect found on the old one is dropped). */
+static void next_portal(struct iscsi_session *s, int rc)
+{
+	const struct iscsi_portal *p;
+
+	if (s->n_portals < 2)
+		return;
+	s->portal_idx = (uint8_t)((s->portal_idx + 1) % s->n_portals);
+	p = &s->portals[s->portal_idx];
+	s->portal_ip = p->ip;
+	s->portal_port = p->port;
+	s->st.portal_moves++;
+	ll_printf("iscsi: login failed E%d, moving to portal %u of %u: " LL_IPV4_FMT ":%u\n",
+		  -rc, s->portal_idx + 1, s->n_portals, LL_IPV4_ARGS(p->ip), p->port);
+}
+
+int sess_login_first(struct iscsi_session *s, uint64_t deadline)
+{
+	int rc = LL_ETIMEDOUT;
+
+	for (unsigned left = s->n_portals; left > 0; left--) {
+		uint64_t now = s->xo->now(s);
+		uint64_t end = now < deadline ? now + (deadline - now) / left : now;
+
+		rc = sess_login(s, end);
+		if (!rc || permanent_error(rc) || rc == LL_ENOTARGET || left == 1)
+			break;
+		next_portal(s, rc);
+	}
+	return rc;
+}
+
+/* ---- ERL 0 reconnect ---- */
 
 static unsigned secs(uint64_t us) { return (unsigned)(us / 1000000u); }
 
@@ -403,8 +448,11 @@ static void reconnect_try(struct iscsi_session *s, uint64_t deadline, uint64_t e
 
 	if (rc < 0 && !s->connected) {
 		s->drop_reason = rc;
-		if (s->xo->now(s) < deadline || s->xo->now(s) >= limit)
+		if (s->xo->now(s) < deadline || s->xo->now(s) >= limit) {
+			if (!permanent_error(rc))
+				next_portal(s, rc);
 			schedule_retry(s, true);   /* else: cut short by the caller */
+		}
 	}
 }
 
@@ -433,8 +481,9 @@ int sess_reconnect(struct iscsi_session *s, uint64_t deadline)
 		}
 		reconnect_try(s, deadline, end, limit);
 	}
-	ll_printf("iscsi: reconnected after %u s, reissuing %u tasks\n",
-		  secs(s->xo->now(s) - s->fail_since), s->ntasks);
+	ll_printf("iscsi: reconnected after %u s (portal %u of %u), reissuing %u tasks\n",
+		  secs(s->xo->now(s) - s->fail_since), s->portal_idx + 1,
+		  s->n_portals, s->ntasks);
 	outage_end(s);
 	s->st.reconnects++;
 	sess_requeue_all(s);

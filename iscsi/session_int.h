@@ -69,6 +69,8 @@ struct iscsi_session {
 	/* where we log in: the configured portal, or a permanent redirect */
 	uint32_t portal_ip;
 	uint16_t portal_port;
+	struct iscsi_portal portals[1 + ISCSI_ALT_PORTALS]; /* [0]: configured */
+	uint8_t n_portals, portal_idx;     /* list length, the one in use */
 	uint8_t isid[ISCSI_ISID_LEN];
 	uint16_t tsih;
 	struct iscsi_login *login;         /* from the arena */
@@ -137,6 +139,9 @@ int sess_login(struct iscsi_session *s, uint64_t deadline);
  * deadline comes first (the outage goes on at the next call). */
 int sess_reconnect(struct iscsi_session *s, uint64_t deadline);
 int sess_setup(struct iscsi_session *s, const struct iscsi_session_cfg *cfg);
+/* The first login: each portal in turn (the time left shared among the
+ * portals not yet tried) until one logs in or an answer is final. */
+int sess_login_first(struct iscsi_session *s, uint64_t deadline);
 extern const struct iscsi_xport_ops sess_tcp_ops;
 
 /* session.c */

@@ -29,6 +29,7 @@ struct fake {
 	size_t peek_chunk;              /* 0: everything at once */
 	int status;                     /* error the transport reports */
 	int connect_error;
+	uint32_t dead_ip[2];            /* portals refusing every connect (0: none) */
 	unsigned writes;                /* write calls so far */
 	unsigned fail_write;            /* this write call fails (LL_EIO), 0: none */
 	int connects;
@@ -195,6 +196,8 @@ static int fk_connect(struct iscsi_session *s, uint32_t ip, uint16_t port, uint6
 	fk.status = 0;
 	fk.outstanding = 0;
 	memset(fk.w, 0, sizeof(fk.w));
+	if (ip && (ip == fk.dead_ip[0] || ip == fk.dead_ip[1]))
+		return LL_ECONNREFUSED;
 	return fk.connect_error;
 }
 static void fk_abort(struct iscsi_session *s) { (void)s; fk.ffp = 0; }

@@ -145,6 +145,44 @@ static void test_target_mutual_chap(void)
 	CHECK_EQ(u16(t + 48), 0);
 }
 
+/* alt-portals: the second target structure (control's target1 offset)
+ * names the same target, LUN and CHAP at the other portal, index 1, not
+ * flagged boot; without one, target1's offset stays 0. */
+static void test_second_target(void)
+{
+	struct ibft_info in = base_info();
+	CHECK(ibft_build(tab, sizeof(tab), &in) > 0);
+	CHECK_EQ(u16(48 + 16), 0);                 /* no target1 */
+	in.alt_ip = 0x0a000365;                    /* 10.0.3.101 */
+	in.alt_port = 0;
+	in.chap_user = "alice";
+	in.chap_secret = "secretsecret1";
+	int len = ibft_build(tab, sizeof(tab), &in);
+	CHECK(len > 0);
+	CHECK_EQ(ibft_sum(tab, (size_t)len), 0);
+	unsigned t0 = u16(48 + 12), t1 = u16(48 + 16);
+	CHECK(t1 != 0 && t1 % 16 == 0 && t1 + 54 <= (unsigned)len);
+	CHECK(t1 >= t0 + 54);
+	CHECK_EQ(tab[t1], 4);
+	CHECK_EQ(u16(t1 + 2), 54);
+	CHECK_EQ(tab[t1 + 4], 1);                  /* index 1 */
+	CHECK_EQ(tab[t1 + 5], 0x01);               /* valid, not boot */
+	CHECK_EQ(tab[t0 + 5], 0x03);
+	CHECK(is_mapped(t1 + 6, (const uint8_t *)"\x0a\x00\x03\x65"));
+	CHECK(is_mapped(t0 + 6, (const uint8_t *)"\x0a\x00\x02\x64"));
+	CHECK_EQ(u16(t1 + 22), 3260);
+	CHECK_EQ(u16(t0 + 22), 3261);
+	CHECK(memcmp(tab + t1 + 24, tab + t0 + 24, 8) == 0);
+	CHECK_EQ(tab[t1 + 32], 1);                 /* one-way CHAP too */
+	CHECK(strcmp(str(t1 + 34), in.target_name) == 0);
+	CHECK(strcmp(str(t1 + 38), "alice") == 0);
+	CHECK(strcmp(str(t1 + 42), "secretsecret1") == 0);
+	/* the strings of both targets and the initiator's do not overlap
+	 * the structures */
+	CHECK(u16(t1 + 36) >= t1 + 54 && u16(t0 + 36) >= t1 + 54);
+	CHECK(ibft_has_target(tab, (size_t)len, in.target_name, in.lun));
+}
+
 static void test_errors(void)
 {
 	struct ibft_info in = base_info();
@@ -211,5 +249,6 @@ int main(void)
 	RUN(test_target_no_chap);
 	RUN(test_target_mutual_chap);
 	RUN(test_errors);
+	RUN(test_second_target);
 	return CHECK_DONE();
 }

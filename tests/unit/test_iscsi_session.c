@@ -668,6 +668,127 @@ static void test_wait_deadline_bounds_reconnect(void)
 	CHECK_EQ(iscsi_wait(S, &t, fk.now + 1000000), 0);
 }
 
+/* alt-portals: 10.0.0.1 dies for good with a read and a write in flight;
+ * the refused login there moves the session to 10.0.0.2:3262, which logs
+ * in and gets both commands again whole (same ITTs, new CmdSNs); the data
+ * comes back right. Then 10.0.0.2 dies too and the list wraps to 10.0.0.1. */
+static void test_portal_failover(void)
+{
+	struct iscsi_session_cfg c;
+	struct iscsi_task r, w;
+
+	fk_reset();
+	fk.op_text = "DefaultTime2Wait=2\0InitialR2T=Yes\0";
+	fk_cfg(&c);
+	c.alt[0].ip = 0x0a000002;
+	c.alt[0].port = 3262;
+	c.n_alt = 1;
+	ll_arena_init(&fk_arena, fk_arena_mem, sizeof(fk_arena_mem));
+	CHECK_EQ(iscsi_session_open_xport(&S, &fk_ops, &fk, &c, &fk_arena,
+					  fk.now + 5000000), 0);
+	if (!S)
+		return;
+	CHECK_EQ(fk.last_ip, 0x0a000001);
+	CHECK_EQ(iscsi_session_portal(S), 0);
+	read_task(&r, 4096);
+	CHECK_EQ(iscsi_submit(S, &r), 0);
+	write_task(&w, 8192);
+	w.buf = buf + 32768;
+	CHECK_EQ(iscsi_submit(S, &w), 0);
+	poll_n(1);
+	int nlog = fk.nlog;
+	fk.status = LL_ECONNRESET;
+	fk.dead_ip[0] = 0x0a000001;
+	uint64_t t0 = fk.now;
+	poll_n(1);
+	CHECK_EQ(fk.connects, 3);                 /* refused at 1, then 2 */
+	CHECK_EQ(fk.last_ip, 0x0a000002);
+	CHECK_EQ(fk.last_port, 3262);
+	CHECK_EQ(iscsi_session_portal(S), 1);
+	CHECK(fk.now - t0 >= 4000000);            /* Time2Wait 2 s, refused, 2 s */
+	CHECK(fk.now - t0 <= 4000000);            /* then Time2Wait again, not more */
+	CHECK_EQ(iscsi_session_stats(S)->portal_moves, 1);
+	CHECK_EQ(iscsi_session_stats(S)->reconnects, 1);
+	CHECK_EQ(iscsi_session_stats(S)->reissued, 2);
+	struct fk_pdu *c0 = NULL, *c1 = NULL;
+	for (int i = nlog; i < fk.nlog; i++)
+		if (fk.log[i].p.opcode == ISCSI_OP_SCSI_CMD && fk.log[i].conn == 3) {
+			if (!c0) c0 = &fk.log[i]; else if (!c1) c1 = &fk.log[i];
+		}
+	CHECK(c0 && c1);
+	if (!c0 || !c1)
+		return;
+	CHECK_EQ(c0->p.itt, r.itt);
+	CHECK_EQ(c1->p.itt, w.itt);
+	CHECK_EQ(c1->p.cmdsn, c0->p.cmdsn + 1);
+	CHECK_EQ(c1->p.data_len, 8192);           /* the write's data again */
+	CHECK(memcmp(fk_data(c1), buf + 32768, 8192) == 0);
+	fk_rsp(w.itt, 0, NULL, 0);
+	for (uint32_t i = 0; i < 4096; i++)
+		buf[40960 + i] = (uint8_t)(i ^ 0x5a);
+	fk_data_in(r.itt, buf + 40960, 4096, 4096);
+	poll_n(1);
+	CHECK_EQ(r.result, 0);
+	CHECK_EQ(w.result, 0);
+	CHECK(memcmp(buf, buf + 40960, 4096) == 0);
+	/* the second portal dies, the first is back: the list wraps */
+	fk.dead_ip[0] = 0x0a000002;
+	fk.status = LL_ECONNRESET;
+	read_task(&r, 512);
+	CHECK_EQ(iscsi_submit(S, &r), 0);
+	poll_n(2);
+	CHECK_EQ(fk.last_ip, 0x0a000001);
+	CHECK_EQ(iscsi_session_portal(S), 0);
+	CHECK_EQ(iscsi_session_stats(S)->portal_moves, 2);
+	CHECK_EQ(iscsi_session_stats(S)->reconnects, 2);
+	CHECK_EQ(r.state, ISCSI_TASK_ACTIVE);
+}
+
+/* Both portals dead for good: the outage limit still ends the session
+ * (rotation does not reset it), every task fails E58. A dead first portal
+ * at open: the open moves on to the second at once. */
+static void test_portals_all_dead(void)
+{
+	struct iscsi_session_cfg c;
+	struct iscsi_task r;
+
+	fk_reset();
+	fk.op_text = "DefaultTime2Wait=2\0";
+	fk_cfg(&c);
+	c.alt[0].ip = 0x0a000002;
+	c.n_alt = 1;
+	c.reconnect_limit_us = 20000000;
+	fk.dead_ip[0] = 0x0a000001;
+	ll_arena_init(&fk_arena, fk_arena_mem, sizeof(fk_arena_mem));
+	CHECK_EQ(iscsi_session_open_xport(&S, &fk_ops, &fk, &c, &fk_arena,
+					  fk.now + 5000000), 0);
+	if (!S)
+		return;
+	CHECK_EQ(fk.connects, 2);
+	CHECK_EQ(fk.last_ip, 0x0a000002);
+	CHECK_EQ(fk.last_port, 3260);
+	CHECK_EQ(iscsi_session_portal(S), 1);
+	read_task(&r, 512);
+	CHECK_EQ(iscsi_submit(S, &r), 0);
+	poll_n(1);
+	fk.dead_ip[1] = 0x0a000002;
+	fk.status = LL_ECONNRESET;
+	uint64_t t0 = fk.now;
+	CHECK_EQ(iscsi_poll(S), LL_ESESSION);
+	CHECK(fk.now - t0 >= 20000000 && fk.now - t0 < 21000000);
+	CHECK_EQ(r.result, LL_ESESSION);
+	CHECK(iscsi_session_stats(S)->portal_moves >= 4); /* back and forth */
+	/* both dead at open: the open fails with the refusal */
+	fk_reset();
+	fk.dead_ip[0] = 0x0a000001;
+	fk.dead_ip[1] = 0x0a000002;
+	ll_arena_init(&fk_arena, fk_arena_mem, sizeof(fk_arena_mem));
+	S = NULL;
+	CHECK_EQ(iscsi_session_open_xport(&S, &fk_ops, &fk, &c, &fk_arena,
+					  fk.now + 5000000), LL_ECONNREFUSED);
+	CHECK_EQ(fk.connects, 2);
+}
+
 static void test_logout(void)
 {
 	open_plain("");
@@ -701,6 +822,8 @@ int main(void)
 	RUN(test_keepalive_and_dead_peer);
 	RUN(test_reject);
 	RUN(test_reconnect_reissue);
+	RUN(test_portal_failover);
+	RUN(test_portals_all_dead);
 	RUN(test_digests);
 	RUN(test_bad_pdus);
 	RUN(test_fragmented_stream);

@@ -26,7 +26,7 @@ static void test_kv_basic(void)
 		    "\tip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 "
 		    "dns=10.0.2.3 drive=0x81 nic=undi username=alice "
 		    "password=\"pass word 12\" reverse-username='tgt' "
-		    "reverse-password=s3cr3t-s3cr3t dump-level=17 dump-format=elf outage-limit=240 boot-file=/EFI/a/b.efi", 0, &e), 0);
+		    "reverse-password=s3cr3t-s3cr3t dump-level=17 dump-format=elf outage-limit=240 boot-file=/EFI/a/b.efi alt-portals=10.0.3.1", 0, &e), 0);
 	CHECK(strcmp(s.root_path, RP) == 0);
 	CHECK(strcmp(s.initiator_iqn, "iqn.2026-01.org.example:c1") == 0);
 	CHECK_EQ(s.ip, 0x0a00020f);
@@ -214,9 +214,48 @@ static void test_block(void)
 	CHECK_EQ(b.sb_crc, 0xE3069283u);
 }
 
+/* alt-portals: ordered list, optional ports, bounds named by the key. */
+static void test_alt_portals(void)
+{
+	struct settings s;
+	struct settings_err e;
+
+	settings_init(&s);
+	CHECK_EQ(kv(&s, "alt-portals=10.0.3.1", 0, &e), 0);
+	CHECK_EQ(s.alt_portals.n, 1);
+	CHECK_EQ(s.alt_portals.ip[0], 0x0a000301);
+	CHECK_EQ(s.alt_portals.port[0], 0);
+	CHECK_EQ(kv(&s, "alt-portals=10.0.3.1:3261,10.0.4.1,10.0.5.9:65535", 0, &e), 0);
+	CHECK_EQ(s.alt_portals.n, 3);
+	CHECK_EQ(s.alt_portals.port[0], 3261);
+	CHECK_EQ(s.alt_portals.ip[1], 0x0a000401);
+	CHECK_EQ(s.alt_portals.port[1], 0);
+	CHECK_EQ(s.alt_portals.ip[2], 0x0a000509);
+	CHECK_EQ(s.alt_portals.port[2], 65535);
+	CHECK(s.set & (1u << SET_ALT_PORTALS));
+	static const char *bad[] = {
+		"alt-portals=10.0.3.1,10.0.3.2,10.0.3.3,10.0.3.4", /* four */
+		"alt-portals=10.0.3.1:0", "alt-portals=10.0.3.1:65536",
+		"alt-portals=10.0.3.1:", "alt-portals=10.0.3.1:32a",
+		"alt-portals=10.0.3", "alt-portals=10.0.3.1,,10.0.3.2",
+		"alt-portals=10.0.3.1,", "alt-portals=0.0.0.0",
+		"alt-portals=host:3260",
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		CHECK_EQ(kv(&s, bad[i], 0, &e), LL_ESETTING);
+		CHECK(strcmp(e.key, "alt-portals") == 0);
+	}
+	CHECK_EQ(s.alt_portals.n, 3);            /* a bad value changes nothing */
+	CHECK_EQ(kv(&s, "alt-portals=", 0, &e), 0);
+	CHECK_EQ(s.alt_portals.n, 0);
+	CHECK(!(s.set & (1u << SET_ALT_PORTALS)));
+}
+
 int main(void)
 {
 	check_suite = "settings";
+	RUN(test_alt_portals);
 	RUN(test_kv_basic);
 	RUN(test_dump_level_format);
 	RUN(test_kv_errors_name_key);
