@@ -11,7 +11,10 @@ pass=0; fail=0
 # run NAME TIMEOUT CMD... : run one test program, count its PASS/FAIL lines;
 # a crash, timeout or non-zero exit without a FAIL line counts as a failure.
 # With TAG set (e.g. "asan"), the PASS/FAIL lines shown read "PASS asan:...".
+# A fault test's "fault: <case> ok|FAIL ..." lines are shown too (not
+# counted: the PASS/FAIL line beside each is) and summed up at the end.
 TAG=
+faults_ok=0; faults_bad=0
 run() {
 	local name=$1 tmo=$2; shift 2
 	local out="$LOG/${name//\//_}.log"
@@ -19,7 +22,9 @@ run() {
 	local rc=$?
 	local p f
 	p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out")
-	grep -E '^(PASS|FAIL) ' "$out" | sed "${TAG:+s/^\(PASS\|FAIL\) /\1 $TAG:/}"
+	grep -E '^(PASS|FAIL|fault:) ' "$out" | sed "${TAG:+s/^\(PASS\|FAIL\) /\1 $TAG:/}"
+	faults_ok=$((faults_ok + $(grep -cE '^fault: [^ ]+ ok' "$out")))
+	faults_bad=$((faults_bad + $(grep -cE '^fault: [^ ]+ FAIL' "$out")))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL $name (exit $rc; log $out)"; f=$((f + 1))
 		if grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$out"; then
@@ -54,5 +59,7 @@ for tier in "${TIERS[@]}"; do
 		for t in tests/qemu/*.sh; do [ -e "$t" ] && run "qemu/${t##*/}" 1200 bash "$t"; done ;;
 	esac
 done
+[ $((faults_ok + faults_bad)) -gt 0 ] &&
+	echo "fault matrix (docs/testing.md): $faults_ok cases ok, $faults_bad failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

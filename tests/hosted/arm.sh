@@ -224,6 +224,21 @@ arm "$D" --status --kexec "$T/no-such-kexec"
 	grep -qx '  - no crash kernel region reserved: boot with crashkernel=64M (kexec_crash_size is 0)' <<<"$OUT" &&
 	grep -qE '^  dump path: +none' <<<"$OUT" && grep -qE '^  kexec: +missing' <<<"$OUT"
 check "--status: everything missing, each named" $? "rc=$RC out=$OUT"
+
+# 12. an iBFT second target (lifeline's alt-portals): passed on as
+#     alt-portals=IP:PORT; an extra= alt-portals wins
+fake_sys "$D"; echo "dump-lun=2" >"$D/etc/lifeline.conf"
+mkdir -p "$D/sys/firmware/ibft/target1"
+echo 10.79.0.2 >"$D/sys/firmware/ibft/target1/ip-addr"
+echo 3261 >"$D/sys/firmware/ibft/target1/port"
+arm "$D" --dry-run
+[ "$RC" = 0 ] && grep -qxF -- "kexec -p $IMG --type elf-x86_64 --args-linux --append \"$APPEND alt-portals=10.79.0.2:3261\"" <<<"$OUT" &&
+	grep -q ', second portal 10.79.0.2:3261$' <<<"$OUT"
+check "iBFT target1 -> alt-portals" $? "rc=$RC out=$OUT"
+echo "extra=alt-portals=10.79.0.3" >>"$D/etc/lifeline.conf"
+arm "$D" --dry-run
+[ "$RC" = 0 ] && grep -qF -- "$APPEND alt-portals=10.79.0.3\"" <<<"$OUT"
+check "extra alt-portals wins over target1" $? "rc=$RC out=$OUT"
 }
 
 for s in ${ARM_SHELLS:-dash busybox}; do

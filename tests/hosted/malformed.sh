@@ -59,6 +59,11 @@ phase_serve() {
 	[ -z "$zero" ]
 	check counted $? "zero:$zero"
 	[ -n "$zero" ] && ll_show "$log"
+	if [ "$fails" -eq 0 ]; then
+		echo "fault: malformed-frame-flood ok ${sent:-?} frames (seed $SEED): pings before and after, clean exit, every drop counter nonzero"
+	else
+		echo "fault: malformed-frame-flood FAIL"
+	fi
 }
 
 # Phase 2: a TCP transfer to peer while the injector floods the stack.
@@ -85,7 +90,12 @@ phase_tcp() {
 	got=$(ll_field "$plog" result: bytes)
 	[ "$nrc" -eq 0 ] && [ "${got:-0}" = "$bytes" ] && [ -n "$sent_md5" ] &&
 		[ "$sent_md5" = "$got_md5" ]
-	check tcp-under-flood $? "rc=$nrc bytes=${got:-none} md5 sent=$sent_md5 got=$got_md5"
+	if check tcp-under-flood $? "rc=$nrc bytes=${got:-none} md5 sent=$sent_md5 got=$got_md5" &&
+	   [ "$nrc" -eq 0 ] && [ -n "$sent_md5" ] && [ "$sent_md5" = "$got_md5" ]; then
+		echo "fault: malformed-flood-tcp ok 64 MiB under the flood, md5 equal both ends"
+	else
+		echo "fault: malformed-flood-tcp FAIL"
+	fi
 	grep -E '^(result|counters|tcp):' "$nlog"
 }
 

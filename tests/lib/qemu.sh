@@ -115,6 +115,7 @@ ql_rootpath() {
 # drives the NIC (the OS's EDD probe of it hangs in the ROM). lifeline then
 # runs its own DHCP over UNDI and gets 17/203 from that lease.
 # QL_DHCP_TO_ROM=1 sends 17/203 to the ROM too (the untagged variant).
+# QL_DHCP_SETTINGS adds option 224 (lifeline key=value settings) beside 17.
 ql_dnsmasq() {
 	local rp=$1 dir=${2:-} file=${3:-} log=$LL_TMP/dnsmasq.log extra=() tag=""
 	ql_dnsmasq_stop
@@ -122,6 +123,7 @@ ql_dnsmasq() {
 		extra=(--enable-tftp --tftp-root="$dir" --dhcp-boot="$file")
 		[ "${QL_DHCP_TO_ROM:-0}" = 1 ] || tag="tag:!ipxe,"
 	fi
+	[ -n "${QL_DHCP_SETTINGS:-}" ] && extra+=(--dhcp-option="${tag}224,$QL_DHCP_SETTINGS")
 	ll_bg "$log" dnsmasq --no-daemon --conf-file=/dev/null --interface="$QL_BR" \
 		--bind-interfaces --except-interface=lo \
 		--dhcp-range=10.79.0.100,10.79.0.150,1h \
@@ -325,6 +327,8 @@ ql_mbrtest_verdict() {
 # OEM_TABLE_ID, the table's header must carry it (whose iBFT it is).
 # Slirp runs override: QL_V_TIP, QL_V_TPORT (target), QL_V_MAC, QL_V_DHCP
 # (server), QL_V_LEASE (regex of our address), QL_V_IQN (initiator).
+# QL_V_TARGET1=IP:PORT: the second target structure (alt-portals) must name
+# the same target and LUN there.
 ql_ibft_verdict() {
 	local name=$1 log=$2 target=$3 oem=${4:-} w missing=()
 	local tip=${QL_V_TIP:-$QL_IP} tport=${QL_V_TPORT:-3260} mac=${QL_V_MAC:-$QL_MAC}
@@ -342,6 +346,11 @@ ql_ibft_verdict() {
 		"IBFT ethernet0/dhcp=$dhcp"
 	)
 	[ -n "$oem" ] && want+=("IBFT acpi_header/oem_table_id=$oem")
+	[ -n "${QL_V_TARGET1:-}" ] && want+=(
+		"IBFT target1/target-name=$target"
+		"IBFT target1/lun=01000000"
+		"IBFT target1/ip-addr=${QL_V_TARGET1%:*}"
+		"IBFT target1/port=${QL_V_TARGET1##*:}")
 	tr -d '\r' <"$log" >"$log.txt"
 	for w in "${want[@]}"; do
 		grep -aqFx -- "$w" "$log.txt" || missing+=("$w")
@@ -349,7 +358,7 @@ ql_ibft_verdict() {
 	grep -aqE "^IBFT ethernet0/ip-addr=$lease\$" "$log.txt" ||
 		missing+=("IBFT ethernet0/ip-addr=<lease>")
 	if grep -aq '^IBFTTEST userspace' "$log.txt" && [ ${#missing[@]} -eq 0 ]; then
-		ql_pass "$name" "$(grep -a -E '^IBFT (acpi_header/oem_table_id|target0/target-name|ethernet0/ip-addr)' \
+		ql_pass "$name" "$(grep -a -E '^IBFT (acpi_header/oem_table_id|target[01]/(target-name|ip-addr)|ethernet0/ip-addr)' \
 			"$log.txt" | tr '\n' ' ')"
 	else
 		ql_fail "$name" "no user space, or iBFT lacks: ${missing[*]}" "$log"

@@ -6,7 +6,8 @@
 # where iscsi_ibft must show lifeline's iBFT (OEM table id LIFELINE, not the
 # ROM's own "iPXE" one) with the target, LUN, initiator IQN and addresses
 # lifeline used; and again with the ROM given 17/203 as well (it SAN-hooks
-# the LUN itself first: lifeline takes that drive over).
+# the LUN itself first: lifeline takes that drive over). The first run also
+# gives alt-portals (option 224): the iBFT's second target must name it.
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -25,13 +26,14 @@ cp --sparse=always "$img" "$LL_TMP/linux.img"
 mkdir -p "$LL_TMP/tftp"
 cp "$PXE" "$LL_TMP/tftp/lifeline.pxe"
 if ! ql_target "$LL_TMP/linux.img" 2 "$name" ||
-   ! ql_dnsmasq "$(ql_rootpath 1 "$name")" "$LL_TMP/tftp" lifeline.pxe; then
+   ! QL_DHCP_SETTINGS="alt-portals=10.79.0.2:3261" \
+	ql_dnsmasq "$(ql_rootpath 1 "$name")" "$LL_TMP/tftp" lifeline.pxe; then
 	ql_fail lifeline-linux-ibft "tgtd or dnsmasq did not start" "$LL_TMP/tgtd.log"
 	exit 1
 fi
 ql_qemu "$log" 180
 if ql_wait "$log" '^lifeline: address .* from our own DHCP' 90; then
-	ql_ibft_verdict lifeline-linux-ibft "$log" "$name" LIFELINE
+	QL_V_TARGET1=10.79.0.2:3261 ql_ibft_verdict lifeline-linux-ibft "$log" "$name" LIFELINE
 else
 	ql_fail lifeline-linux-ibft "lifeline did not run its own DHCP (ROM sent 17?)" "$log"
 fi
