@@ -32,13 +32,19 @@
 # the progress line shows the wait; never restarted (a kdump dump at level 0,
 # long enough to be cut at 40%): E58 at the default 180 s outage-limit, the
 # header left incomplete, reboot.
+# Then (CRASH_DUMP_PORTAL=1, ELF format) a second tgtd on PORTAL2_IP serves
+# the same boot and dump backing files, DHCP option 224 gives
+# alt-portals=PORTAL2_IP (the iBFT's second target; lifeline-arm passes it
+# to the crash kernel), and portal 1's tgtd is SIGKILLed for good at ~40% of
+# the dump: the session moves to portal 2, the dump completes and verifies.
 # Last (CRASH_DUMP_LOSSY=1, ELF format), tgtd moved behind build/tests/relay
 # dropping, duplicating and reordering LOSS_PCT (3) per cent of the frames
 # each way: boot and whole dump over it, verified; prints the throughput.
 # Env: CRASH_DUMP_NICS (default "e1000 virtio-net-pci"), CRASH_DUMP_LEVEL0=0
 # and CRASH_DUMP_DOWN=0 skip those runs; CRASH_DUMP_OUTAGE=1 and
 # CRASH_DUMP_LOSSY=1 add the fault runs (tests/qemu/crash_dump_faults.sh runs
-# just those, with its own time budget).
+# just those, with its own time budget); CRASH_DUMP_PORTAL=1 the second-portal
+# run (tests/qemu/crash_dump_portal.sh).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
@@ -56,6 +62,7 @@ OUTAGE_S=${OUTAGE_S:-40}  # tgtd away mid-dump, then restarted
 NEVER_LIMIT=180       # the default outage-limit, which the never-back run meets
 LOSS_PCT=${LOSS_PCT:-3}   # the lossy run's drop, dup and reorder rates
 T_IP=10.79.0.5        # tgtd behind the relay (lossy run)
+PORTAL2_IP=10.79.0.2  # the second portal's tgtd (portal run)
 
 check() { # DESC OK [LOG]
 	if [ "$2" = 1 ]; then echo "PASS qemu/$NAME: $1"; else
@@ -471,6 +478,43 @@ if [ "${CRASH_DUMP_OUTAGE:-0}" = 1 ]; then
 	fi
 	grep -E '^(iscsi: target unreachable for .*giving up|dump: error|lifeline: (crash flow|rebooting))' "$L" | sed 's/^/  never: /'
 	rm -f "$NEVER_IMG"
+fi
+
+# portal 1 gone for good at ~40%: the dump moves to portal 2 (a second
+# tgtd on PORTAL2_IP, the same backing files, control number beside ours)
+if [ "${CRASH_DUMP_PORTAL:-0}" = 1 ]; then
+	disk=$disk_elf
+	PORTAL_IMG=$LL_TMP/dump-portal.img
+	ctl2=$(( $(tgt_ctl_base) + 1 ))
+	if ! serve "$disk" "$PORTAL_IMG" ||
+	   ! ip -n "$LL_NS" addr add "$PORTAL2_IP/24" dev "$QL_BR" ||
+	   ! tgt_start "$ctl2" "$PORTAL2_IP:3260" "$LL_TMP/tgtd2.log" ||
+	   ! tgt_target "$ctl2" 1 "$BOOT_IQN" "$disk" ||
+	   ! tgt_target "$ctl2" 2 "$DUMP_IQN" "$PORTAL_IMG" ||
+	   ! QL_DHCP_SETTINGS="alt-portals=$PORTAL2_IP" \
+		ql_dnsmasq "$(ql_rootpath 1 "$BOOT_IQN")" "$LL_TMP/tftp" lifeline.pxe; then
+		echo "FAIL qemu/$NAME (portal: second tgtd, targets or dnsmasq)"; exit 1
+	fi
+	ll_dnsmasq_ok=0                  # later runs: dnsmasq without 224
+	h0=$(sha256sum <"$disk")
+	MID_DUMP=mid_dump_never boot portal e1000 $((DUMP_TMO + 60))
+	L=$LOG.txt
+	check "portal: iBFT second target armed as alt-portals=$PORTAL2_IP:3260; portal 1 killed at '${KILL_LINE:-?}' (${T_KILL:-?} s): moved to portal 2, reconnected there" \
+		"$([ -n "$KILL_LINE" ] &&
+		   grep -qE "^lifeline-arm: iBFT: .*, second portal $PORTAL2_IP:3260\$" "$L" &&
+		   grep -qE "^iscsi: login failed E[0-9]+, moving to portal 2 of 2: $PORTAL2_IP:3260\$" "$L" &&
+		   grep -qE '^iscsi: reconnected after [0-9]+ s \(portal 2 of 2\)' "$L" &&
+		   ! grep -q 'giving up on the session' "$L" && echo 1)" "$L"
+	verdict portal e1000 "$PORTAL_IMG" "$h0"
+	if [ -n "$KILL_LINE" ] && grep -qE '^dump: complete' "$L" &&
+	   grep -qE '^iscsi: reconnected after [0-9]+ s \(portal 2 of 2\)' "$L" &&
+	   "$DUMPINFO" "$PORTAL_IMG" 2>/dev/null | grep -qx 'vmcore: complete'; then
+		echo "fault: dump-portal-gone ok vmcore complete and verified (dumpinfo, readelf, marker, makedumpfile), killed at ${KILL_LINE#dump: }, $(grep -m1 -oE 'reconnected after [0-9]+ s \(portal 2 of 2\)' "$L")"
+	else
+		echo "fault: dump-portal-gone FAIL"
+	fi
+	grep -E '^(iscsi: (connection lost|login failed|reconnected)|lifeline-arm: iBFT)' "$L" | head -n 6 | sed 's/^/  portal: /'
+	rm -f "$PORTAL_IMG"
 fi
 
 # boot and dump over a lossy link: tgtd (a new one) behind the relay
