@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "attach/settings.h"  /* alt-portals: the firmware's parser */
 #include "block/blk_sync.h"
 #include "iscsi/blockdev.h"
 #include "iscsi/rootpath.h"
@@ -38,6 +39,7 @@ struct opts {
 	unsigned timeout_secs;
 	uint32_t io_timeout_us;
 	uint32_t outage_limit_us;
+	struct settings_portals alt;   /* --alt-portals */
 };
 
 /* Everything the tool holds, in one place. */
@@ -96,14 +98,16 @@ static void usage(void)
 		"         [--root-path iscsi:SERVER::PORT:LUN:TARGET] [--initiator IQN]\n"
 		"         [--username U --password P [--reverse-username U --reverse-password P]]\n"
 		"         [--digest none|prefer|require] [--depth N] [--timeout SECS]\n"
-		"         [--io-timeout SECS] [--outage-limit SECS] [--loss P --dup P --reorder P --corrupt P --seed N] CMD\n"
+		"         [--io-timeout SECS] [--outage-limit SECS] [--alt-portals IP[:PORT],...]\n"
+		"         [--loss P --dup P --reorder P --corrupt P --seed N] CMD\n"
 		"  CMD: show | read LBA COUNT FILE | write LBA FILE | fill SEED |\n"
 		"       verify SEED | verify-medium LBA COUNT | md5 | soak SECS |\n"
 		"       bench read|write SIZE_MIB REQ_KIB DEPTH\n");
 }
 
 enum { OPT_ROOT = HOSTNET_OPT_END, OPT_INIT, OPT_USER, OPT_PASS, OPT_RUSER,
-       OPT_RPASS, OPT_DIGEST, OPT_DEPTH, OPT_TIMEOUT, OPT_IOTMO, OPT_OUTAGE };
+       OPT_RPASS, OPT_DIGEST, OPT_DEPTH, OPT_TIMEOUT, OPT_IOTMO, OPT_OUTAGE,
+       OPT_ALT };
 
 static const struct option long_opts[] = {
 	HOSTNET_LONG_OPTS,
@@ -113,8 +117,23 @@ static const struct option long_opts[] = {
 	{"reverse-password", 1, 0, OPT_RPASS}, {"digest", 1, 0, OPT_DIGEST},
 	{"depth", 1, 0, OPT_DEPTH}, {"timeout", 1, 0, OPT_TIMEOUT},
 	{"io-timeout", 1, 0, OPT_IOTMO}, {"outage-limit", 1, 0, OPT_OUTAGE},
+	{"alt-portals", 1, 0, OPT_ALT},
 	{0, 0, 0, 0},
 };
+
+/* --alt-portals: the firmware's alt-portals setting, same parser. */
+static int parse_alt(const char *arg, struct settings_portals *out)
+{
+	struct settings s;
+	int rc;
+
+	settings_init(&s);
+	rc = settings_set(&s, "alt-portals", 11, arg, strlen(arg), NULL);
+	if (rc < 0 || !s.alt_portals.n)
+		return LL_EINVAL;
+	*out = s.alt_portals;
+	return 0;
+}
 
 static int parse_one(void *ctx, int c, const char *arg)
 {
@@ -149,6 +168,8 @@ static int parse_one(void *ctx, int c, const char *arg)
 			return LL_EINVAL;
 		o->outage_limit_us = (uint32_t)(v * US);
 		return 0;
+	case OPT_ALT:
+		return parse_alt(arg, &o->alt);
 	}
 	return LL_EINVAL;
 }
@@ -241,6 +262,11 @@ static int login(void)
 	cfg.digest = app.o.digest;
 	cfg.io_timeout_us = app.o.io_timeout_us;
 	cfg.reconnect_limit_us = app.o.outage_limit_us;
+	for (unsigned i = 0; i < app.o.alt.n; i++) {
+		cfg.alt[i].ip = app.o.alt.ip[i];
+		cfg.alt[i].port = app.o.alt.port[i];
+	}
+	cfg.n_alt = app.o.alt.n;
 	rc = iscsi_session_open(&app.sess, &app.hn.ns, &cfg, &app.arena,
 				deadline_in(LOGIN_SECS));
 	if (rc < 0)
@@ -501,13 +527,14 @@ static void print_stats(void)
 	st = iscsi_session_stats(app.sess);
 	printf("stats: cmds=%llu bytes_in=%llu bytes_out=%llu nops_answered=%llu "
 	       "nops_sent=%llu async=%llu rejects=%llu reconnects=%llu reissued=%llu "
-	       "digest_errors=%llu redirects=%llu bad_pdus=%llu\n",
+	       "digest_errors=%llu redirects=%llu bad_pdus=%llu portal_moves=%llu portal=%u\n",
 	       (unsigned long long)st->cmds, (unsigned long long)st->bytes_in,
 	       (unsigned long long)st->bytes_out, (unsigned long long)st->nops_answered,
 	       (unsigned long long)st->nops_sent, (unsigned long long)st->async_msgs,
 	       (unsigned long long)st->rejects, (unsigned long long)st->reconnects,
 	       (unsigned long long)st->reissued, (unsigned long long)st->digest_errors,
-	       (unsigned long long)st->redirects, (unsigned long long)st->bad_pdus);
+	       (unsigned long long)st->redirects, (unsigned long long)st->bad_pdus,
+	       (unsigned long long)st->portal_moves, iscsi_session_portal(app.sess) + 1);
 	hostnet_print_faults(&app.hn, HOSTNET_FAULTS_SHORT);
 }
 
