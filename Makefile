@@ -58,6 +58,10 @@ TLIB_OBJS  := $(TLIB_SRCS:%.c=$(BUILD)/host/%.o)
 TOOLS_LIB  := $(BUILD)/host/libtools.a
 FUZZ_LIB   := $(BUILD)/fuzzobj/libcore.a
 ASAN_LIB   := $(BUILD)/asan/libcore.a
+# lifeline-iscsi once more under ASan + UBSan: the hostile-target tests
+# (tests/hosted/hostile.sh) run it so a write outside a buffer aborts.
+ASAN_TLIB  := $(BUILD)/asan/libtools.a
+ASAN_TOOLS := $(BUILD)/asan/tools/lifeline-iscsi
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -75,7 +79,7 @@ all: elf
 all: host asan fw pxe efi
 
 host: $(HOST_LIB) $(TOOLS_LIB) $(UNIT_BINS) $(TOOL_BINS) $(HTEST_BINS)
-asan: $(ASAN_BINS)
+asan: $(ASAN_BINS) $(ASAN_TOOLS)
 fw: $(FW_OBJS) $(ARCH_OBJS)
 pxe: $(PXE)
 # FW_CFLAGS decide how these link (PIE): rebuild when they change.
@@ -112,6 +116,9 @@ $(FUZZ_LIB): $(FUZZ_OBJS)
 $(ASAN_LIB): $(ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+$(ASAN_TLIB): $(TLIB_SRCS:%.c=$(BUILD)/asan/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/tests/%: tests/unit/%.c tests/lib/check.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
@@ -125,6 +132,9 @@ $(BUILD)/tests/%: tests/hosted/%.c $(TOOLS_LIB) $(HOST_LIB)
 $(BUILD)/tools/%: tools/%.c $(TOOLS_LIB) $(HOST_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(TOOLS_LIB) $(HOST_LIB) $(LZO_LIB) -o $@
+$(BUILD)/asan/tools/%: tools/%.c $(ASAN_TLIB) $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -MMD -MP -MF $@.d $< $(ASAN_TLIB) $(ASAN_LIB) $(LZO_LIB) -o $@
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d $< $(FUZZ_LIB) $(LZO_LIB) -o $@

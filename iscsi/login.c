@@ -294,8 +294,12 @@ static int security_next(struct iscsi_login *l, struct text_buf *tb)
 		l->lg_transit = true;
 		l->lg_nsg = ISCSI_STAGE_OPERATIONAL;
 		return 0;
+	case LOGIN_SEC_CHAP_R:
+		/* mutual CHAP: the answer to our CHAP_C must carry the target's
+		 * CHAP_N/CHAP_R; a target that skips them has not proven itself */
+		return l->lg_authed ? 0 : LL_EAUTH;
 	default:
-		return 0;                     /* CHAP_R sent: keep asking to transit */
+		return 0;
 	}
 }
 

@@ -76,6 +76,13 @@ lli "$log" 60 --root-path "$(rootpath "$IQN:mutual")" "${MUTUAL[@]:0:6}" \
 	--reverse-password wrong-secret-000 show
 expect_error iscsi-mutual-chap-wrong-target-secret "$log" $? 51
 
+# mutual CHAP asked for, but the target has no outgoing account (target 2
+# is one-way only): it can never prove itself, so the login must fail E51
+log=$LL_TMP/mutual-no-outgoing.log
+lli "$log" 60 --root-path "$(rootpath "$IQN:chap")" "${CHAP[@]}" \
+	--reverse-username lltarget --reverse-password tgsecret-0123456 show
+expect_error iscsi-mutual-chap-target-without-outgoing "$log" $? 51
+
 log=$LL_TMP/no-chap.log
 lli "$log" 60 --root-path "$(rootpath "$IQN:chap")" show
 expect_error iscsi-chap-missing "$log" $? 51
@@ -118,3 +125,17 @@ fi
 log=$LL_TMP/beyond.log
 lli "$log" 60 --root-path "$(rootpath "$IQN:disk")" read 131071 2 "$LL_TMP/x.bin"
 expect_error iscsi-read-beyond-end "$log" $? 5
+
+# No CHAP secret (right or wrong, ours or the target's) in anything
+# lifeline-iscsi printed in the runs above (tgtd's and dnsmasq's own logs
+# are not ours and are left out).
+leaks=$(find "$LL_TMP" -maxdepth 1 -type f \( -name '*.log' -o -name '*.fill' -o -name '*.verify' \) \
+	! -name 'tgtd*' ! -name 'dnsmasq*' -print0 |
+	xargs -0 grep -l -a -F -e llsecret-0123456 -e llsecret-6543210 \
+		-e tgsecret-0123456 -e wrong-secret-000 2>/dev/null)
+nlogs=$(find "$LL_TMP" -maxdepth 1 -type f -name '*.log' ! -name 'tgtd*' ! -name 'dnsmasq*' | wc -l)
+if [ -z "$leaks" ] && [ "$nlogs" -ge 8 ]; then
+	pass iscsi-chap-secrets-never-printed "4 secrets searched in $nlogs outputs of lifeline-iscsi"
+else
+	fail iscsi-chap-secrets-never-printed "secret found in: ${leaks:-none} (outputs: $nlogs)"
+fi

@@ -24,6 +24,8 @@ struct ramdisk {
 	struct blk_req *pending[RD_MAX_PENDING];
 	unsigned npending, max_pending;
 	unsigned reads, writes, syncs, verifies, cancels;
+	uint64_t write_end;       /* highest lba + count a WRITE reached */
+	unsigned oob;             /* requests past the last block (not applied) */
 	unsigned fail_read, fail_write, fail_verify; /* n-th (1-based) fails */
 	int fail_sync;            /* n-th sync fails */
 	int fail_err;             /* the error they fail with; 0: LL_EIO */
@@ -65,6 +67,10 @@ static inline int rd_submit(struct blk_dev *d, struct blk_req *q)
 	if (r->npending >= RD_MAX_PENDING)
 		return LL_EBUSY;
 	q->priv = (void *)(uintptr_t)rd_nth(r, q->op);
+	if (q->op == BLK_WRITE && q->lba + q->count > r->write_end)
+		r->write_end = q->lba + q->count;
+	if (q->op != BLK_SYNC && (q->lba > r->blocks || q->count > r->blocks - q->lba))
+		r->oob++;
 	r->pending[r->npending++] = q;
 	if (r->npending > r->max_pending)
 		r->max_pending = r->npending;
@@ -89,6 +95,8 @@ static inline char rd_apply(struct ramdisk *r, const struct blk_req *q)
 {
 	size_t off = (size_t)q->lba * r->bs, len = (size_t)q->count * r->bs;
 
+	if (q->op != BLK_SYNC && (q->lba > r->blocks || q->count > r->blocks - q->lba))
+		return '!';               /* past the disk: counted in oob, not applied */
 	switch (q->op) {
 	case BLK_READ:
 		memcpy(q->buf, r->data + off, len);

@@ -206,10 +206,14 @@ static void test_lun_too_small(void)
 	/* needs 0x1a1000 + 0x80123 bytes = about 2.2 MiB */
 	CHECK_EQ(run(2ull << 20, 512, 256, 8, 0, NULL), LL_ERANGE);
 	CHECK_EQ(rd.writes, 0);
+	CHECK_EQ(rd.oob, 0);
+	CHECK(rd.write_end <= rd.blocks);
 	CHECK(strstr(console, "dump LUN too small: need 3 MiB, has 2 MiB") != NULL);
 	/* exactly big enough (rounded up to a block) works */
 	CHECK_EQ(run(0x1a1000 + 0x80200, 512, 256, 8, 0, NULL), 0);
 	CHECK_EQ(disk_flags(), 0);
+	CHECK_EQ(rd.oob, 0);
+	CHECK_EQ(rd.write_end, rd.blocks);            /* up to the last LBA, not past */
 }
 
 static void test_bad_disk(void)

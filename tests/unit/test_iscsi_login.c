@@ -272,6 +272,14 @@ static void test_mutual_chap(void)
 	login_init(&L, &S);
 	chap_until_response();
 	CHECK_EQ(RX(SEC_T_OP, ""), LL_EAUTH);
+	/* target stays in the security stage and never sends CHAP_N/CHAP_R */
+	login_init(&L, &S);
+	chap_until_response();
+	CHECK_EQ(RX(SEC_STAY, ""), LL_EAUTH);
+	CHECK_EQ(L.lg_step, LOGIN_FAILED);
+	login_init(&L, &S);
+	chap_until_response();
+	CHECK_EQ(RX(SEC_STAY, "CHAP_N=target\0"), LL_EAUTH);
 	/* target declines to authenticate at all */
 	login_init(&L, &S);
 	tx();

@@ -199,8 +199,12 @@ static void test_small_lun(void)
 	CHECK(strstr(console, "too small") != NULL);
 	CHECK(strstr(console, "left marked incomplete") != NULL);
 	CHECK_EQ(kd_get32(img(0), 424), KD_COMPRESSED_LZO | KD_INCOMPLETE);
+	CHECK_EQ(rd.oob, 0);                          /* no WRITE past the last LBA */
+	CHECK(rd.write_end <= rd.blocks);
 	CHECK_EQ(run(DL_ALL, 8192, NULL, 0), LL_ERANGE);
 	CHECK(strstr(console, "nothing written") != NULL);
+	CHECK_EQ(rd.oob, 0);
+	CHECK(rd.write_end <= rd.blocks);
 }
 
 /* Writes overlap (the two streams and the rest of the slots), and the

@@ -2,6 +2,14 @@
  * (xfer.h): requests complete in any order and are taken in LBA order. */
 #include <stdio.h>
 #include <string.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define GUARD_POISON(p, n)   ASAN_POISON_MEMORY_REGION(p, n)
+#define GUARD_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define GUARD_POISON(p, n)   ((void)(p), (void)(n))
+#define GUARD_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 #include "lib/err.h"
 #include "lib/mem.h"
 #include "tools/common/hostnet.h"
@@ -9,6 +17,12 @@
 
 #define DEFAULT_REQ    (128u * 1024)
 #define PROGRESS_BYTES (8ull << 20)
+/* Guard zones before and after every request buffer: a fixed pattern,
+ * checked after each request (and poisoned under ASan), so a write outside
+ * the buffer the initiator was given is caught, not silently absorbed by
+ * the arena around it. */
+#define GUARD_BYTES    4096u
+#define GUARD_FILL     0xa5
 
 static void slot_done(void *ctx, struct blk_req *r)
 {
@@ -33,6 +47,46 @@ static int req_error(struct xfer_slot *s)
 	return hostnet_fail(s->req.result, what);
 }
 
+/* Guard slot s for a request of used bytes: everything from the end of the
+ * request to the end of the back guard zone holds GUARD_FILL. */
+static void guard_arm(struct xfer_slot *s, size_t used)
+{
+	size_t n = s->len - used + GUARD_BYTES;
+
+	GUARD_UNPOISON(s->buf + used, n);
+	memset(s->buf + used, GUARD_FILL, n);
+	GUARD_POISON(s->buf + used, n);
+	s->used = used;
+}
+
+static int zone_intact(uint8_t *z, size_t n)
+{
+	int ok = 1;
+
+	GUARD_UNPOISON(z, n);
+	for (size_t i = 0; i < n && ok; i++)
+		ok = z[i] == GUARD_FILL;
+	GUARD_POISON(z, n);
+	return ok;
+}
+
+/* 0 when nothing was written before or after the request's bytes. */
+static int guard_check(struct xfer_slot *s)
+{
+	if (zone_intact(s->buf - GUARD_BYTES, GUARD_BYTES) &&
+	    zone_intact(s->buf + s->used, s->len - s->used + GUARD_BYTES))
+		return 0;
+	return hostnet_fail(LL_EIO, "write outside the request buffer (guard bytes changed)");
+}
+
+/* After a transfer the whole of every buffer is the caller's again. */
+static void guard_release(struct xfer_pool *pool, unsigned depth)
+{
+	for (unsigned i = 0; i < depth; i++)
+		if (pool->slots[i].buf)
+			GUARD_UNPOISON(pool->slots[i].buf, pool->slots[i].len);
+}
+
 /* Give slot s the next piece of the transfer and queue it. */
 static int slot_submit(struct xfer *x, struct xfer_slot *s)
 {
@@ -48,9 +102,11 @@ static int slot_submit(struct xfer *x, struct xfer_slot *s)
 	s->req.done = slot_done;
 	s->req.ctx = s;
 	s->done = 0;
+	GUARD_UNPOISON(s->buf, s->len);
 	if (x->op == BLK_WRITE && x->produce &&
 	    (rc = x->produce(x, s->buf, (size_t)s->blocks * x->pool->bd->block_size)) < 0)
 		return rc;
+	guard_arm(s, (size_t)s->blocks * x->pool->bd->block_size);
 	rc = blk_submit(&x->pool->bd->dev, &s->req);
 	if (rc < 0)
 		return hostnet_fail(rc, "submit");
@@ -78,11 +134,20 @@ int xfer_alloc_slots(struct xfer_pool *pool, unsigned depth, uint32_t req_blocks
 	size_t len = (size_t)req_blocks * pool->bd->block_size;
 
 	for (unsigned i = 0; i < depth; i++) {
-		if (pool->slots[i].buf)
+		struct xfer_slot *s = &pool->slots[i];
+		uint8_t *p;
+
+		if (s->buf)
 			continue;
-		pool->slots[i].buf = ll_alloc_aligned(pool->arena, len, 4096);
-		if (!pool->slots[i].buf)
+		p = ll_alloc_aligned(pool->arena, len + 2 * GUARD_BYTES, 4096);
+		if (!p)
 			return hostnet_fail(LL_ENOMEM, "request buffers (lower --depth)");
+		memset(p, GUARD_FILL, GUARD_BYTES);
+		memset(p + GUARD_BYTES + len, GUARD_FILL, GUARD_BYTES);
+		s->buf = p + GUARD_BYTES;
+		s->len = s->used = len;
+		GUARD_POISON(p, GUARD_BYTES);
+		GUARD_POISON(s->buf + len, GUARD_BYTES);
 	}
 	if (!pool->scratch && !(pool->scratch = ll_alloc_aligned(pool->arena, len, 4096)))
 		return hostnet_fail(LL_ENOMEM, "scratch buffer");
@@ -102,7 +167,7 @@ static void note_progress(struct xfer *x, uint64_t bytes)
 
 /* Run x to its end: requests complete in any order, are taken in LBA
  * order (head of the ring), and each taken slot is refilled at once. */
-int xfer_run(struct xfer *x, uint64_t deadline)
+static int run_slots(struct xfer *x, uint64_t deadline)
 {
 	struct xfer_pool *pool = x->pool;
 	uint32_t block_size = pool->bd->block_size;
@@ -117,7 +182,7 @@ int xfer_run(struct xfer *x, uint64_t deadline)
 			return rc;
 	while (queued) {
 		struct xfer_slot *s = &pool->slots[head];
-		if ((rc = slot_wait(pool, s, deadline)) < 0)
+		if ((rc = slot_wait(pool, s, deadline)) < 0 || (rc = guard_check(s)) < 0)
 			return rc;
 		if (s->req.result < 0)   /* after blk's own UNIT ATTENTION retries */
 			return req_error(s);
@@ -135,6 +200,14 @@ int xfer_run(struct xfer *x, uint64_t deadline)
 		head = (head + 1) % depth;
 	}
 	return 0;
+}
+
+int xfer_run(struct xfer *x, uint64_t deadline)
+{
+	int rc = run_slots(x, deadline);
+
+	guard_release(x->pool, x->depth);
+	return rc;
 }
 
 void xfer_init(struct xfer *x, struct xfer_pool *pool, enum blk_op op,

@@ -16,7 +16,8 @@
 /* One queued request of a transfer and its buffer. */
 struct xfer_slot {
 	struct blk_req req;
-	uint8_t *buf;
+	uint8_t *buf;              /* len bytes between two guard zones */
+	size_t len, used;          /* used: the current request's bytes */
 	uint32_t blocks;
 	int done;
 };
