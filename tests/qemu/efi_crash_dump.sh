@@ -22,7 +22,8 @@ NAME=efi-crash-dump
 NBP=$EFI_LIFELINE
 ELF=$LL_ROOT/build/lifeline.elf
 DUMPINFO=$LL_ROOT/build/tools/lifeline-dumpinfo
-MEM=512
+MEM=512               # the virtio run (ELF dump of all of it)
+MEM_BIG=4608          # the e1000 run: 1 GiB of it above 4 GiB
 BOOT_TMO=300          # QEMU start to the guest's panic line
 DUMP_TMO=180          # panic line to lifeline's last line
 [ -f "$NBP" ] || exit 0
@@ -41,10 +42,10 @@ check() { # DESC OK [LOG]
 }
 
 TID=40
-# run NIC FORMAT_ARGS: a fresh boot and dump LUN, one boot to the end.
+# run NIC MEM FORMAT_ARGS: a fresh boot and dump LUN, one boot to the end.
 # Sets LOG (text), BIMG, DIMG, H0, T_PANIC, T_DONE, QEMU_RC.
 run() {
-	local nic=$1 kargs=$2 biqn diqn raw
+	local nic=$1 mem=$2 kargs=$3 biqn diqn raw
 	TID=$((TID + 2)); biqn=$QL_IQN-efic$TID; diqn=$QL_IQN-efid$TID
 	BIMG=$LL_TMP/efi-crash-$nic.img DIMG=$LL_TMP/efi-dump-$nic.img
 	DUMP_PATH=$(ql_rootpath 1 "$diqn")
@@ -53,13 +54,13 @@ run() {
 		echo "FAIL qemu/$NAME: $nic: building the EFI crash disk"; return 1
 	fi
 	H0=$(sha256sum <"$BIMG")
-	tgt_backing "$DIMG" $((MEM + 64))
+	tgt_backing "$DIMG" $((mem + 64))
 	if ! ql_target "$BIMG" "$TID" "$biqn" || ! ql_target "$DIMG" $((TID + 1)) "$diqn" ||
 	   ! efi_serve nbp "$NBP" "$(ql_rootpath 1 "$biqn")"; then
 		echo "FAIL qemu/$NAME: $nic: tgtd or dnsmasq did not start"; return 1
 	fi
 	raw=$LL_TMP/$NAME-$nic.serial
-	QL_MEM=$MEM efi_qemu "$raw" $((BOOT_TMO + DUMP_TMO + 30)) "$nic" -smp 2
+	QL_MEM=$mem efi_qemu "$raw" $((BOOT_TMO + DUMP_TMO + 30)) "$nic" -smp 2
 	T_PANIC=$(ql_wait_secs "$raw" '^CRASHTEST (panic|FAIL)' "$BOOT_TMO")
 	if [ -n "$T_PANIC" ]; then
 		T_DONE=$(ql_wait_secs "$raw" '^lifeline: (rebooting|halted|powering off)|^lifeline: exception' "$DUMP_TMO")
@@ -166,10 +167,27 @@ verdict_elf() {
 verdict_kdump() {
 	local nic=$1 L=$LOG core=$LL_TMP/$NAME-$1.kdump info=$LL_TMP/$NAME-$1.kinfo
 	verdict_common "$nic" e1000
-	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$DIMG" --extract "$core" >"$info" 2>&1
+	local high want got ok
+	# the first page of every System RAM range above 4 GiB
+	high=$(sed -nE 's/^CRASHTEST iomem ([0-9a-f]+)-[0-9a-f]+ : System RAM$/\1/p' "$L" |
+		awk '{ if (length($1) > 8) printf "--paddr %s ", $1 }')
+	# shellcheck disable=SC2086 # high is words on purpose
+	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$DIMG" $high --extract "$core" >"$info" 2>&1
 	check "$nic: kdump-compressed: header complete, lzo, 2 CPUs, level 31" \
 		"$(grep -qx 'complete: yes' "$info" && grep -qx 'codec: lzo' "$info" &&
 		   grep -qx 'cpus: 2' "$info" && grep -qx 'dump_level: 31' "$info" && echo 1)" "$info"
+	# RAM pages in the dump's bitmap = the guest's System RAM less the
+	# 64 MiB crashkernel region (16384 pages; 16 pages of slack for
+	# ranges that are not page-aligned)
+	want=$(sed -nE 's/^CRASHTEST iomem ([0-9a-f]+)-([0-9a-f]+) : System RAM$/\1 \2/p' "$L" |
+		/usr/bin/python3 -c 'import sys
+print(sum((int(b, 16) + 1 - int(a, 16)) // 4096 for a, b in (l.split() for l in sys.stdin)) - 16384)')
+	got=$(sed -n 's/^pages_ram: //p' "$info")
+	ok=$([ -n "$high" ] && [ -n "$got" ] && [ "$want" -gt 0 ] &&
+	     [ $((got - want)) -le 16 ] && [ $((want - got)) -le 16 ] &&
+	     ! grep -q 'ram 0' "$info" && echo 1)
+	check "$nic: ${MEM_BIG} MiB guest: RAM above 4 GiB ($(grep -c '^paddr ' "$info") range(s)) in the dump's RAM bitmap; ${got:-?} RAM pages, the guest's System RAM less the crashkernel region: $want" \
+		"$ok" "$info"
 	rm -f "$core.dmesg"
 	makedumpfile --dump-dmesg "$core" "$core.dmesg" >"$core.mdf" 2>&1
 	check "$nic: makedumpfile --dump-dmesg: the kernel log holds the sysrq panic" \
@@ -181,8 +199,8 @@ verdict_kdump() {
 
 for nic in ${EFI_CRASH_NICS:-virtio}; do
 	case $nic in
-	virtio) run virtio lifeline.extra=dump-format=elf && verdict_elf virtio ;;
-	e1000) run e1000 "" && verdict_kdump e1000 ;;
+	virtio) run virtio "$MEM" lifeline.extra=dump-format=elf && verdict_elf virtio ;;
+	e1000) run e1000 "$MEM_BIG" "" && verdict_kdump e1000 ;;
 	*) echo "FAIL qemu/$NAME: unknown NIC $nic" ;;
 	esac
 	rm -f "$BIMG" "$DIMG"
