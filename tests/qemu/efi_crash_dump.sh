@@ -152,10 +152,10 @@ verdict_elf() {
 		"$(grep -qE 'Type:[[:space:]]+CORE' "$core.readelf" && ! grep -qi 'warning\|error' "$core.readelf" &&
 		   [ "$(grep -cE 'NT_PRSTATUS' "$core.readelf")" -eq 2 ] &&
 		   grep -qE 'VMCOREINFO' "$core.readelf" && echo 1)" "$core.readelf"
-	where=$(ram_covered "$core" "$L") && ok=1 || ok=0
+	where=$([ -s "$core" ] && ram_covered "$core" "$L") && ok=1 || ok=0
 	check "$nic: the UEFI kernel's System RAM is in the vmcore but the crashkernel region: $where" "$ok"
 	read -r hex paddr < <(sed -nE 's/^CRASHTEST MARKER ([0-9a-f]{32}) PADDR 0x([0-9a-f]+)$/\1 \2/p' "$L")
-	where=$([ -n "${paddr:-}" ] && ql_marker_at "$core" "$paddr" "$hex") && ok=1 || ok=0
+	where=$([ -n "${paddr:-}" ] && [ -s "$core" ] && ql_marker_at "$core" "$paddr" "$hex") && ok=1 || ok=0
 	check "$nic: marker page at paddr 0x${paddr:-?}: $where" "$ok"
 	rm -f "$core.d31"
 	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
