@@ -78,7 +78,9 @@ run() {
 verdict_common() {
 	local nic=$1 drv=$2 L=$LOG
 	check "$nic: lifeline.efi SAN-booted GRUB EFI Linux, armed from the ACPI iBFT, marker, panic (${T_PANIC:-?} s)" \
-		"$(grep -qE '^lifeline-arm: iBFT: initiator .*boot target '"$QL_IQN"'-efic' "$L" &&
+		"$(grep -qE '^lifeline: iBFT installed as an ACPI table' "$L" &&
+		   grep -qF 'lifeline: starting \EFI\BOOT\BOOTX64.EFI' "$L" &&
+		   grep -qE '^lifeline-arm: iBFT: initiator .*boot target '"$QL_IQN"'-efic' "$L" &&
 		   grep -qx 'CRASHTEST armed kexec_crash_loaded=1' "$L" &&
 		   grep -qE '^CRASHTEST MARKER [0-9a-f]{32} PADDR 0x[0-9a-f]+$' "$L" &&
 		   grep -qx 'CRASHTEST panic' "$L" && echo 1)" "$L"
