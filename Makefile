@@ -74,7 +74,7 @@ FUZZ_TSRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_TSRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 all: elf
-.PHONY: elf efi all host asan fw pxe check unit bench fuzz demo deps clean \
+.PHONY: elf efi all host asan fw pxe check unit bench fuzz demo demo-efi deps clean \
 	dist install deb man
 all: host asan fw pxe efi
 
@@ -262,6 +262,10 @@ bench: deps all
 
 demo: deps all
 	@bash tools/demo.sh
+
+# the UEFI boot (OVMF, lifeline.efi) and a crash dump by lifeline.elf
+demo-efi: deps all
+	@bash tools/demo-efi.sh
 
 clean:
 	rm -rf $(BUILD)

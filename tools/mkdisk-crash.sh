@@ -5,7 +5,9 @@
 # (tests/qemu/guest/marker.c, static) and a /init that arms lifeline from the
 # iBFT, starts the marker and panics; the kernel command line gets
 # crashkernel= and lifeline.dump-path=. Built with tools/mkdisk-linux.sh.
-# Usage: tools/mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]
+# Usage: tools/mkdisk-crash.sh [--efi] OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]
+# (--efi: the UEFI disk of tools/mkdisk-efi-linux.sh, GRUB EFI on a GPT ESP,
+# instead of the BIOS one)
 # (CRASHKERNEL default 64M; KERNEL_ARGS more words for the guest kernel,
 # e.g. lifeline.extra=dump-format=elf or lifeline.extra=outage-limit=30).
 # Env: LL_PKG_ROOT=DIR: lifeline-arm and lifeline.elf from the packages
@@ -16,7 +18,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTDIR=$ROOT/build/qemu
 die() { echo "mkdisk-crash: $*" >&2; exit 1; }
 
-[ $# -ge 2 ] || die "usage: mkdisk-crash.sh OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]"
+efi=0
+[ "${1:-}" = --efi ] && { efi=1; shift; }
+[ $# -ge 2 ] || die "usage: mkdisk-crash.sh [--efi] OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]"
 out=$1 dump_path=$2 ck=${3:-64M} kargs=${4:-}
 elf=$ROOT/build/lifeline.elf
 [ -r "$elf" ] || die "no $elf (run make)"
@@ -53,6 +57,16 @@ echo "CRASHTEST arm-with $arm $(sha256sum <"$arm" | cut -c1-64)"
 lifeline-arm || fail "lifeline-arm"
 echo "CRASHTEST armed kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 lifeline-arm --status | sed 's/^/CRASHTEST status /'
+# what the host checks the dump against: every System RAM range, the NICs'
+# memory BARs (a UEFI firmware puts 64-bit ones above 4 GiB)
+grep 'System RAM' /proc/iomem | sed 's/^ */CRASHTEST iomem /'
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cut -c1-6 "$d/class")" = 0x0200 ] || continue
+	while read -r lo hi fl; do
+		[ $((fl & 0x200)) != 0 ] && [ "$lo" != 0x0000000000000000 ] &&
+			echo "CRASHTEST nic-bar ${d##*/} $lo-$hi"
+	done <"$d/resource"
+done
 # memory load for the page filter: free pages full of garbage (a file of
 # random bytes written and removed), page cache (one kept), anonymous pages
 dd if=/dev/urandom of=/tmp/garbage bs=1M count=64 2>/dev/null; rm -f /tmp/garbage
@@ -73,5 +87,9 @@ INIT
 chmod 755 "$ov/init"
 cp "$base" "$work/initrd"
 (cd "$ov" && find . | cpio -o -H newc --quiet) | gzip -6 >>"$work/initrd"
-bash "$ROOT/tools/mkdisk-linux.sh" --initrd "$work/initrd" --out "$out" \
-	--append "crashkernel=$ck lifeline.dump-path=$dump_path${kargs:+ $kargs}"
+append="crashkernel=$ck lifeline.dump-path=$dump_path${kargs:+ $kargs}"
+if [ $efi = 1 ]; then
+	bash "$ROOT/tools/mkdisk-efi-linux.sh" "$out" --initrd "$work/initrd" --append "$append"
+else
+	bash "$ROOT/tools/mkdisk-linux.sh" --initrd "$work/initrd" --out "$out" --append "$append"
+fi

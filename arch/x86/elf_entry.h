@@ -30,6 +30,10 @@ extern char elf_boot_tables[], __arena_start[], __arena_end[];
  * 0, or LL_ERANGE when top is beyond what the tables can hold (the map
  * then stops there); *mapped is the end of the identity map. */
 int x86_paging_map_all(uint64_t top, uint64_t *mapped);
+/* Add [base, base + len) to the identity map (after x86_paging_map_all):
+ * 1 GiB or 2 MiB pages, from a few spare tables. 0, LL_ERANGE (beyond 64
+ * TiB) or LL_ENOMEM (spare tables used up). */
+int x86_paging_map_more(uint64_t base, uint64_t len);
 
 /* pcidev.c: native NIC candidates by a PCI bus walk (class 02h) and the
  * struct pcidev over port-I/O config space, MMIO and I/O BARs. */

@@ -33,6 +33,8 @@
 #define MB2_INFO_MAX    (64u * 1024)
 
 #define CMDLINE_MAX  4096
+#define MORE_MAX     16
+#define GIB          (1ull << 30)
 #define MAP_MAX      128
 #define E820_RAM     1
 #define E820_ACPI    3
@@ -52,6 +54,8 @@ static struct elf_ctx {
 	struct elf_map_entry map[MAP_MAX];
 	unsigned n_map;
 	uint64_t mapped;          /* end of the identity map */
+	uint64_t more_lo[MORE_MAX], more_hi[MORE_MAX]; /* added later, GiBs */
+	unsigned n_more;
 	struct ll_clock clock;
 	struct x86_pcidev_ctx pci;
 	struct nic_candidate nics[X86_NIC_MAX];
@@ -180,11 +184,33 @@ static uint64_t map_top(void)
 	return top;
 }
 
+static int more_has(uint64_t paddr, uint64_t end)
+{
+	for (unsigned i = 0; i < ec.n_more; i++)
+		if (paddr >= ec.more_lo[i] && end <= ec.more_hi[i])
+			return 1;
+	return 0;
+}
+
+/* RAM the elfcorehdr names beyond the boot-time map (a memory map the
+ * entry did not see in full, e.g. a UEFI kernel's): mapped on first use,
+ * whole GiBs at a time. */
 static const void *phys_map(void *ctx, uint64_t paddr, uint64_t len)
 {
 	(void)ctx;
-	if (paddr >= ec.mapped || len > ec.mapped - paddr)
+	uint64_t end = paddr + len, lo, hi;
+	if (paddr < ec.mapped && len <= ec.mapped - paddr)
+		return (const void *)(uintptr_t)paddr;
+	if (end < paddr || end > PHYS_TOP_MAX)
 		return NULL;
+	if (more_has(paddr, end))
+		return (const void *)(uintptr_t)paddr;
+	lo = paddr & ~(GIB - 1);
+	hi = (end + GIB - 1) & ~(GIB - 1);
+	if (ec.n_more >= MORE_MAX || x86_paging_map_more(lo, hi - lo) < 0)
+		return NULL;
+	ec.more_lo[ec.n_more] = lo;
+	ec.more_hi[ec.n_more++] = hi;
 	return (const void *)(uintptr_t)paddr;
 }
 

@@ -13,6 +13,7 @@
 #define BAR_MEM_TYPE 0x6
 #define BAR_MEM_64 0x4
 #define PCI_CFG_SPACE 256
+#define BAR_MAP_LEN (2ull << 20)
 
 static struct x86_pcidev_ctx *ctx_of(struct pcidev *p)
 {
@@ -153,6 +154,22 @@ static void bars_decode(struct x86_pcidev_ctx *x)
 	}
 }
 
+/* Memory BARs beyond the identity map (UEFI puts 64-bit ones far above
+ * RAM) mapped too: the naturally aligned 2 MiB around each base, which
+ * holds any NIC register BAR (they are 2 MiB at most). */
+static int bars_map(const struct x86_pcidev_ctx *x)
+{
+	for (int i = 0; i < 6; i++) {
+		if (x->bar_io[i] || !x->bar[i])
+			continue;
+		int rc = x86_paging_map_more(x->bar[i] & ~(BAR_MAP_LEN - 1),
+					     BAR_MAP_LEN);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int x86_pcidev_make(void *ctx, const struct nic_candidate *c,
 		    struct pcidev *out)
 {
@@ -161,6 +178,9 @@ int x86_pcidev_make(void *ctx, const struct nic_candidate *c,
 	x->dev = c->dev;
 	x->fn = c->fn;
 	bars_decode(x);
+	int rc = bars_map(x);
+	if (rc < 0)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	out->ops = &x86_pcidev_ops;
 	out->priv = x;
