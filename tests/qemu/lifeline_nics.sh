@@ -85,6 +85,9 @@ nic_boot() {
 	else
 		ql_mbrtest_verdict "$name" "$log" "$disk" "$expect"
 	fi
+	# UNDI's cost: trips to real mode per frame (the driver's stats line)
+	grep -a '^undi: [0-9]* frames' "$log" | tail -n 1 | tr -d '\r' |
+		sed "s/^/  $name: /"
 	ql_qemu_stop
 }
 
