@@ -10,7 +10,7 @@
  *   40:13 - size     the resident stub (header, GDT and entry code; the
  *                    per-call code on its own page; 4 KiB real-mode stack,
  *                    8 KiB bounce buffer): 40:13 lowered by its size in
- *                    whole KiB (44 KiB today), then down to a 4 KiB
+ *                    whole KiB (45 KiB today), then down to a 4 KiB
  *                    boundary, so code and written data never share a
  *                    page (QEMU TCG retranslates a page's code on a write).
  *   top of the RAM extent at 1 MiB (below 4 GiB), 64 KiB aligned: the
