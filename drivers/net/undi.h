@@ -27,7 +27,7 @@
 #define UNDI_AREA_MIN    (UNDI_TXBUF_OFF + UNDI_COPY_SLOT + RB_REC_ROOM)
 #define UNDI_REC_MAX     64      /* ISR answers per trip */
 #define UNDI_TRIPS_PER_POLL 4    /* while the ROM's run stays open */
-#define UNDI_STATS_EVERY 4096 /* frames between two stats lines */
+#define UNDI_STATS_EVERY 1024 /* frames between two stats lines */
 
 /* Flags for undi_init. */
 #define UNDI_TX_BY_PROTOCOL 0x1 /* IPv4/ARP/RARP frames go out as P_IP /
