@@ -76,6 +76,7 @@ static int undi_open(struct netdev *nd)
 	u->rx_have = u->rx_expect = 0;
 	u->rx_drop = 0;
 	u->trips_open = api->trips;
+	u->idle_open = u->cnt.trips_idle;
 	u->cnt.stats_at = u->cnt.rx_frames + u->cnt.tx_frames;
 	ll_printf("undi: open, MAC " LL_MAC_FMT ", MTU %u, via %s\n",
 		  LL_MAC_ARGS(nd->mac), nd->mtu,
@@ -296,10 +297,11 @@ static void undi_stats(struct undi *u)
 		return;
 	u->cnt.stats_at = frames;
 	uint32_t trips = u->api->trips - u->trips_open;
-	uint32_t per100 = (uint32_t)((uint64_t)trips * 100 / frames);
-	ll_printf("undi: %u frames (rx %u, tx %u), %u trips to real mode, "
-		  "%u.%02u per frame\n", frames, u->cnt.rx_frames,
-		  u->cnt.tx_frames, trips, per100 / 100, per100 % 100);
+	uint32_t idle = u->cnt.trips_idle - u->idle_open;
+	uint32_t per100 = (uint32_t)((uint64_t)(trips - idle) * 100 / frames);
+	ll_printf("undi: %u frames (rx %u, tx %u), %u trips to real mode "
+		  "(%u idle), %u.%02u busy per frame\n", frames, u->cnt.rx_frames,
+		  u->cnt.tx_frames, trips, idle, per100 / 100, per100 % 100);
 }
 
 /* After a trip: the frames it sent, and the one that failed (lost: its
@@ -347,6 +349,8 @@ static int undi_trip(struct undi *u)
 	if ((rc = pxe_batch(api, cb)) < 0)
 		return rc;
 	tx_after_trip(u, b);
+	if (b->tx_n == 0 && b->nrec == 0)
+		u->cnt.trips_idle++;   /* nothing sent, nothing came */
 	u->cnt.isr_calls += b->calls - b->tx_sent -
 			    (b->tx_sent < b->tx_n ? 1 : 0);
 	u->ring_nrec = b->nrec < UNDI_REC_MAX ? b->nrec : UNDI_REC_MAX;

@@ -47,6 +47,7 @@ struct undi_counters {
 	uint32_t tx_ungated;    /* ROM never reports TX completion */
 	uint32_t trips;         /* batch trips to real mode */
 	uint32_t stats_at;      /* frames at the last stats line */
+	uint32_t trips_idle;    /* trips that found nothing to do */
 };
 
 /* The UNDI netdev: one per PXE ROM. nd is what net/ uses. */
@@ -71,6 +72,7 @@ struct undi {
 	uint8_t rx_drop;        /* current frame is being discarded */
 	struct undi_counters cnt;
 	uint32_t trips_open;    /* api->trips when opened */
+	uint32_t idle_open;     /* cnt.trips_idle when opened */
 	uint8_t rx_buf[NETDEV_FRAME_MAX];
 };
 
