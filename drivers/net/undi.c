@@ -471,6 +471,7 @@ void undi_init(struct undi *u, struct pxe_api *api, unsigned flags)
 	u->nd.priv = u;
 	u->nd.name = "undi";
 	u->nd.mtu = 1500;
+	u->nd.rx_hold = UNDI_RX_HOLD;
 	unsigned slots = 0;
 	u->tx_room = UNDI_TXBUF_STRIDE;
 	u->ring_ended = 1;

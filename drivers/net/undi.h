@@ -26,6 +26,8 @@
 #define UNDI_COPY_SLOT   0x600   /* a slot for copied frames only */
 #define UNDI_AREA_MIN    (UNDI_TXBUF_OFF + UNDI_COPY_SLOT + RB_REC_ROOM)
 #define UNDI_REC_MAX     64      /* ISR answers per trip */
+#define UNDI_RX_HOLD     (4 * 1460) /* TCP window: what a ROM's receive
+				     * buffer (8 KiB on the rtl8139) holds */
 #define UNDI_TRIPS_PER_POLL 4    /* while the ROM's run stays open */
 #define UNDI_STATS_EVERY 1024 /* frames between two stats lines */
 
