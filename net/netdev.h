@@ -67,6 +67,10 @@ struct netdev {
 	uint8_t mac[ETH_ALEN];   /* set by open */
 	uint16_t mtu;            /* IP MTU, set by open (1500 for Ethernet) */
 	uint64_t tx_frames, rx_frames, tx_errors;
+	/* Set by the driver, or 0 for no limit: the most bytes of received
+	 * frames the device can hold while the stack is not polling (a ROM's
+	 * small receive buffer); TCP offers no larger a window. */
+	uint32_t rx_hold;
 };
 
 #endif

@@ -80,7 +80,9 @@ static inline uint32_t tcp_data_end(const struct tcp_conn *c)
 }
 static inline uint32_t tcp_rcv_wnd(const struct tcp_conn *c)
 {
-	return c->rx_size - c->rx_len;
+	uint32_t w = c->rx_size - c->rx_len;
+	uint32_t hold = c->ns ? c->ns->dev->rx_hold : 0;
+	return hold && w > hold ? hold : w;
 }
 
 /* tcp_out.c */

@@ -42,6 +42,10 @@ int rm_hook_install(uint8_t vector, rm_hook_fn fn, uint32_t *old_vector);
  * LL_EBUSY when someone hooked the vector after us (left in place),
  * LL_ENOENT when it is not hooked. */
 int rm_hook_remove(uint8_t vector, uint32_t old_vector);
+/* One UNDI batch trip: the real-mode loop of platform/rm_batch.h on the
+ * block at seg:off (its parameter blocks and ring in segment seg). 0, or
+ * LL_ENOMEM when the real-mode stack is exhausted by nesting. */
+int rm_undi_batch(uint16_t seg, uint16_t off);
 /* Call the previous handler of a hooked vector with r (pass-through). */
 void rm_chain(uint32_t old_vector, struct rm_regs *r);
 /* Bounce buffer in base memory (seg:0), for BIOS calls needing one. */

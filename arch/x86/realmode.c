@@ -28,8 +28,8 @@ static uint32_t ivt_get(uint8_t n)
 	return x86_peek32((uint32_t)n * 4);
 }
 
-static void far_call(uint16_t kind, uint32_t target, struct rm_regs *r,
-		     const uint16_t arg[3])
+static int far_call(uint16_t kind, uint32_t target, struct rm_regs *r,
+		    const uint16_t arg[3])
 {
 	struct stub_call c;
 	memset(&c, 0, sizeof(c));
@@ -42,9 +42,10 @@ static void far_call(uint16_t kind, uint32_t target, struct rm_regs *r,
 	if (rm.call(&c) != 0) {
 		rm.failures++;
 		r->flags |= RM_CF;
-		return;
+		return LL_ENOMEM;
 	}
 	*r = c.regs;
+	return 0;
 }
 
 void rm_int(uint8_t n, struct rm_regs *r)
@@ -70,6 +71,13 @@ uint16_t rm_pxe_call(uint16_t seg, uint16_t off, uint16_t opcode,
 	r.eax = 0xffff;
 	far_call(KIND_FAR, ((uint32_t)seg << 16) | off, &r, arg);
 	return (uint16_t)r.eax;
+}
+
+int rm_undi_batch(uint16_t seg, uint16_t off)
+{
+	struct rm_regs r;
+	memset(&r, 0, sizeof(r));
+	return far_call(KIND_UNDI_BATCH, ((uint32_t)seg << 16) | off, &r, NULL);
 }
 
 void rm_jump(uint16_t cs, uint16_t ip, uint16_t ss, uint16_t sp,

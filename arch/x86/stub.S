@@ -4,6 +4,7 @@
  * and PXE calls) and the trampoline taking real-mode interrupt hooks to C.
  * Linked at 0: every 16-bit offset is relative to the stub's segment. */
 #include "arch/x86/stub.h"
+#include "platform/rm_batch.h"
 
 #define EFER 0xc0000080
 #define HF(x) ((x) - STUB_FRAME)
@@ -352,6 +353,8 @@ call_real16:
 	mov	%sp, %bp
 	cmpw	$KIND_JUMP, F_KIND(%bp)
 	je	do_jump
+	cmpw	$KIND_UNDI_BATCH, F_KIND(%bp)
+	je	do_batch
 	pushw	F_ARG2(%bp)
 	pushw	F_ARG1(%bp)
 	pushw	F_ARG0(%bp)
@@ -443,6 +446,177 @@ do_jump:
 	mov	%cs:F_EBP(%bp), %ebp
 	sti
 	lret
+
+/* ---- the UNDI batch trip (platform/rm_batch.h): many ROM calls, one
+ * switch of mode. The frame is at SS:BP; the block's far pointer is kept
+ * in batch_block (bss) and reloaded into ES:DI after every ROM call, as
+ * the ROM may change any register but SS:SP. ---- */
+#define OP_TRANSMIT 0x0008	/* PXENV_UNDI_TRANSMIT */
+#define OP_ISR      0x0014	/* PXENV_UNDI_ISR */
+#define ISR_START   1
+#define ISR_PROCESS 2
+#define ISR_GETNEXT 3
+#define ISR_OURS    0
+#define ISR_TX      2
+#define ISR_RX      3
+do_batch:
+	sub	$6, %sp			/* the three words call_back16 skips */
+	mov	F_OFF(%bp), %ax
+	mov	%ax, %cs:batch_block
+	mov	F_SEG(%bp), %ax
+	mov	%ax, %cs:batch_block + 2
+	les	%cs:batch_block, %di
+	xor	%ax, %ax
+	mov	%ax, %es:RB_TX_SENT(%di)
+	mov	%ax, %es:RB_TX_FAIL_AX(%di)
+	mov	%ax, %es:RB_RING_USED(%di)
+	mov	%ax, %es:RB_NREC(%di)
+	mov	%ax, %es:RB_CALLS(%di)
+1:	mov	%es:RB_TX_SENT(%di), %ax
+	cmp	%es:RB_TX_N(%di), %ax
+	jae	3f
+	shl	$5, %ax			/* RB_TX_STRIDE */
+	add	%es:RB_TX_PARAM(%di), %ax
+	mov	%ax, %dx
+	mov	$OP_TRANSMIT, %ax
+	call	batch_rom
+	jc	2f
+	incw	%es:RB_TX_SENT(%di)
+	jmp	1b
+2:	mov	%ax, %es:RB_TX_FAIL_AX(%di)
+3:	mov	%es:RB_ISR_IN(%di), %ax
+	test	%ax, %ax
+	jz	8f
+	cmp	$ISR_START, %ax
+	jne	4f
+	call	batch_isr
+	jc	7f
+	cmp	$ISR_OURS, %ax
+	jne	8f
+	mov	$ISR_PROCESS, %ax
+4:	mov	%es:RB_NREC(%di), %cx
+	cmp	%es:RB_REC_MAX(%di), %cx
+	jae	6f
+	mov	%es:RB_RING_SIZE(%di), %cx
+	sub	%es:RB_RING_USED(%di), %cx
+	cmp	$RB_REC_ROOM, %cx
+	jb	6f
+	call	batch_isr
+	jc	7f
+	cmp	$ISR_TX, %ax
+	je	5f
+	cmp	$ISR_RX, %ax
+	jne	8f
+5:	call	batch_record
+	mov	$ISR_GETNEXT, %ax
+	jmp	4b
+6:	mov	$RB_LAST_MORE, %ax
+	jmp	8f
+7:	mov	$RB_LAST_FAILED, %ax
+8:	mov	%ax, %es:RB_ISR_LAST(%di)
+	jmp	call_back16
+
+/* UNDI_ISR with FuncFlag AX: CF on failure, else AX = FuncFlag out. */
+batch_isr:
+	mov	%es:RB_ISR_PARAM(%di), %bx
+	movw	$0, %es:(%bx)
+	mov	%ax, %es:2(%bx)
+	xor	%ax, %ax
+	mov	%ax, %es:4(%bx)
+	mov	%ax, %es:6(%bx)
+	mov	%ax, %es:8(%bx)
+	mov	%ax, %es:10(%bx)
+	mov	%ax, %es:12(%bx)
+	mov	%ax, %es:14(%bx)
+	mov	%bx, %dx
+	mov	$OP_ISR, %ax
+	call	batch_rom
+	jc	1f
+	mov	%es:RB_ISR_PARAM(%di), %bx
+	mov	%es:2(%bx), %ax
+1:	ret
+
+/* ROM call AX = opcode, parameter block at ES:DX. Back: ES:DI = the
+ * block, AX = the ROM's AX, CF when AX or the Status word is not 0. */
+batch_rom:
+	incw	%es:RB_CALLS(%di)
+	push	%dx
+	push	%es
+	pop	%ds
+	cmpw	$0, %es:RB_VIA_BANG(%di)
+	je	1f
+	push	%es
+	push	%dx
+	push	%ax
+	sti
+	lcallw	*%es:RB_ENTRY(%di)
+	cli
+	add	$6, %sp
+	jmp	2f
+1:	pushw	%es:RB_ENTRY + 2(%di)
+	pushw	%es:RB_ENTRY(%di)
+	mov	%ax, %bx
+	mov	%dx, %di
+	mov	%sp, %bp
+	sti
+	lcallw	*(%bp)
+	cli
+	add	$4, %sp
+2:	cld
+	les	%cs:batch_block, %di
+	pop	%bx
+	test	%ax, %ax
+	jnz	3f
+	cmpw	$0, %es:(%bx)
+	jne	3f
+	clc
+	ret
+3:	stc
+	ret
+
+/* Append the ISR answer AX (TRANSMIT or RECEIVE) to the ring; a RECEIVE
+ * piece's bytes are copied when they fit (RB_COPY_MAX, segment end). */
+batch_record:
+	mov	%es:RB_ISR_PARAM(%di), %bx
+	mov	%es:RB_RING_OFF(%di), %si
+	add	%es:RB_RING_USED(%di), %si
+	mov	%ax, %es:RR_FLAG(%si)
+	mov	%es:4(%bx), %cx
+	mov	%cx, %es:RR_BUFLEN(%si)
+	mov	%es:6(%bx), %dx
+	mov	%dx, %es:RR_FRAMELEN(%si)
+	mov	%es:10(%bx), %dx
+	mov	%dx, %es:RR_FOFF(%si)
+	mov	%es:12(%bx), %dx
+	mov	%dx, %es:RR_FSEG(%si)
+	mov	%es:14(%bx), %dx
+	mov	%dx, %es:RR_PROT(%si)
+	movw	$0, %es:RR_COPIED(%si)
+	movw	$0, %es:RR_PAD(%si)
+	cmp	$ISR_RX, %ax
+	jne	2f
+	cmp	$RB_COPY_MAX, %cx
+	ja	2f
+	mov	%es:RR_FOFF(%si), %dx
+	add	%cx, %dx
+	jnc	1f
+	test	%dx, %dx
+	jnz	2f
+1:	mov	%cx, %es:RR_COPIED(%si)
+	push	%si
+	lea	RR_HDR(%si), %di
+	mov	%es:RR_FSEG(%si), %ds
+	mov	%es:RR_FOFF(%si), %si
+	cld
+	rep movsb
+	pop	%si
+	les	%cs:batch_block, %di
+2:	mov	%es:RR_COPIED(%si), %cx
+	add	$(RR_HDR + 3), %cx
+	and	$0xfffc, %cx
+	add	%cx, %es:RB_RING_USED(%di)
+	incw	%es:RB_NREC(%di)
+	ret
 
 /* ---- hooks: IVT entries point at hook_entries + slot * 8 ---- */
 	.balign	STUB_HOOK_STRIDE
@@ -646,3 +820,5 @@ stub_stack_top:
 	.balign	16
 stub_bounce:
 	.skip	STUB_BOUNCE_SIZE
+batch_block:			/* far pointer of the UNDI batch block */
+	.skip	4

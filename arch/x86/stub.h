@@ -10,7 +10,7 @@
  *   40:13 - size     the resident stub (header, GDT and entry code; the
  *                    per-call code on its own page; 4 KiB real-mode stack,
  *                    8 KiB bounce buffer): 40:13 lowered by its size in
- *                    whole KiB (20 KiB today), then down to a 4 KiB
+ *                    whole KiB (45 KiB today), then down to a 4 KiB
  *                    boundary, so code and written data never share a
  *                    page (QEMU TCG retranslates a page's code on a write).
  *   top of the RAM extent at 1 MiB (below 4 GiB), 64 KiB aligned: the
@@ -66,7 +66,7 @@
 #define STUB_GDT_BYTES   48   /* null, CODE64, DATA, CODE32, CODE16, DATA16 */
 #define STUB_RM_STACK    4096 /* real-mode stack bytes */
 #define STUB_RM_SLICE    1024 /* real-mode stack a nested call leaves */
-#define STUB_BOUNCE_SIZE 8192
+#define STUB_BOUNCE_SIZE 32768
 
 /* Scratch area after the loaded image, used only until the core runs
  * high: boot page tables (4 GiB, 2 MiB pages), E820 copy, stack. */
@@ -108,6 +108,8 @@
 #define KIND_INT  0 /* pushf + far call (an INT or a chained vector) */
 #define KIND_FAR  1 /* far call with ARG0..2 on the stack (PXE API) */
 #define KIND_JUMP 2 /* load registers, SS:SP, jump; never returns */
+#define KIND_UNDI_BATCH 3 /* the UNDI loop on the block at SEG:OFF
+			    * (platform/rm_batch.h) */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -238,5 +238,6 @@ int fault_netdev_create(struct netdev *nd, struct fault_dev *f,
 	nd->ops = &fault_ops;
 	nd->priv = f;
 	nd->name = lower->name;
+	nd->rx_hold = lower->rx_hold;   /* the device's limit stays */
 	return 0;
 }

@@ -70,13 +70,21 @@ static int undi_open(struct netdev *nd)
 	u->tx_inflight = 0;
 	u->tx_next = 0;
 	u->isr_active = 0;
+	u->txq_n = 0;
+	u->ring_nrec = u->ring_i = 0;
+	u->ring_ended = 1;
 	u->rx_have = u->rx_expect = 0;
 	u->rx_drop = 0;
+	u->trips_open = api->trips;
+	u->idle_open = u->cnt.trips_idle;
+	u->cnt.stats_at = u->cnt.rx_frames + u->cnt.tx_frames;
 	ll_printf("undi: open, MAC " LL_MAC_FMT ", MTU %u, via %s\n",
 		  LL_MAC_ARGS(nd->mac), nd->mtu,
 		  api->via_bang_pxe ? "!PXE" : "PXENV+");
 	return 0;
 }
+
+static int undi_trip(struct undi *u);
 
 static void undi_close(struct netdev *nd)
 {
@@ -84,6 +92,8 @@ static void undi_close(struct netdev *nd)
 	u->tx_lent = 0;
 	if (!u->opened)
 		return;
+	if (u->txq_n)
+		undi_trip(u);   /* the queued frames go; what comes is dropped */
 	pxe_param(u->api, sizeof(struct pxenv_status_only));
 	pxe_param_call(u->api, PXENV_UNDI_CLOSE);
 	u->opened = 0;
@@ -124,15 +134,16 @@ static int undi_tx_ready(struct undi *u)
 {
 	if (!u->opened)
 		return LL_ENETDOWN;
-	if (!u->tx_gate_off && u->tx_inflight >= u->tx_slots) {
+	if (u->txq_n >= u->tx_slots ||
+	    (!u->tx_gate_off && u->tx_inflight >= u->tx_slots)) {
 		u->cnt.tx_busy++;
 		return LL_EAGAIN;
 	}
 	return 0;
 }
 
-/* UNDI_TRANSMIT of the len-byte frame at byte at of slot tx_next: its TBD
- * and the parameter block point into the work area. 0 or LL_EIO. */
+/* Queue the len-byte frame at byte at of slot tx_next for the next trip
+ * (undi_trip): its TBD and UNDI_TRANSMIT block point into the work area. */
 static int undi_send(struct undi *u, uint16_t at, size_t len)
 {
 	struct pxe_api *api = u->api;
@@ -151,7 +162,9 @@ static int undi_send(struct undi *u, uint16_t at, size_t len)
 	tbd->Xmit.segment = api->area_seg;
 	tbd->Xmit.offset = (uint16_t)(buf_off + hdr);
 
-	struct pxenv_undi_transmit *tx = pxe_param(api, sizeof(*tx));
+	struct pxenv_undi_transmit *tx = to_ptr(api, api->area_seg,
+		(uint16_t)(api->area_off + UNDI_TXP_OFF + u->txq_n * RB_TX_STRIDE));
+	memset(tx, 0, sizeof(*tx));
 	tx->Protocol = proto;
 	tx->XmitFlag = (proto != P_UNKNOWN && memcmp(buf, bcast, ETH_ALEN) == 0)
 			       ? XMT_BROADCAST : XMT_DESTADDR;
@@ -159,15 +172,9 @@ static int undi_send(struct undi *u, uint16_t at, size_t len)
 	tx->DestAddr.offset = buf_off;
 	tx->TBD.segment = api->area_seg;
 	tx->TBD.offset = tbd_off;
-	if (pxe_param_call(api, PXENV_UNDI_TRANSMIT) < 0) {
-		u->cnt.tx_errors++;
-		u->nd.tx_errors++;
-		return LL_EIO;
-	}
+	u->txq_n++;
 	u->tx_next = (slot + 1) % u->tx_slots;
 	u->tx_inflight++;
-	u->cnt.tx_frames++;
-	u->nd.tx_frames++;
 	return 0;
 }
 
@@ -227,7 +234,8 @@ static void rx_reset(struct undi *u)
 }
 
 /* One RECEIVE piece; true when a whole frame is ready in rx_buf. */
-static bool rx_fragment(struct undi *u, const struct pxenv_undi_isr *isr)
+static bool rx_fragment(struct undi *u, const struct pxenv_undi_isr *isr,
+			const uint8_t *src, uint16_t copied)
 {
 	u->cnt.rx_fragments++;
 	if (u->rx_have != 0 && isr->FrameLength != u->rx_expect) {
@@ -245,10 +253,13 @@ static bool rx_fragment(struct undi *u, const struct pxenv_undi_isr *isr)
 		rx_reset(u);
 		return false;
 	}
+	if (!u->rx_drop && copied != isr->BufferLength) {
+		u->cnt.rx_bad_frag++;   /* the trip could not copy it */
+		rx_reset(u);
+		return false;
+	}
 	if (!u->rx_drop)
-		memcpy(u->rx_buf + u->rx_have,
-		       to_ptr(u->api, isr->Frame.segment, isr->Frame.offset),
-		       isr->BufferLength);
+		memcpy(u->rx_buf + u->rx_have, src, isr->BufferLength);
 	u->rx_have = (uint16_t)(u->rx_have + isr->BufferLength);
 	if (u->rx_have < u->rx_expect)
 		return false;
@@ -258,18 +269,6 @@ static bool rx_fragment(struct undi *u, const struct pxenv_undi_isr *isr)
 		return false;
 	}
 	return true;
-}
-
-/* One UNDI_ISR call with flag in; the FuncFlag out, or LL_EIO. */
-static int isr_call(struct undi *u, uint16_t flag, struct pxenv_undi_isr *out)
-{
-	struct pxenv_undi_isr *isr = pxe_param(u->api, sizeof(*isr));
-	isr->FuncFlag = flag;
-	u->cnt.isr_calls++;
-	if (pxe_param_call(u->api, PXENV_UNDI_ISR) < 0)
-		return LL_EIO;
-	memcpy(out, isr, sizeof(*out));
-	return out->FuncFlag;
 }
 
 /* End of a PROCESS/GET_NEXT run. A ROM that never reported a finished
@@ -289,76 +288,168 @@ static void isr_run_done(struct undi *u)
 	}
 }
 
+/* Every UNDI_STATS_EVERY frames (received + sent), one console line with
+ * the trips to real mode per frame since open: the cost UNDI pays. */
+static void undi_stats(struct undi *u)
+{
+	uint32_t frames = u->cnt.rx_frames + u->cnt.tx_frames;
+	if (frames - u->cnt.stats_at < UNDI_STATS_EVERY)
+		return;
+	u->cnt.stats_at = frames;
+	uint32_t trips = u->api->trips - u->trips_open;
+	uint32_t idle = u->cnt.trips_idle - u->idle_open;
+	uint32_t per100 = (uint32_t)((uint64_t)(trips - idle) * 100 / frames);
+	ll_printf("undi: %u frames (rx %u, tx %u), %u trips to real mode "
+		  "(%u idle), %u.%02u busy per frame\n", frames, u->cnt.rx_frames,
+		  u->cnt.tx_frames, trips, idle, per100 / 100, per100 % 100);
+}
+
+/* After a trip: the frames it sent, and the one that failed (lost: its
+ * slot is free again; those behind it stay queued for the next trip). */
+static void tx_after_trip(struct undi *u, const struct rm_batch *b)
+{
+	unsigned sent = b->tx_sent < u->txq_n ? b->tx_sent : u->txq_n;
+	u->cnt.tx_frames += sent;
+	u->nd.tx_frames += sent;
+	if (sent == u->txq_n) {
+		u->txq_n = 0;
+		return;
+	}
+	u->cnt.tx_errors++;
+	u->nd.tx_errors++;
+	if (u->tx_inflight)
+		u->tx_inflight--;
+	unsigned left = u->txq_n - sent - 1;
+	uint8_t *txp = to_ptr(u->api, u->api->area_seg,
+			      (uint16_t)(u->api->area_off + UNDI_TXP_OFF));
+	memmove(txp, txp + (sent + 1) * RB_TX_STRIDE, left * RB_TX_STRIDE);
+	u->txq_n = left;
+}
+
+/* One trip to real mode: send the queued frames, then run the ROM's ISR
+ * until it is empty or the ring full; the ring is read by ring_drain. */
+static int undi_trip(struct undi *u)
+{
+	struct pxe_api *api = u->api;
+	uint16_t cb = (uint16_t)(api->area_off + UNDI_CB_OFF);
+	struct rm_batch *b = to_ptr(api, api->area_seg, cb);
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	b->isr_in = u->isr_active ? PXENV_UNDI_ISR_IN_GET_NEXT
+		    : (u->flags & UNDI_POLL_NO_START) ? PXENV_UNDI_ISR_IN_PROCESS
+		    : PXENV_UNDI_ISR_IN_START;
+	b->isr_param = (uint16_t)(api->area_off + UNDI_ISRP_OFF);
+	b->tx_n = (uint16_t)u->txq_n;
+	b->tx_param = (uint16_t)(api->area_off + UNDI_TXP_OFF);
+	b->ring_off = (uint16_t)(api->area_off + u->ring_off);
+	b->ring_size = u->ring_size;
+	b->rec_max = UNDI_REC_MAX;
+	u->cnt.trips++;
+	if ((rc = pxe_batch(api, cb)) < 0)
+		return rc;
+	tx_after_trip(u, b);
+	if (b->tx_n == 0 && b->nrec == 0)
+		u->cnt.trips_idle++;   /* nothing sent, nothing came */
+	u->cnt.isr_calls += b->calls - b->tx_sent -
+			    (b->tx_sent < b->tx_n ? 1 : 0);
+	u->ring_nrec = b->nrec < UNDI_REC_MAX ? b->nrec : UNDI_REC_MAX;
+	u->ring_i = 0;
+	u->ring_pos = 0;
+	u->ring_last = b->isr_last;
+	u->ring_ended = 0;
+	u->isr_active = b->isr_last == RB_LAST_MORE;
+	if (b->isr_last == PXENV_UNDI_ISR_OUT_NOT_OURS && b->nrec == 0 &&
+	    b->isr_in == PXENV_UNDI_ISR_IN_START)
+		u->ring_last = RB_LAST_NOT_OURS;
+	return 0;
+}
+
+/* The trip's ending, once its records are read: 0 or LL_EIO. */
+static int ring_end(struct undi *u)
+{
+	u->ring_ended = 1;
+	switch (u->ring_last) {
+	case RB_LAST_MORE:
+		return 0;
+	case RB_LAST_NOT_OURS:
+		u->cnt.isr_not_ours++;
+		return 0;
+	case RB_LAST_FAILED:
+		rx_reset(u);
+		u->isr_active = 0;
+		return LL_EIO;
+	case PXENV_UNDI_ISR_OUT_DONE:
+		break;
+	case PXENV_UNDI_ISR_OUT_BUSY:
+		u->cnt.isr_busy++;
+		break;
+	default:
+		u->cnt.isr_unknown++;
+		break;
+	}
+	isr_run_done(u);
+	return 0;
+}
+
+/* Hand up the ring's frames, up to budget (TRANSMIT answers are read
+ * whatever the budget). 0 or the trip's error. */
+static int ring_drain(struct undi *u, netdev_rx_fn rx, void *ctx,
+		      unsigned budget, unsigned *frames)
+{
+	struct pxe_api *api = u->api;
+	while (u->ring_i < u->ring_nrec) {
+		uint16_t at = (uint16_t)(api->area_off + u->ring_off + u->ring_pos);
+		const struct rm_batch_rec *r = to_ptr(api, api->area_seg, at);
+		if (r->flag == PXENV_UNDI_ISR_OUT_RECEIVE && *frames >= budget)
+			return 0;
+		u->ring_i++;
+		u->ring_pos = (uint16_t)(u->ring_pos + rm_batch_rec_size(r->copied));
+		if (r->flag == PXENV_UNDI_ISR_OUT_TRANSMIT) {
+			u->cnt.tx_done++;
+			if (u->tx_inflight > u->txq_n)
+				u->tx_inflight--;
+			continue;
+		}
+		struct pxenv_undi_isr isr = {
+			.FuncFlag = r->flag, .BufferLength = r->buflen,
+			.FrameLength = r->framelen,
+			.Frame = { .offset = r->foff, .segment = r->fseg } };
+		if (rx_fragment(u, &isr, (const uint8_t *)(r + 1), r->copied)) {
+			uint16_t len = u->rx_have;
+			rx_reset(u);
+			u->cnt.rx_frames++;
+			u->nd.rx_frames++;
+			(*frames)++;
+			rx(ctx, u->rx_buf, len);
+		}
+	}
+	return u->ring_ended ? 0 : ring_end(u);
+}
+
 static int undi_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 		     unsigned budget)
 {
 	struct undi *u = nd->priv;
-	struct pxenv_undi_isr out;
-	unsigned frames = 0, calls = 0, max_calls = budget * 4 + 8;
-	int flag;
+	unsigned frames = 0;
+	int rc;
 
 	u->tx_lent = 0;
 	if (!u->opened)
 		return LL_ENETDOWN;
-	if (budget == 0)
-		return 0;
-	if (u->isr_active) {
-		flag = PXENV_UNDI_ISR_IN_GET_NEXT;
-	} else {
-		/* Interrupts are off: START asks the NIC whether it has
-		 * anything for us, as the ROM's ISR would. */
-		if (!(u->flags & UNDI_POLL_NO_START)) {
-			flag = isr_call(u, PXENV_UNDI_ISR_IN_START, &out);
-			if (flag < 0)
-				return flag;
-			calls++;
-			if (flag != PXENV_UNDI_ISR_OUT_OURS) {
-				u->cnt.isr_not_ours++;
-				return 0;
-			}
-		}
-		u->isr_active = 1;
-		flag = PXENV_UNDI_ISR_IN_PROCESS;
-	}
-	while (frames < budget && calls < max_calls) {
-		int got = isr_call(u, (uint16_t)flag, &out);
-		calls++;
-		if (got < 0) {
-			u->isr_active = 0;
-			rx_reset(u);
-			return got;
-		}
-		flag = PXENV_UNDI_ISR_IN_GET_NEXT;
-		switch (got) {
-		case PXENV_UNDI_ISR_OUT_DONE:
-			isr_run_done(u);
-			return (int)frames;
-		case PXENV_UNDI_ISR_OUT_TRANSMIT:
-			u->cnt.tx_done++;
-			if (u->tx_inflight)
-				u->tx_inflight--;
+	undi_stats(u);
+	rc = ring_drain(u, rx, ctx, budget, &frames);
+	/* a trip when the ring is empty; more while the ROM's run is open
+	 * (the ring was full) and the budget allows */
+	for (unsigned t = 0; rc == 0 && u->ring_i == u->ring_nrec &&
+	     t < UNDI_TRIPS_PER_POLL; t++) {
+		if (t > 0 && (!u->isr_active || frames >= budget))
 			break;
-		case PXENV_UNDI_ISR_OUT_RECEIVE:
-			if (rx_fragment(u, &out)) {
-				uint16_t len = u->rx_have;
-				rx_reset(u);
-				u->cnt.rx_frames++;
-				nd->rx_frames++;
-				frames++;
-				rx(ctx, u->rx_buf, len);
-			}
+		if ((rc = undi_trip(u)) < 0)
 			break;
-		case PXENV_UNDI_ISR_OUT_BUSY:
-			u->cnt.isr_busy++;
-			isr_run_done(u);
-			return (int)frames;
-		default:
-			u->cnt.isr_unknown++;
-			isr_run_done(u);
-			return (int)frames;
-		}
+		rc = ring_drain(u, rx, ctx, budget, &frames);
 	}
-	return (int)frames;   /* budget used: the run goes on next poll */
+	return frames ? (int)frames : rc;
 }
 
 static const struct netdev_ops undi_ops = {
@@ -380,14 +471,20 @@ void undi_init(struct undi *u, struct pxe_api *api, unsigned flags)
 	u->nd.priv = u;
 	u->nd.name = "undi";
 	u->nd.mtu = 1500;
+	u->nd.rx_hold = UNDI_RX_HOLD;
 	unsigned slots = 0;
 	u->tx_room = UNDI_TXBUF_STRIDE;
+	u->ring_ended = 1;
 	if (api->area_size >= UNDI_AREA_MIN) {
-		slots = (api->area_size - UNDI_TXBUF_OFF) / UNDI_TXBUF_STRIDE;
+		unsigned room = api->area_size - UNDI_TXBUF_OFF - RB_REC_ROOM;
+		slots = room / UNDI_TXBUF_STRIDE;
 		if (slots == 0) {   /* one slot for copied frames only */
 			slots = 1;
-			u->tx_room = api->area_size - UNDI_TXBUF_OFF;
+			u->tx_room = UNDI_COPY_SLOT;
 		}
 	}
 	u->tx_slots = slots > UNDI_TX_SLOTS ? UNDI_TX_SLOTS : slots;
+	u->ring_off = (uint16_t)(UNDI_TXBUF_OFF + u->tx_slots * u->tx_room);
+	if (api->area_size > u->ring_off)
+		u->ring_size = (uint16_t)(api->area_size - u->ring_off);
 }

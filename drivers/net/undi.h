@@ -7,17 +7,29 @@
 #include <stdint.h>
 #include "drivers/pxe/pxe_api.h"
 #include "net/netdev.h"
+#include "platform/rm_batch.h"
 
-/* Work-area layout: parameter block, TX descriptors, TX frame slots. A
- * slot holds a frame with the stack's header room in front of it, so the
- * stack can build frames there (tx_slot); a work area too small for one
- * such slot gets one slot of what there is, for copied frames only. */
+/* Work-area layout: parameter block, TX descriptors, the batch trip's
+ * TRANSMIT blocks, ISR block and control block (platform/rm_batch.h), TX
+ * frame slots, then the ring the batch trip fills. A slot holds a frame
+ * with the stack's header room in front of it, so the stack can build
+ * frames there (tx_slot); a work area too small for one such slot gets one
+ * slot of what there is, for copied frames only. */
 #define UNDI_TBD_OFF     0x100
 #define UNDI_TBD_STRIDE  0x50
 #define UNDI_TX_SLOTS    4
-#define UNDI_TXBUF_OFF   PXE_SCRATCH_OFF
+#define UNDI_TXP_OFF     0x240   /* UNDI_TX_SLOTS * RB_TX_STRIDE */
+#define UNDI_ISRP_OFF    0x2c0
+#define UNDI_CB_OFF      0x2e0
+#define UNDI_TXBUF_OFF   0x300
 #define UNDI_TXBUF_STRIDE 0x680  /* 1664 >= NETDEV_TX_SLOT_MIN */
-#define UNDI_AREA_MIN    PXE_AREA_MIN /* one slot for a copied frame */
+#define UNDI_COPY_SLOT   0x600   /* a slot for copied frames only */
+#define UNDI_AREA_MIN    (UNDI_TXBUF_OFF + UNDI_COPY_SLOT + RB_REC_ROOM)
+#define UNDI_REC_MAX     64      /* ISR answers per trip */
+#define UNDI_RX_HOLD     (4 * 1460) /* TCP window: what a ROM's receive
+				     * buffer (8 KiB on the rtl8139) holds */
+#define UNDI_TRIPS_PER_POLL 4    /* while the ROM's run stays open */
+#define UNDI_STATS_EVERY 1024 /* frames between two stats lines */
 
 /* Flags for undi_init. */
 #define UNDI_TX_BY_PROTOCOL 0x1 /* IPv4/ARP/RARP frames go out as P_IP /
@@ -35,6 +47,9 @@ struct undi_counters {
 	uint32_t rx_partial;    /* frame abandoned before its last fragment */
 	uint32_t isr_calls, isr_not_ours, isr_busy, isr_unknown;
 	uint32_t tx_ungated;    /* ROM never reports TX completion */
+	uint32_t trips;         /* batch trips to real mode */
+	uint32_t stats_at;      /* frames at the last stats line */
+	uint32_t trips_idle;    /* trips that found nothing to do */
 };
 
 /* The UNDI netdev: one per PXE ROM. nd is what net/ uses. */
@@ -50,9 +65,16 @@ struct undi {
 	uint8_t tx_gate_off;    /* completions never come: do not wait */
 	uint8_t opened;
 	uint8_t isr_active;     /* in a PROCESS/GET_NEXT run: continue it */
+	unsigned txq_n;         /* frames queued for the next trip */
+	uint16_t ring_off, ring_size;  /* in the work area */
+	uint16_t ring_pos, ring_nrec, ring_i; /* records left from a trip */
+	uint16_t ring_last;     /* isr_last of that trip */
+	uint8_t ring_ended;     /* ring_last acted on */
 	uint16_t rx_have, rx_expect;
 	uint8_t rx_drop;        /* current frame is being discarded */
 	struct undi_counters cnt;
+	uint32_t trips_open;    /* api->trips when opened */
+	uint32_t idle_open;     /* cnt.trips_idle when opened */
 	uint8_t rx_buf[NETDEV_FRAME_MAX];
 };
 

@@ -5,6 +5,7 @@
 #include "drivers/pxe/pxe_api.h"
 #include "drivers/pxe/pxe_proto.h"
 #include "platform/realmode.h"
+#include "platform/rm_batch.h"
 #include "lib/byteorder.h"
 #include "lib/err.h"
 #include "lib/mem.h"
@@ -148,6 +149,7 @@ static int pxe_call_quiet(struct pxe_api *api, uint16_t opcode, uint16_t seg,
 	uint16_t ax = rm_pxe_call(api->entry_seg, api->entry_off, opcode, seg, off);
 	memcpy(&status, to_ptr(api, seg, off), sizeof(status));
 	api->calls++;
+	api->trips++;
 	*ax_out = ax;
 	if (ax == PXENV_EXIT_SUCCESS && status == PXENV_STATUS_SUCCESS)
 		return 0;
@@ -169,6 +171,20 @@ int pxe_call(struct pxe_api *api, uint16_t opcode, uint16_t seg, uint16_t off)
 			  opcode, ax, api->last_status);
 	}
 	return rc;
+}
+
+int pxe_batch(struct pxe_api *api, uint16_t off)
+{
+	struct rm_batch *b = to_ptr(api, api->area_seg, off);
+	b->entry_off = api->entry_off;
+	b->entry_seg = api->entry_seg;
+	b->via_bang = api->via_bang_pxe;
+	api->trips++;
+	int rc = rm_undi_batch(api->area_seg, off);
+	if (rc < 0)
+		return rc;
+	api->calls += b->calls;
+	return 0;
 }
 
 /* The parameter block in the work area. */

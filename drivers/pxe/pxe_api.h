@@ -29,7 +29,8 @@ struct pxe_api {
 	 * inside one segment (area_off + area_size <= 0x10000). */
 	uint16_t area_seg, area_off;
 	uint16_t area_size;
-	uint32_t calls, failures;      /* pxe_call counts */
+	uint32_t calls, failures;      /* ROM calls made, and failed */
+	uint32_t trips;                /* trips to real mode (a call or a batch) */
 	uint32_t printed[4];           /* opcodes whose failure was printed */
 	uint16_t last_status;          /* Status word of the last failure */
 };
@@ -54,6 +55,11 @@ int pxe_checksum_ok(const void *p, size_t len);
  * success and the Status word is 0; else LL_EIO (the first failure of
  * each opcode is printed with its status). */
 int pxe_call(struct pxe_api *api, uint16_t opcode, uint16_t seg, uint16_t off);
+
+/* One UNDI batch trip (platform/rm_batch.h) on the block at off in the
+ * work area's segment: fills in the entry, runs it through rm_undi_batch,
+ * counts the trip and its ROM calls. 0 or the door's error. */
+int pxe_batch(struct pxe_api *api, uint16_t off);
 
 /* Copy the cached DHCPACK (GET_CACHED_INFO type 2, falling back to type 3,
  * the cached reply) into buf. Returns its length (>= 240: BOOTP header and

@@ -3,18 +3,20 @@
 # and INT 13h read speed (16 MiB of EDD reads timed inside the MBR test by
 # the TSC, calibrated on the PIT) of iPXE's own sanboot, the anchor; and of
 # lifeline.pxe from the same tgtd in the same run once it boots the disk;
-# on the e1000 (headline lines) and on virtio-net-pci (-virtio lines).
-# Numbers come only from runs whose checksums all matched. Median of RUNS.
-# Env: LL_BENCH_PXE_RUNS (default 3), LL_PXE_MARKER (regex of the serial line
+# on the e1000 (headline lines), on virtio-net-pci (-virtio lines) and on
+# the rtl8139, whose ROM lifeline can only drive through UNDI (-undi lines).
+# Numbers come only from runs whose checksums all matched. Median of RUNS,
+# with spread= max/min of the runs (each side's worst).
+# Env: LL_BENCH_PXE_RUNS (default 5), LL_BENCH_PXE_IMAGE (the lifeline.pxe), LL_PXE_MARKER (regex of the serial line
 # that proves lifeline booted the MBR; default '^lifeline: booting the MBR'),
 # LL_BENCH_PXE_STRICT=1 (fail when build/lifeline.pxe exists but does not
 # boot the disk).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 
-RUNS=${LL_BENCH_PXE_RUNS:-3}
+RUNS=${LL_BENCH_PXE_RUNS:-5}
 MARKER=${LL_PXE_MARKER:-'^lifeline: booting the MBR'}
-PXE="$LL_ROOT/build/lifeline.pxe"
+PXE=${LL_BENCH_PXE_IMAGE:-$LL_ROOT/build/lifeline.pxe}   # another image: a before/after run
 BENCH_SECTORS=32768                 # 16 MiB
 rc_all=0
 
@@ -44,6 +46,9 @@ one_boot() {
 	fi
 	b=$(mbr_bench "$log") || { note "$mode run $n: no bench line"; return; }
 	R_BOOT=$t R_RATE=${b#* }
+	[ "$mode" = lifeline ] && grep -a '^undi: [0-9]* frames' "$log" | tail -n 1 |
+		tr -d '\r' | sed "s/^/bench: note: run $n: /" >&2
+	return 0
 }
 
 # median VALUES...: the middle one.
@@ -51,11 +56,17 @@ median() {
 	printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"
 }
 
-# series MODE: RUNS boots; sets S_BOOT and S_RATE (medians), or leaves
-# them empty when any run failed.
+# spread VALUES...: max/min.
+spread() {
+	printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
+		END { printf "%.2f", (lo > 0 ? hi / lo : 0) }'
+}
+
+# series MODE: RUNS boots; sets S_BOOT and S_RATE (medians) and
+# S_BSPREAD, S_RSPREAD (max/min), or leaves them empty when any run failed.
 series() {
 	local mode=$1 i boots=() rates=()
-	S_BOOT="" S_RATE=""
+	S_BOOT="" S_RATE=""""
 	for ((i = 1; i <= RUNS; i++)); do
 		one_boot "$mode" "$i"
 		[ -n "$R_BOOT" ] || return
@@ -65,6 +76,8 @@ series() {
 	note "$mode boot ${boots[*]} s, int13 read ${rates[*]} MiB/s"
 	S_BOOT=$(median "${boots[@]}")
 	S_RATE=$(median "${rates[@]}")
+	S_BSPREAD=$(spread "${boots[@]}")
+	S_RSPREAD=$(spread "${rates[@]}")
 }
 
 if [ "$(id -u)" != 0 ]; then
@@ -93,8 +106,9 @@ nic_series() {
 		return 1
 	fi
 	a_boot=$S_BOOT a_rate=$S_RATE
-	echo "bench: pxe-boot-ipxe$sfx $a_boot s"
-	echo "bench: int13-read-ipxe$sfx $a_rate MiB/s"
+	local a_bs=$S_BSPREAD a_rs=$S_RSPREAD
+	echo "bench: pxe-boot-ipxe$sfx $a_boot s spread=$a_bs"
+	echo "bench: int13-read-ipxe$sfx $a_rate MiB/s spread=$a_rs"
 	if [ ! -f "$PXE" ]; then
 		note "no build/lifeline.pxe: anchor lines only"
 		return 0
@@ -108,18 +122,20 @@ nic_series() {
 		[ -n "${LL_BENCH_PXE_STRICT:-}" ] && return 1
 		return 0
 	fi
-	awk -v o="$S_BOOT" -v a="$a_boot" -v n="pxe-boot$sfx" 'BEGIN {
-		printf "bench: %s %.2f s anchor=%.2f ratio=%.2f\n", n, o, a, (a > 0 ? o / a : 0) }'
-	awk -v o="$S_RATE" -v a="$a_rate" -v n="int13-read$sfx" 'BEGIN {
-		printf "bench: %s %.2f MiB/s anchor=%.2f ratio=%.2f\n", n, o, a, (a > 0 ? o / a : 0) }'
+	awk -v o="$S_BOOT" -v a="$a_boot" -v n="pxe-boot$sfx" -v sp="$S_BSPREAD" -v as="$a_bs" 'BEGIN {
+		printf "bench: %s %.2f s anchor=%.2f ratio=%.2f spread=%s anchor-spread=%s\n", n, o, a, (a > 0 ? o / a : 0), sp, as }'
+	awk -v o="$S_RATE" -v a="$a_rate" -v n="int13-read$sfx" -v sp="$S_RSPREAD" -v as="$a_rs" 'BEGIN {
+		printf "bench: %s %.2f MiB/s anchor=%.2f ratio=%.2f spread=%s anchor-spread=%s\n", n, o, a, (a > 0 ? o / a : 0), sp, as }'
 }
 
 # The e1000 (QEMU's default NIC) gives the headline lines; virtio-net-pci
-# the -virtio ones. LL_BENCH_PXE_NICS picks (default: both).
-for nic in ${LL_BENCH_PXE_NICS:-e1000 virtio-net-pci}; do
+# the -virtio ones; rtl8139 (UNDI only) the -undi ones. LL_BENCH_PXE_NICS
+# picks (default: all three).
+for nic in ${LL_BENCH_PXE_NICS:-e1000 virtio-net-pci rtl8139}; do
 	case $nic in
 	e1000) sfx="" ;;
 	virtio-net-pci) sfx="-virtio" ;;
+	rtl8139) sfx="-undi" ;;
 	*) sfx="-$nic" ;;
 	esac
 	nic_series "$nic" "$sfx" || rc_all=1

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "platform/realmode.h"
+#include "platform/rm_batch.h"
 #include "drivers/pxe/pxe_proto.h"
 #include "drivers/net/undi.h"
 #include "net/dhcp.h"
@@ -72,6 +73,7 @@ static struct fake_rom {
 	int start_not_ours;
 	unsigned isr_start, isr_process, isr_getnext;
 	int endless_tx_events;
+	unsigned tx_calls, fail_tx_nth;  /* fail only the nth TRANSMIT */
 } rom;
 
 uint16_t rm_bounce_seg(void) { return BOUNCE_SEG; }
@@ -199,6 +201,10 @@ uint16_t rm_pxe_call(uint16_t seg, uint16_t off, uint16_t opcode,
 	if (rom.nlog < 512)
 		rom.log[rom.nlog++] = opcode;
 	uint16_t *status = (uint16_t *)(mem + lin);
+	if (opcode == PXENV_UNDI_TRANSMIT && ++rom.tx_calls == rom.fail_tx_nth) {
+		*status = PXENV_STATUS_UNDI_TRANSMIT_ERROR;
+		return PXENV_EXIT_FAILURE;
+	}
 	if ((opcode == rom.fail_opcode || opcode == rom.fail_opcode2) &&
 	    rom.fail_status) {
 		*status = rom.fail_ax_only ? 0 : rom.fail_status;
@@ -208,6 +214,93 @@ uint16_t rm_pxe_call(uint16_t seg, uint16_t off, uint16_t opcode,
 	*status = PXENV_STATUS_SUCCESS;
 	rom_dispatch(opcode, mem + lin);
 	return *status ? PXENV_EXIT_FAILURE : PXENV_EXIT_SUCCESS;
+}
+
+/* The real-mode loop of a batch trip (platform/rm_batch.h), as
+ * arch/x86/stub.S runs it, over rm_pxe_call and the fake ROM. */
+static unsigned fake_batches;
+
+static int batch_rom(struct rm_batch *b, uint16_t seg, uint16_t op,
+		     uint16_t off, uint16_t *ax)
+{
+	b->calls++;
+	*ax = rm_pxe_call(b->entry_seg, b->entry_off, op, seg, off);
+	uint16_t status;
+	memcpy(&status, fake_ptr(seg, off), 2);
+	return *ax == 0 && status == 0;
+}
+
+static int batch_isr(struct rm_batch *b, uint16_t seg, uint16_t in,
+		     uint16_t *out)
+{
+	struct pxenv_undi_isr *isr = fake_ptr(seg, b->isr_param);
+	uint16_t ax;
+	memset(isr, 0, sizeof(*isr));
+	isr->FuncFlag = in;
+	if (!batch_rom(b, seg, PXENV_UNDI_ISR, b->isr_param, &ax))
+		return 0;
+	*out = isr->FuncFlag;
+	return 1;
+}
+
+static void batch_record(struct rm_batch *b, uint16_t seg, uint16_t flag)
+{
+	const struct pxenv_undi_isr *isr = fake_ptr(seg, b->isr_param);
+	struct rm_batch_rec *r = fake_ptr(seg, (uint16_t)(b->ring_off + b->ring_used));
+	*r = (struct rm_batch_rec){ flag, isr->BufferLength, isr->FrameLength,
+		isr->Frame.offset, isr->Frame.segment,
+		(uint16_t)(isr->ProtType | isr->PktType << 8), 0, 0 };
+	if (flag == PXENV_UNDI_ISR_OUT_RECEIVE && r->buflen <= RB_COPY_MAX &&
+	    (uint32_t)r->foff + r->buflen <= 0x10000u) {
+		r->copied = r->buflen;
+		memcpy(r + 1, fake_ptr(r->fseg, r->foff), r->buflen);
+	}
+	b->ring_used = (uint16_t)(b->ring_used + rm_batch_rec_size(r->copied));
+	b->nrec++;
+}
+
+static uint16_t batch_isr_run(struct rm_batch *b, uint16_t seg)
+{
+	uint16_t in = b->isr_in, out;
+	if (in == 0)
+		return 0;
+	if (in == PXENV_UNDI_ISR_IN_START) {
+		if (!batch_isr(b, seg, in, &out))
+			return RB_LAST_FAILED;
+		if (out != PXENV_UNDI_ISR_OUT_OURS)
+			return out;
+		in = PXENV_UNDI_ISR_IN_PROCESS;
+	}
+	for (;;) {
+		if (b->nrec >= b->rec_max ||
+		    b->ring_size - b->ring_used < RB_REC_ROOM)
+			return RB_LAST_MORE;
+		if (!batch_isr(b, seg, in, &out))
+			return RB_LAST_FAILED;
+		if (out != PXENV_UNDI_ISR_OUT_TRANSMIT &&
+		    out != PXENV_UNDI_ISR_OUT_RECEIVE)
+			return out;
+		batch_record(b, seg, out);
+		in = PXENV_UNDI_ISR_IN_GET_NEXT;
+	}
+}
+
+int rm_undi_batch(uint16_t seg, uint16_t off)
+{
+	struct rm_batch *b = fake_ptr(seg, off);
+	uint16_t ax;
+	fake_batches++;
+	b->tx_sent = b->tx_fail_ax = b->ring_used = b->nrec = b->calls = 0;
+	while (b->tx_sent < b->tx_n) {
+		if (!batch_rom(b, seg, PXENV_UNDI_TRANSMIT,
+			       (uint16_t)(b->tx_param + b->tx_sent * RB_TX_STRIDE), &ax)) {
+			b->tx_fail_ax = ax;
+			break;
+		}
+		b->tx_sent++;
+	}
+	b->isr_last = batch_isr_run(b, seg);
+	return 0;
 }
 
 /* ---- building the ROM's structures ---- */
@@ -268,6 +361,7 @@ static void reset(void)
 {
 	memset(mem, 0, sizeof(mem));
 	memset(&rom, 0, sizeof(rom));
+	fake_batches = 0;
 	rom.bounce_size = 0x4000;
 	rom.mtu = 1500;
 	rom.hwaddrlen = 6;

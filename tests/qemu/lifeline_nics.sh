@@ -85,6 +85,18 @@ nic_boot() {
 	else
 		ql_mbrtest_verdict "$name" "$log" "$disk" "$expect"
 	fi
+	# UNDI's cost: trips to real mode per frame (the driver's stats line);
+	# the trips that moved frames (not idle polls) carry several each
+	local st
+	st=$(grep -a '^undi: [0-9]* frames' "$log" | tail -n 1 | tr -d '\r')
+	case $1 in rtl8139|e1000-undi)
+		echo "  $name: ${st:-no undi stats line}"
+		if ! echo "$st" | grep -Eq ', 0\.[0-9]+ busy per frame$'; then
+			echo "FAIL qemu/$name-trips (not under one busy trip to real mode per frame: ${st:-no stats line})"
+		else
+			echo "PASS qemu/$name-trips"
+		fi ;;
+	esac
 	ql_qemu_stop
 }
 

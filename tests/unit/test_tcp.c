@@ -60,6 +60,32 @@ static void test_synack_establishes(void)
 	CHECK_EQ(conn.snd_wnd, 100u << 7);
 }
 
+/* A device that holds little while not polled (netdev rx_hold, the UNDI
+ * ROM's buffer): the window offered never passes it. */
+static void test_window_capped_by_rx_hold(void)
+{
+	uint8_t opt[8] = {2, 4, 0x05, 0xb4, 1, 3, 3, 7};
+	struct tt_seg s;
+	size_t n;
+
+	nt_setup();
+	nt_learn_peer();
+	fk.nd.rx_hold = 5840;
+	tcp_conn_init(&conn, txring, sizeof(txring), rxring, 1u << 20);
+	conn.iss_fixed = 1000;
+	tcp_connect_start(&ns, &conn, PEER_IP, PEER_PORT);
+	CHECK_EQ(tt_parse(0, &s), 0);
+	CHECK_EQ(s.win, 5840);                    /* the SYN's */
+	fake_tx_clear(&fk);
+	n = tt_build(tt_frame, 7000, 1001, F_SYN | F_ACK, 1000, opt, 8, 0, 0);
+	nt_rx(tt_frame, n);
+	CHECK_EQ(conn.state, TCP_ESTABLISHED);
+	s = tt_last();
+	CHECK((uint32_t)s.win << conn.rcv_wscale <= 5840);
+	CHECK((uint32_t)s.win << conn.rcv_wscale >= 5840 - (1u << conn.rcv_wscale));
+	fk.nd.rx_hold = 0;
+}
+
 static void test_synack_without_wscale(void)
 {
 	tt_connect(1000, 7000, 5000, -1, 1460, 1u << 20, 0);
@@ -588,6 +614,7 @@ int main(void)
 	check_suite = FAKE_LEND_DEFAULT ? "tcp_lend" : "tcp";
 	RUN(test_syn_carries_mss_and_wscale);
 	RUN(test_synack_establishes);
+	RUN(test_window_capped_by_rx_hold);
 	RUN(test_synack_without_wscale);
 	RUN(test_rst_on_syn_refused);
 	RUN(test_synack_bad_ack_gets_rst);

@@ -133,7 +133,7 @@ static void test_find_small_bounce(void)
 {
 	struct pxe_api api;
 	reset();
-	rom.bounce_size = UNDI_AREA_MIN - 1;
+	rom.bounce_size = PXE_AREA_MIN - 1;
 	CHECK_EQ(find_default(&api), LL_ENOMEM);
 	CHECK_EQ(pxe_set_area(&api, 0x6000, 0xff00, 0x1000), LL_EINVAL);
 	CHECK_EQ(pxe_set_area(&api, 0x6000, 0x1000, 0x1000), 0);
@@ -188,7 +188,7 @@ static void test_cached_copy_mode(void)
 	CHECK_EQ(buf[19], 21);
 	CHECK_EQ(rom.nlog, 2);
 	/* the ROM was asked to copy into the bounce area */
-	CHECK_EQ(rom.copy_buf_lin, (BOUNCE_SEG << 4) + UNDI_TXBUF_OFF);
+	CHECK_EQ(rom.copy_buf_lin, (BOUNCE_SEG << 4) + PXE_SCRATCH_OFF);
 }
 
 static void test_cached_fallback_and_none(void)
@@ -222,6 +222,17 @@ static int open_default(struct pxe_api *api, unsigned flags)
 		return -1000;
 	undi_init(&und, api, flags);
 	return und.nd.ops->open(&und.nd);
+}
+
+static void rx_ignore(void *ctx, const uint8_t *frame, size_t len)
+{
+	(void)ctx; (void)frame; (void)len;
+}
+
+/* Frames are queued until the next poll's trip: one with budget 0. */
+static int tx_flush(void)
+{
+	return und.nd.ops->poll(&und.nd, rx_ignore, NULL, 0);
 }
 
 static void test_open_sequence(void)
@@ -304,8 +315,12 @@ static void test_transmit_tbd(void)
 	make_frame(f, sizeof(f), PEER, 0x0800, 3);
 	rom.nlog = 0;
 	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
-	CHECK_EQ(rom.nlog, 1);
+	CHECK_EQ(rom.nlog, 0);                    /* queued for the trip */
+	CHECK_EQ(und.nd.tx_frames, 0);
+	CHECK_EQ(tx_flush(), 0);
+	CHECK_EQ(fake_batches, 1);
 	CHECK_EQ(rom.log[0], PXENV_UNDI_TRANSMIT);
+	CHECK_EQ(rom.log[1], PXENV_UNDI_ISR);      /* the same trip */
 	struct tx_rec *r = &rom.tx[0];
 	CHECK_EQ(r->proto, P_UNKNOWN);
 	CHECK_EQ(r->flag, XMT_DESTADDR);
@@ -320,6 +335,7 @@ static void test_transmit_tbd(void)
 	CHECK_EQ(und.nd.tx_frames, 1);
 	/* next frame goes to the next slot */
 	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(tx_flush(), 0);
 	CHECK_EQ(rom.tx[1].tbd_lin, b + UNDI_TBD_OFF + UNDI_TBD_STRIDE);
 	CHECK_EQ(rom.tx[1].data_lin, b + UNDI_TXBUF_OFF + UNDI_TXBUF_STRIDE);
 	/* bad lengths */
@@ -328,7 +344,8 @@ static void test_transmit_tbd(void)
 	/* failure: LL_EIO and counted */
 	rom.fail_opcode = PXENV_UNDI_TRANSMIT;
 	rom.fail_status = PXENV_STATUS_UNDI_TRANSMIT_ERROR;
-	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), LL_EIO);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(tx_flush(), 0);
 	CHECK_EQ(und.nd.tx_errors, 1);
 	CHECK_EQ(und.cnt.tx_errors, 1);
 	CHECK_EQ(rom.param_outside, 0);
@@ -342,18 +359,21 @@ static void test_transmit_by_protocol(void)
 	CHECK_EQ(open_default(&api, UNDI_TX_BY_PROTOCOL), 0);
 	make_frame(f, sizeof(f), BCAST, 0x0800, 1);
 	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(tx_flush(), 0);
 	CHECK_EQ(rom.tx[0].proto, P_IP);
 	CHECK_EQ(rom.tx[0].flag, XMT_BROADCAST);
 	CHECK_EQ(rom.tx[0].len, 86);
 	CHECK(memcmp(rom.tx[0].data, f + 14, 86) == 0);
 	make_frame(f, 60, PEER, 0x0806, 2);
 	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, 60), 0);
+	CHECK_EQ(tx_flush(), 0);
 	CHECK_EQ(rom.tx[1].proto, P_ARP);
 	CHECK_EQ(rom.tx[1].flag, XMT_DESTADDR);
 	CHECK(memcmp(rom.tx[1].dest, PEER, 6) == 0);
 	CHECK_EQ(rom.tx[1].len, 46);
 	make_frame(f, 60, PEER, 0x88cc, 3);        /* LLDP: sent whole */
 	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, 60), 0);
+	CHECK_EQ(tx_flush(), 0);
 	CHECK_EQ(rom.tx[2].proto, P_UNKNOWN);
 	CHECK_EQ(rom.tx[2].len, 60);
 	CHECK(memcmp(rom.tx[2].data, f, 60) == 0);
@@ -396,7 +416,9 @@ static void test_tx_lend(void)
 	memcpy(buf + 42, f, sizeof(f));
 	rom.nlog = 0;
 	CHECK_EQ(und.nd.ops->tx_commit(&und.nd, buf + 42, sizeof(f)), 0);
-	CHECK_EQ(rom.nlog, 1);
+	CHECK_EQ(rom.nlog, 0);
+	CHECK_EQ(tx_flush(), 0);
+	CHECK_EQ(rom.log[0], PXENV_UNDI_TRANSMIT);
 	struct tx_rec *r = &rom.tx[0];
 	CHECK_EQ(r->data_lin, b + UNDI_TXBUF_OFF + 42);
 	CHECK_EQ(r->len, sizeof(f));
@@ -420,6 +442,7 @@ static void test_tx_lend(void)
 	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), 0);
 	make_frame(buf + 40, 100, BCAST, 0x0800, 1);
 	CHECK_EQ(und.nd.ops->tx_commit(&und.nd, buf + 40, 100), 0);
+	CHECK_EQ(tx_flush(), 0);
 	CHECK_EQ(rom.tx[0].proto, P_IP);
 	CHECK_EQ(rom.tx[0].flag, XMT_BROADCAST);
 	CHECK_EQ(rom.tx[0].len, 86);
@@ -446,7 +469,10 @@ static void test_tx_lend_busy_and_small(void)
 	}
 	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), LL_EAGAIN);
 	CHECK_EQ(und.cnt.tx_busy, 1);
+	CHECK_EQ(rom.ntx, 0);
+	CHECK_EQ(tx_flush(), 0);                  /* all four in one trip */
 	CHECK_EQ(rom.ntx, UNDI_TX_SLOTS);
+	CHECK_EQ(fake_batches, 1);
 	push_ev(EV_TX, 0, 0, 0);
 	memset(&rxl, 0, sizeof(rxl));
 	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
@@ -459,6 +485,7 @@ static void test_tx_lend_busy_and_small(void)
 	CHECK_EQ(und.nd.ops->tx_slot(&und.nd, &buf, &room), LL_ENOTSUP);
 	make_frame(f, sizeof(f), PEER, 0x0800, 9);
 	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+	CHECK_EQ(tx_flush(), 0);
 	CHECK(memcmp(rom.tx[0].data, f, sizeof(f)) == 0);
 	CHECK_EQ(rom.param_outside, 0);
 }
@@ -509,8 +536,11 @@ static void test_tx_ungated_when_rom_never_completes(void)
 	memset(&rxl, 0, sizeof(rxl));
 	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
 	CHECK_EQ(und.cnt.tx_ungated, 1);
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < 10; i++) {
 		CHECK_EQ(und.nd.ops->transmit(&und.nd, f, sizeof(f)), 0);
+		CHECK_EQ(tx_flush(), 0);
+	}
+	CHECK_EQ(rom.ntx, UNDI_TX_SLOTS + 10);
 }
 
 static void test_poll_receive(void)
@@ -606,24 +636,30 @@ static void test_poll_budget(void)
 		push_ev(EV_RX, 60, 60, (uint16_t)(i * 0x100));
 	}
 	memset(&rxl, 0, sizeof(rxl));
+	/* one trip takes all five into the ring; polls hand them up */
 	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 2), 2);
-	CHECK_EQ(und.isr_active, 1);
+	CHECK_EQ(fake_batches, 1);
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 0), 0);
+	CHECK_EQ(fake_batches, 1);                /* ring not empty: no trip */
 	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 2), 2);
-	CHECK_EQ(rom.isr_start, 1);                /* the run went on */
+	/* the last one, and the ring empty: a new trip (nothing more) */
 	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 2), 1);
+	CHECK_EQ(fake_batches, 2);
+	CHECK_EQ(rom.isr_start, 2);
 	CHECK_EQ(und.isr_active, 0);
 	CHECK_EQ(rxl.n, 5);
 	CHECK_EQ(rxl.data[4][14], (uint8_t)(4 + 14 * 7));
-	/* budget 0: no call at all */
-	unsigned calls = rom.nlog;
-	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 0), 0);
-	CHECK_EQ(rom.nlog, calls);
-	/* a ROM that never says DONE: bounded calls per poll */
+	/* a ROM that never says DONE: bounded calls per trip, the run
+	 * goes on next trip with GET_NEXT */
 	rom.endless_tx_events = 1;
-	calls = rom.nlog;
+	unsigned calls = rom.nlog;
 	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 1), 0);
-	CHECK(rom.nlog - calls <= 1 * 4 + 8);
+	CHECK(rom.nlog - calls <= UNDI_TRIPS_PER_POLL * (UNDI_REC_MAX + 2));
 	CHECK(rom.nlog - calls >= 2);
+	CHECK_EQ(und.isr_active, 1);
+	unsigned starts = rom.isr_start;
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 1), 0);
+	CHECK_EQ(rom.isr_start, starts);
 }
 
 static void test_poll_not_ours_busy_error(void)
@@ -670,6 +706,137 @@ static void test_poll_without_start(void)
 	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 8), 0);
 	CHECK_EQ(rom.isr_process, 2);
 	CHECK_EQ(rom.isr_start, 0);
+}
+
+/* ---- batched trips: the ring, its edges, TRANSMIT in the same trip ---- */
+
+/* n frames of len bytes (one piece each) from the ROM. */
+static void rom_frames(int n, uint16_t len, uint8_t seed)
+{
+	for (int i = 0; i < n; i++) {
+		uint16_t off = (uint16_t)(i * 0x800);
+		rom_frame(off, len, (uint8_t)(seed + i));
+		push_ev(EV_RX, len, len, off);
+	}
+}
+
+/* A ring full mid-run: the trip stops with the run open; the same poll
+ * drains it and goes on with GET_NEXT in a second trip (no START). */
+static void test_batch_ring_full(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	CHECK(und.ring_size < 8 * RB_REC_ROOM);   /* 8 cannot fit at once */
+	rom_frames(8, 1514, 10);
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 64), 8);
+	CHECK_EQ(fake_batches, 2);
+	CHECK_EQ(rom.isr_start, 1);
+	CHECK_EQ(rom.isr_process, 1);
+	CHECK_EQ(und.isr_active, 0);
+	CHECK_EQ(rxl.n, 8);
+	for (int i = 0; i < 8; i++) {
+		CHECK_EQ(rxl.len[i], 1514);
+		CHECK(memcmp(rxl.data[i], fake_ptr(ROMBUF_SEG, (uint16_t)(i * 0x800)),
+			     1514) == 0);
+	}
+	CHECK_EQ(und.cnt.rx_frames, 8);
+	CHECK_EQ(und.cnt.trips, 2);
+}
+
+/* A frame's first piece ends one trip's ring, its second opens the next. */
+static void test_batch_fragment_across_trips(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	unsigned big = (und.ring_size - RB_REC_ROOM) / rm_batch_rec_size(1514);
+	unsigned left = und.ring_size - big * rm_batch_rec_size(1514);
+	uint16_t first = (uint16_t)(left - RB_REC_ROOM + 4 > RR_HDR + 100 ?
+				    left - RB_REC_ROOM + 4 : RR_HDR + 100) - RR_HDR;
+	rom_frames((int)big, 1514, 30);
+	uint8_t *f = rom_frame(0x7000, 1500, 77);
+	push_ev(EV_RX, first, 1500, 0x7000);
+	push_ev(EV_RX, (uint16_t)(1500 - first), 1500, (uint16_t)(0x7000 + first));
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 64), (int)big + 1);
+	CHECK_EQ(fake_batches, 2);
+	CHECK_EQ(rxl.len[big], 1500);
+	CHECK(memcmp(rxl.data[big], f, 1500) == 0);
+	CHECK_EQ(und.cnt.rx_partial, 0);
+	CHECK_EQ(und.cnt.rx_fragments, big + 2);
+}
+
+/* START says ours, then the ROM ends the run short of what it announced:
+ * the torn frame is counted and dropped, the next one arrives whole. */
+static void test_batch_rom_delivers_less(void)
+{
+	struct pxe_api api;
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	rom_frame(0, 1000, 5);
+	push_ev(EV_RX, 600, 1000, 0);            /* 400 bytes never come */
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 64), 0);
+	CHECK_EQ(und.cnt.rx_partial, 1);
+	CHECK_EQ(und.rx_have, 0);
+	CHECK_EQ(rom.isr_start, 1);               /* START said ours: ends DONE */
+	rom_frames(1, 200, 6);
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 64), 1);
+	CHECK_EQ(rxl.len[0], 200);
+	CHECK_EQ(und.cnt.rx_frames, 1);
+}
+
+/* Three frames queued, the second TRANSMIT fails: the first is sent, the
+ * second lost and counted, the third waits for the next trip; the ISR run
+ * still happens in the failing trip. */
+static void test_batch_transmit_fails_mid_batch(void)
+{
+	struct pxe_api api;
+	uint8_t f[3][60];
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	rom.fail_tx_nth = 2;
+	for (int i = 0; i < 3; i++) {
+		make_frame(f[i], 60, PEER, 0x0800, (uint8_t)(40 + i));
+		CHECK_EQ(und.nd.ops->transmit(&und.nd, f[i], 60), 0);
+	}
+	rom_frames(1, 100, 9);
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 64), 1);
+	CHECK_EQ(fake_batches, 1);
+	CHECK_EQ(rom.ntx, 1);
+	CHECK_EQ(und.cnt.tx_frames, 1);
+	CHECK_EQ(und.cnt.tx_errors, 1);
+	CHECK_EQ(und.txq_n, 1);
+	CHECK_EQ(rxl.n, 1);
+	CHECK_EQ(tx_flush(), 0);
+	CHECK_EQ(rom.ntx, 2);
+	CHECK(memcmp(rom.tx[1].data, f[2], 60) == 0);
+	CHECK(memcmp(rom.tx[0].data, f[0], 60) == 0);
+	CHECK_EQ(und.cnt.tx_frames, 2);
+	CHECK_EQ(und.txq_n, 0);
+	CHECK_EQ(und.tx_inflight, 0);             /* completions came */
+}
+
+/* Trips per frame: a burst of frames in and ACKs out costs one trip. */
+static void test_batch_trips_per_frame(void)
+{
+	struct pxe_api api;
+	uint8_t f[60];
+	reset();
+	CHECK_EQ(open_default(&api, 0), 0);
+	uint32_t t0 = api.trips;
+	rom_frames(4, 1000, 1);
+	memset(&rxl, 0, sizeof(rxl));
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 64), 4);
+	make_frame(f, 60, PEER, 0x0800, 3);
+	CHECK_EQ(und.nd.ops->transmit(&und.nd, f, 60), 0);
+	rom_frames(4, 1000, 5);
+	CHECK_EQ(und.nd.ops->poll(&und.nd, rx_record, &rxl, 64), 4);
+	CHECK_EQ(api.trips - t0, 2);              /* 9 frames, 2 trips */
+	CHECK_EQ(rom.ntx, 1);
 }
 
 static void test_close(void)
@@ -719,6 +886,11 @@ int main(void)
 	RUN(test_poll_budget);
 	RUN(test_poll_not_ours_busy_error);
 	RUN(test_poll_without_start);
+	RUN(test_batch_ring_full);
+	RUN(test_batch_fragment_across_trips);
+	RUN(test_batch_rom_delivers_less);
+	RUN(test_batch_transmit_fails_mid_batch);
+	RUN(test_batch_trips_per_frame);
 	RUN(test_close);
 	return CHECK_DONE();
 }
