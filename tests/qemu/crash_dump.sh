@@ -9,15 +9,23 @@
 # holding a random marker, physical address from pagemap) and panics through
 # sysrq, under memory load (64 MiB of random bytes written to a file and
 # removed: free pages full of garbage; 32 MiB page cache; 48 MiB
-# anonymous). lifeline dumps with its own driver and reboots (-no-reboot
-# ends QEMU).
+# anonymous; 16 MiB freed holding the marker reversed) with a second
+# marker in the kernel log (/dev/kmsg). A 1 GiB guest with crashkernel=8M:
+# lifeline's heap is what the region leaves free (the "lifeline: heap"
+# line). lifeline dumps with its own driver and reboots (-no-reboot ends
+# QEMU).
 # e1000 run: the default dump (kdump-compressed, LZO, dump level 31).
 # Host checks: complete, level 31 applied from VMCOREINFO alone, the marker's
 # (user) page left out, Debian's makedumpfile reads the kernel log out of it
 # (--dump-dmesg: kernel pages present, the panic message; lifeline-dumpinfo
 # --dmesg gives the same last sysrq and panic lines) and re-filters it
 # (-d 31), crash --osrelease names the guest's kernel, the load's cache,
-# user and free pages are left out, the file is a small part of RAM.
+# user and free pages are left out, the file is a small part of RAM; the
+# kernel log marker is in some kept page, the freed-page and user markers
+# in none (every kept page decompressed, in our file and in makedumpfile's
+# -l -d 31 rewrite of it; makedumpfile refuses -E from a compressed input);
+# the pages kept are at most makedumpfile -d 31's of the virtio run's full
+# ELF dump + 5%.
 # virtio-net run: dump-format=elf (lifeline.extra= on the guest's command
 # line): lifeline-dumpinfo complete, readelf, 2 NT_PRSTATUS, VMCOREINFO, the
 # marker at the file offset the PT_LOAD holding its address gives,
@@ -26,7 +34,8 @@
 # refused logins, error, reboot within a bound.
 # level0 run (e1000, lifeline.extra=dump-level=0): every RAM page in the
 # compressed dump, the marker's page decompressed holds the marker,
-# makedumpfile --dump-dmesg reads it.
+# makedumpfile --dump-dmesg reads it, the kernel, freed-page and user
+# markers are all there (ours and makedumpfile -l -d 0's rewrite).
 # Then (CRASH_DUMP_OUTAGE=1, ELF format) tgtd SIGKILLed at ~40% of the dump
 # (e1000): restarted after OUTAGE_S (40) s, the dump completes and verifies,
 # the progress line shows the wait; never restarted (a kdump dump at level 0,
@@ -228,7 +237,8 @@ verdict_elf() {
 	# lifeline's own level-31 dump (the kdump run, same guest, other boot)
 	# keeps at most what makedumpfile -d 31 keeps here, + 5% for what two
 	# boots of the same guest differ by (page cache, slab; 0.4% measured)
-	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$core.d31" >"$core.mdfinfo" 2>&1
+	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$core.d31" --count "$(rev <<<"${hex:-x}")" >"$core.mdfinfo" 2>&1
+	echo "  $tag: makedumpfile -d 31 of the full dump: freed-page marker in $(sed -nE 's/^count [^:]+: ([0-9]+) pages$/\1/p' "$core.mdfinfo") pages"
 	mdf_data=$(awk '/^pages_in_dump:/ { k = $2 } /^pages_zero:/ { z = $2 } END { print k - z }' "$core.mdfinfo")
 	if [ -n "${KD_DATA_PAGES:-}" ]; then
 		check "$tag: lifeline level 31 kept $KD_DATA_PAGES data pages, makedumpfile -d 31 of the full dump $mdf_data (+5%)" \
