@@ -21,9 +21,10 @@
 # --dmesg gives the same last sysrq and panic lines) and re-filters it
 # (-d 31), crash --osrelease names the guest's kernel, the load's cache,
 # user and free pages are left out, the file is a small part of RAM; the
-# kernel log marker is in some kept page, the freed-page and user markers
-# in none (every kept page decompressed, in our file and in makedumpfile's
-# -l -d 31 rewrite of it; makedumpfile refuses -E from a compressed input);
+# kernel log marker is in some kept page, the user marker in none (every
+# kept page decompressed, in our file and in makedumpfile's -l -d 31
+# rewrite of it; makedumpfile refuses -E from a compressed input); the
+# freed-page marker's pages are counted (for lifeline and makedumpfile);
 # the pages kept are at most makedumpfile -d 31's of the virtio run's full
 # ELF dump + 5%.
 # virtio-net run: dump-format=elf (lifeline.extra= on the guest's command
@@ -238,7 +239,7 @@ verdict_elf() {
 	# keeps at most what makedumpfile -d 31 keeps here, + 5% for what two
 	# boots of the same guest differ by (page cache, slab; 0.4% measured)
 	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$core.d31" --count "$(rev <<<"${hex:-x}")" >"$core.mdfinfo" 2>&1
-	echo "  $tag: makedumpfile -d 31 of the full dump: freed-page marker in $(sed -nE 's/^count [^:]+: ([0-9]+) pages$/\1/p' "$core.mdfinfo") pages"
+	echo "  $tag: freed-page marker at level 31: makedumpfile -d 31 of this full dump keeps $(sed -nE 's/^count [^:]+: ([0-9]+) pages$/\1/p' "$core.mdfinfo") pages of it, lifeline's (kdump run) ${KD_FIN:-?}"
 	mdf_data=$(awk '/^pages_in_dump:/ { k = $2 } /^pages_zero:/ { z = $2 } END { print k - z }' "$core.mdfinfo")
 	if [ -n "${KD_DATA_PAGES:-}" ]; then
 		check "$tag: lifeline level 31 kept $KD_DATA_PAGES data pages, makedumpfile -d 31 of the full dump $mdf_data (+5%)" \
@@ -307,7 +308,7 @@ markers_in() {
 	rm -f "$core.back" "$core.count" "$core.back.count"
 }
 
-KD_DATA_PAGES=""
+KD_DATA_PAGES="" KD_FIN=""
 # dmesg_same TAG IMG MDF_DMESG: lifeline-dumpinfo --dmesg on the dump LUN
 # image gives the kernel log; its last 'sysrq: Trigger a crash' and
 # 'Kernel panic' lines are the ones makedumpfile --dump-dmesg printed.
@@ -360,9 +361,14 @@ verdict_kdump() {
 	check "$tag: the kernel log marker (/dev/kmsg) is in makedumpfile --dump-dmesg's log" \
 		"$([ -n "${kmark:-}" ] && grep -qF "LLKMARK-$kmark" "$core.dmesg" && echo 1)" "$core.mdf"
 	markers_in "$tag" "$core" 31
-	check "$tag: level 31: kernel-page marker kept (${KIN:-?} pages), freed-page (${FIN:-?}) and user (${UIN:-?}) markers absent; the same in makedumpfile -l -d 31's rewrite" \
-		"$([ "$CONV" = 1 ] && [ "${KIN:-0}" -gt 0 ] && [ "$FIN" = 0 ] && [ "$UIN" = 0 ] &&
-		   [ "${MKIN:-0}" -gt 0 ] && [ "$MFIN" = 0 ] && [ "$MUIN" = 0 ] && echo 1)" "$core.conv"
+	# the freed-page marker is counted, not asserted: a 6.1 kernel keeps
+	# freed pages (whole THPs too) on per-CPU lists first, where neither
+	# filter can tell them free (docs/kdump.md); the virtio run prints how
+	# many makedumpfile -d 31 keeps of its own boot
+	KD_FIN=${FIN:-?}
+	check "$tag: level 31: kernel-page marker kept (${KIN:-?} pages), user marker absent (${UIN:-?}); the same in makedumpfile -l -d 31's rewrite; freed-page marker in ${FIN:-?} pages" \
+		"$([ "$CONV" = 1 ] && [ "${KIN:-0}" -gt 0 ] && [ "$UIN" = 0 ] &&
+		   [ "${MKIN:-0}" -gt 0 ] && [ "$MUIN" = 0 ] && echo 1)" "$core.conv"
 	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf2" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
 	check "$tag: makedumpfile -l -d 31 re-filters it ($(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
 		"$ok" "$core.mdf2"

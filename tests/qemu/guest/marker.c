@@ -5,15 +5,9 @@
  * argument N it also keeps N MiB of anonymous memory filled with non-zero
  * bytes (memory load for the page filter); with a second one F it fills F
  * MiB with the marker's digits reversed and frees them (free pages holding
- * a marker that never went to the console). Freed pages first go to the
- * CPU's page list, not to the buddy allocator (a 6.1 kernel keeps whole
- * THPs there), where no filter can tell them free: the marked pages are
- * small pages (MADV_NOHUGEPAGE), and as many plain pages are then taken
- * and freed on the same CPU, so that the list's marked pages are reused
- * (overwritten) and the marked pages left are the buddy's. */
+ * a marker that never went to the console). */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,41 +75,22 @@ static int anon_load(size_t mib)
 	return 0;
 }
 
-/* small_pages: len bytes of anonymous memory without THPs, or NULL. */
-static char *small_pages(size_t len)
-{
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, len, MADV_NOHUGEPAGE);
-	return p;
-}
-
-/* free_marked: mib MiB filled with hex reversed, then given back; then
- * as much again filled with 0xa5 and given back (on CPU 0 throughout). */
+/* free_marked: mib MiB filled with hex reversed, then given back. */
 static int free_marked(size_t mib, const char hex[MARKER_HEX + 1])
 {
 	size_t len = mib << 20;
-	char rev[MARKER_HEX], *p, *q;
-	cpu_set_t one;
+	char rev[MARKER_HEX], *p;
 
 	if (!len)
 		return 0;
-	CPU_ZERO(&one);
-	CPU_SET(0, &one);
-	if (sched_setaffinity(0, sizeof(one), &one) != 0)
-		return -1;
 	for (size_t i = 0; i < MARKER_HEX; i++)
 		rev[i] = hex[MARKER_HEX - 1 - i];
-	if (!(p = small_pages(len)))
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return -1;
 	for (size_t i = 0; i < len; i += MARKER_HEX)
 		memcpy(p + i, rev, MARKER_HEX);
-	if (munmap(p, len) != 0 || !(q = small_pages(len)))
-		return -1;
-	memset(q, 0xa5, len);
-	return munmap(q, len);
+	return munmap(p, len);
 }
 
 int main(int argc, char **argv)
