@@ -40,7 +40,8 @@
 	X(LL_ESCSI,      57, "SCSI command failed (see sense)")              \
 	X(LL_ESESSION,   58, "iSCSI session lost")                           \
 	X(LL_EDUMP,      70, "dump failed")                                  \
-	X(LL_EDUMPBOOT,  71, "dump-path is the boot LUN")
+	X(LL_EDUMPBOOT,  71, "dump-path is the boot LUN")                   \
+	X(LL_ECRASHMEM,  75, "crash region too small for the heap")
 
 enum ll_err {
 	LL_OK = 0,

@@ -3,7 +3,8 @@
 # guest initramfs (tools/mkinitramfs-guest.sh with lifeline.elf, kexec,
 # lifeline-arm, modules) plus an overlay with the marker program
 # (tests/qemu/guest/marker.c, static) and a /init that arms lifeline from the
-# iBFT, starts the marker and panics; the kernel command line gets
+# iBFT, starts the marker (a user page, freed pages) and a kernel log marker
+# (/dev/kmsg) and panics; the kernel command line gets
 # crashkernel= and lifeline.dump-path=. Built with tools/mkdisk-linux.sh.
 # Usage: tools/mkdisk-crash.sh [--efi] OUT DUMP_PATH [CRASHKERNEL [KERNEL_ARGS]]
 # (--efi: the UEFI disk of tools/mkdisk-efi-linux.sh, GRUB EFI on a GPT ESP,
@@ -71,7 +72,7 @@ done
 # random bytes written and removed), page cache (one kept), anonymous pages
 dd if=/dev/urandom of=/tmp/garbage bs=1M count=64 2>/dev/null; rm -f /tmp/garbage
 dd if=/dev/urandom of=/tmp/cache bs=1M count=32 2>/dev/null
-marker 48 >/tmp/marker.out 2>&1 &
+marker 48 16 >/tmp/marker.out 2>&1 &
 i=0
 while ! grep -q '^MARKER ' /tmp/marker.out 2>/dev/null; do
 	i=$((i + 1))
@@ -79,6 +80,10 @@ while ! grep -q '^MARKER ' /tmp/marker.out 2>/dev/null; do
 	sleep 0.1
 done
 echo "CRASHTEST $(cat /tmp/marker.out)"
+# a marker in kernel memory: a kernel log record (dump level 31 keeps it)
+kmark=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+echo "LLKMARK-$kmark" >/dev/kmsg
+echo "CRASHTEST KMARK $kmark"
 echo "CRASHTEST panic"
 sleep 1   # let the console drain: the panic's messages would cut our lines
 echo c >/proc/sysrq-trigger

@@ -7,7 +7,10 @@
 # dpkg -x): their /usr/sbin/lifeline-arm, /usr/lib/lifeline/lifeline.elf and
 # /etc/default/lifeline instead of tools/lifeline-arm and --elf.
 # Cached as build/qemu/guest-<kver>-<hash of the inputs>.cpio.gz; prints its path.
-# Usage: tools/mkinitramfs-guest.sh [--elf FILE | --pkgroot DIR] [--kver VERSION]
+# With --kdump: also /boot/vmlinuz (the same kernel) and /boot/kdump.cpio.gz,
+# a capture initramfs whose /init prints "KDUMP capture userspace <uptime>"
+# and powers off (the kdump-panic mode's crash kernel).
+# Usage: tools/mkinitramfs-guest.sh [--elf FILE | --pkgroot DIR] [--kver VERSION] [--kdump]
 # Env: LL_GUEST_REBUILD=1 to rebuild.
 #
 # MODES (llmode=, default ibft), other settings as ll.KEY=VALUE:
@@ -15,7 +18,12 @@
 #  arm-panic          tmpfs at /mnt/marker holding "MARKER <hex>" (printed too),
 #                     lifeline-arm (settings from lifeline.* on the command
 #                     line; ll.ip/ll.mask/ll.gw configure eth0 first), then
-#                     sysrq c
+#                     sysrq c. ll.load=1 first loads memory: 128 MiB of
+#                     random bytes written and removed (free pages of
+#                     garbage), 64 MiB kept in tmpfs (shmem page cache)
+#  kdump-panic        (--kdump) ll.load as above, kexec -p /boot/vmlinuz with
+#                     /boot/kdump.cpio.gz (a Linux kdump's capture kernel),
+#                     then sysrq c
 #  linux-write-bench  eth0 from ll.ip/ll.mask/ll.gw, iscsistart login to
 #                     ll.target at ll.portal (IP:PORT) as ll.iqn, dd ll.mib MiB
 #                     to the LUN's disk, with oflag=direct and then buffered
@@ -27,12 +35,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTDIR=$ROOT/build/qemu
 die() { echo "mkinitramfs-guest: $*" >&2; exit 1; }
 
-elf="" kver="" pkg=""
+elf="" kver="" pkg="" kdump=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--elf) elf=$2; shift ;;
 	--kver) kver=$2; shift ;;
 	--pkgroot) pkg=$2; shift ;;
+	--kdump) kdump=1 ;;
 	*) die "unknown argument $1" ;;
 	esac
 	shift
@@ -72,8 +81,8 @@ mods=$(modlist)
 # the cache key: every input's content
 key=$( { cat "$0" "$bb" "$kexec" "$arm" ${iscsistart:+"$iscsistart"} ${elf:+"$elf"}
 	 for f in $pkgfiles; do echo "$f"; cat "$pkg/$f"; done
-	 echo "$kver $mods"; } | sha256sum | cut -c1-12)
-out=$OUTDIR/guest-$kver-$key.cpio.gz
+	 echo "$kver $mods kdump=$kdump"; } | sha256sum | cut -c1-12)
+out=$OUTDIR/guest-$kver-$key${kdump:+-kdump}.cpio.gz
 if [ -s "$out" ] && [ -z "${LL_GUEST_REBUILD:-}" ]; then
 	echo "$out"
 	exit 0
@@ -112,6 +121,19 @@ else
 	chmod 755 "$rd/bin/lifeline-arm"
 fi
 [ -n "$elf" ] && cp "$elf" "$rd/boot/lifeline.elf"
+if [ -n "$kdump" ]; then   # a Linux kdump: the same kernel, a capture initramfs
+	kr=$work/kdump
+	mkdir -p "$kr/bin" "$kr/dev" "$kr/proc"
+	cp "$bb" "$kr/bin/busybox"
+	ln -s busybox "$kr/bin/sh"
+	mknod -m 600 "$kr/dev/console" c 5 1 2>/dev/null || true
+	printf '%s\n' '#!/bin/sh' '/bin/busybox mount -t proc proc /proc' \
+		'echo "KDUMP capture userspace $(/bin/busybox cut -d" " -f1 /proc/uptime)"' \
+		'/bin/busybox poweroff -f' >"$kr/init"
+	chmod 755 "$kr/init"
+	(cd "$kr" && find . | cpio -o -H newc --quiet) | gzip -6 >"$rd/boot/kdump.cpio.gz"
+	cp "/boot/vmlinuz-$kver" "$rd/boot/vmlinuz"
+fi
 
 for f in $mods; do
 	b=$(basename "$f"); b=${b%.xz}; b=${b%.zst}
@@ -162,6 +184,13 @@ netup() {   # eth0 (the first NIC) from ll.ip / ll.mask / ll.gw
 	echo "GUEST net $nic $mac $ip/$mask${gw:+ gw $gw}"
 }
 
+memload() {   # ll.load=1: free pages of garbage, shmem page cache
+	[ "$(arg ll.load 0)" = 1 ] || return 0
+	dd if=/dev/urandom of=/tmp/garbage bs=1M count=128 2>/dev/null; rm -f /tmp/garbage
+	dd if=/dev/urandom of=/mnt/marker/cache bs=1M count=64 2>/dev/null
+	echo "GUEST memory load: $(grep -E '^(MemFree|Cached|Shmem):' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
+}
+
 case $mode in
 ibft)
 	if [ -d /sys/firmware/ibft ]; then
@@ -175,8 +204,20 @@ ibft)
 		echo "GUEST no /sys/firmware/ibft"
 	fi
 	off ;;
+kdump-panic)
+	mkdir -p /mnt/marker && mount -t tmpfs tmpfs /mnt/marker
+	memload
+	if kexec -p /boot/vmlinuz --initrd=/boot/kdump.cpio.gz \
+		--append "console=ttyS0,115200 nr_cpus=1 reset_devices irqpoll panic=-1 loglevel=4"; then
+		echo "GUEST kdump loaded kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded); panic"
+		sleep 1
+		echo c >/proc/sysrq-trigger
+	fi
+	echo "GUEST FAIL kexec -p"
+	off ;;
 arm-panic)
 	mkdir -p /mnt/marker && mount -t tmpfs tmpfs /mnt/marker
+	memload
 	hex=$(head -c 16 /dev/urandom | hexdump -v -e '16/1 "%02x"')
 	echo "MARKER $hex" >/mnt/marker/marker
 	echo "MARKER $hex"

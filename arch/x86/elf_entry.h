@@ -6,6 +6,10 @@
 
 /* Linked (and loaded by GRUB) here; kexec places the ET_DYN anywhere. */
 #define ELF_LINK_BASE 0x1000000
+/* The Multiboot2 entry's heap (NIC DMA memory, then the session arena):
+ * right after _end, reserved by GRUB (bss_end_addr) and hidden with the
+ * image. The kexec entry has none here: dump/crash_mem.h finds it. */
+#define ELF_MB2_HEAP (10 * 1024 * 1024)
 #define ELF_SEL_CODE64 0x08   /* same as the PXE stub's SEL_CODE64 (IDT) */
 #define ELF_SEL_DATA 0x10
 #define MB2_HEADER_MAGIC 0xe85250d6
@@ -22,7 +26,7 @@
 #include "drivers/net/nicprobe.h"
 
 #pragma GCC visibility push(hidden)
-extern char elf_boot_tables[], __arena_start[], __arena_end[];
+extern char elf_boot_tables[];
 #pragma GCC visibility pop
 
 /* paging_all.c: identity map [0, top) (top rounded up, at least 4 GiB)

@@ -25,7 +25,9 @@ mb2_header:
 	.long	ELF_LINK_BASE			/* header_addr */
 	.long	ELF_LINK_BASE			/* load_addr */
 	.long	ELF_LINK_BASE + (__rela_end - mb2_header) /* load_end_addr */
-	.long	ELF_LINK_BASE + (_end - mb2_header) /* bss_end_addr */
+	/* bss_end_addr: GRUB also reserves (and zeroes) the Multiboot2
+	 * entry's heap after _end, which kexec's memsz leaves out */
+	.long	ELF_LINK_BASE + (_end - mb2_header) + ELF_MB2_HEAP
 	.balign	8
 	.word	3, 0				/* entry address tag */
 	.long	12

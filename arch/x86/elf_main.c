@@ -11,6 +11,7 @@
 #include "attach/attach.h"
 #include "boot/boot.h"
 #include "dump/crash_flow.h"
+#include "dump/crash_mem.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 #include "lib/print.h"
@@ -258,13 +259,19 @@ static void report_nics(void)
 	}
 }
 
-/* DMA memory first in the arena, the session buffers after it. */
-static void env_fill(void)
+/* The heap: NIC DMA memory first, the session arena after it. */
+static void heap_set(uint8_t *heap, size_t size)
 {
 	size_t dma = NICPROBE_DMA_SIZE;
-	ec.pci.clock = &ec.clock;
-	ec.pci.dma = __arena_start;
+	ec.pci.dma = heap;
 	ec.pci.dma_size = dma;
+	ec.env.arena = heap + dma;
+	ec.env.arena_size = size - dma;
+}
+
+static void env_fill(void)
+{
+	ec.pci.clock = &ec.clock;
 	ec.mem.map = phys_map;
 	ec.mem.ctx = &ec;
 	ec.env.clock = &ec.clock;
@@ -277,8 +284,38 @@ static void env_fill(void)
 	ec.env.nic_make = x86_pcidev_make;
 	ec.env.nic_ctx = &ec.pci;
 	ec.env.mem = &ec.mem;
-	ec.env.arena = __arena_start + dma;
-	ec.env.arena_size = (size_t)(__arena_end - __arena_start) - dma;
+}
+
+/* The kexec entry's heap: the largest free piece of the RAM kexec handed
+ * over (the crashkernel= region), outside the image and boot_params; the
+ * elfcorehdr and the backup copy are left out by crash_heap_find. */
+static int crash_heap(void)
+{
+	struct crash_span ram[MAP_MAX], got;
+	struct crash_span busy[] = {
+		{ (uint64_t)(uintptr_t)__image_start,
+		  (uint64_t)(uintptr_t)(_end - __image_start) },
+		{ ec.info, 4096 },
+	};
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < ec.n_map; i++)
+		if (ec.map[i].type == E820_RAM)
+			ram[n++] = (struct crash_span){ ec.map[i].base, ec.map[i].len };
+	int rc = crash_heap_find(ram, n, busy, 2, ec.cmdline, &ec.mem,
+				 ec.mapped, &got);
+	if (rc < 0) {
+		ll_printf("lifeline: E%d %s: largest free piece %llu KiB, the crash path needs %llu KiB\n",
+			  -rc, ll_strerror(rc), (unsigned long long)(got.len >> 10),
+			  (unsigned long long)(CRASH_HEAP_MIN >> 10));
+		return rc;
+	}
+	ll_printf("lifeline: heap 0x%llx-0x%llx (%llu KiB, free in the crash region)\n",
+		  (unsigned long long)got.base,
+		  (unsigned long long)(got.base + got.len - 1),
+		  (unsigned long long)(got.len >> 10));
+	heap_set((uint8_t *)(uintptr_t)got.base, (size_t)got.len);
+	return 0;
 }
 
 static void __attribute__((noreturn)) finish(enum crash_action a)
@@ -314,7 +351,7 @@ static void __attribute__((noreturn)) mb2_boot(void)
 	b->arena = ec.env.arena;
 	b->arena_size = ec.env.arena_size;
 	b->hide_base[0] = (uint64_t)(uintptr_t)__image_start;
-	b->hide_len[0] = (uint64_t)(uintptr_t)(_end - __image_start);
+	b->hide_len[0] = (uint64_t)(uintptr_t)(_end - __image_start) + ELF_MB2_HEAP;
 	b->n_hide = 1;
 	b->cmdline = ec.cmdline;
 	b->nics = ec.nics;
@@ -354,9 +391,15 @@ void elf_main(uint64_t info, unsigned how)
 		  (unsigned long long)(hz / 1000), rc ? ", timed out: assumed" : "");
 	report_nics();
 	env_fill();
-	if (how != ELF_HOW_KEXEC)
+	if (how != ELF_HOW_KEXEC) {
+		heap_set((uint8_t *)_end, ELF_MB2_HEAP);
 		mb2_boot();
-	enum crash_action a;
+	}
+	enum crash_action a = crash_action_from_cmdline(ec.cmdline);
+	if (crash_heap() < 0) {
+		ll_printf("lifeline: crash flow failed\n");
+		finish(a);
+	}
 	rc = crash_flow_run(&ec.env, &a);
 	ll_printf("lifeline: crash flow %s\n", rc ? "failed" : "done, dump complete");
 	finish(a);

@@ -3,6 +3,7 @@
  * Runs before relocation: no pointers in data, no globals written. */
 #include <stdint.h>
 #include "arch/x86/arch.h"
+#include "arch/x86/elf_entry.h" /* ELF_MB2_HEAP */
 #include "arch/x86/home.h"
 #include "arch/x86/stub.h"
 #include "lib/err.h"
@@ -120,7 +121,7 @@ uint64_t lx_mb2_home(uint64_t mbi)
 {
 	struct e820_entry e[MB2_HOME_MAX];
 	const uint8_t *p = (const uint8_t *)(uintptr_t)mbi;
-	uint64_t need = (uint64_t)(_end - __image_start), home;
+	uint64_t need = (uint64_t)(_end - __image_start) + ELF_MB2_HEAP, home;
 	uint64_t total = rd32(p);
 	uint32_t n = mb2_map(p, e);
 

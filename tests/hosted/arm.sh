@@ -26,7 +26,7 @@ mkelf() {
 
 # fake_sys DIR: an iBFT as iscsi_ibft shows lifeline's (LUN 1 on
 # 10.79.0.1:3260), a 256 MiB crash region, a command line, an image of
-# 10.5 MiB (needs 12 MiB), empty settings files.
+# 10.5 MiB (needs 11 + 3 heap + 1 = 15 MiB), empty settings files.
 fake_sys() {
 	local d=$1
 	rm -rf "$d"
@@ -147,23 +147,44 @@ check "incomplete iBFT" $? "rc=$RC out=$OUT"
 fake_sys "$D"; echo "dump-lun=2" >"$D/etc/lifeline.conf"; echo 0 >"$D/sys/kernel/kexec_crash_size"
 echo "BOOT_IMAGE=/vmlinuz console=ttyS0 quiet" >"$D/proc/cmdline"
 arm "$D" --dry-run
-[ "$RC" = 1 ] && grep -qx 'lifeline-arm: error: no crash kernel region reserved: boot with crashkernel=64M (kexec_crash_size is 0)' <<<"$OUT"
+[ "$RC" = 1 ] && grep -qx 'lifeline-arm: error: no crash kernel region reserved: boot with crashkernel=15M (kexec_crash_size is 0)' <<<"$OUT"
 check "no crashkernel=" $? "rc=$RC out=$OUT"
 echo "BOOT_IMAGE=/vmlinuz crashkernel=8G" >"$D/proc/cmdline"
 arm "$D" --dry-run
 [ "$RC" = 1 ] && grep -q "no crash kernel region reserved: .*the command line's crashkernel=8G reserved nothing" <<<"$OUT"
 check "crashkernel= that reserved nothing" $? "rc=$RC out=$OUT"
 
-# 7b. a region smaller than the image's span + 1 MiB (10.5 MiB -> 12 MiB)
-fake_sys "$D"; echo "dump-lun=2" >"$D/etc/lifeline.conf"; echo $((11 << 20)) >"$D/sys/kernel/kexec_crash_size"
-echo "BOOT_IMAGE=/vmlinuz crashkernel=11M" >"$D/proc/cmdline"
+# 7b. a region smaller than the image's span + heap + 1 MiB (10.5 MiB -> 15
+#     MiB)
+fake_sys "$D"; echo "dump-lun=2" >"$D/etc/lifeline.conf"; echo $((14 << 20)) >"$D/sys/kernel/kexec_crash_size"
+echo "BOOT_IMAGE=/vmlinuz crashkernel=14M" >"$D/proc/cmdline"
 arm "$D" --dry-run
-[ "$RC" = 1 ] && grep -q "error: crash kernel region too small: 11 MiB (crashkernel=11M), $IMG needs 12 MiB: boot with crashkernel=64M" <<<"$OUT"
+[ "$RC" = 1 ] && grep -q "error: crash kernel region too small: 14 MiB (crashkernel=14M), $IMG needs 15 MiB: boot with crashkernel=15M" <<<"$OUT"
 check "crashkernel= too small" $? "rc=$RC out=$OUT"
-echo $((12 << 20)) >"$D/sys/kernel/kexec_crash_size"
+echo $((15 << 20)) >"$D/sys/kernel/kexec_crash_size"
 arm "$D" --dry-run
-[ "$RC" = 0 ] && grep -q 'crash region: 12 MiB (the image needs 12 MiB)' <<<"$OUT"
+[ "$RC" = 0 ] && grep -q 'crash region: 15 MiB (the image needs 15 MiB)' <<<"$OUT"
 check "crashkernel= just large enough" $? "rc=$RC out=$OUT"
+# 7c. an image of lifeline.elf's size today (1.3 MiB: 2 + 3 + 1 MiB) is
+#     told to reserve 8M; the heap figure is dump/crash_mem.h's; the built
+#     lifeline.elf fits 8 MiB
+fake_sys "$D"; echo "dump-lun=2" >"$D/etc/lifeline.conf"; mkelf "$IMG" $((0x157000))
+echo $((5 << 20)) >"$D/sys/kernel/kexec_crash_size"
+echo "BOOT_IMAGE=/vmlinuz crashkernel=5M" >"$D/proc/cmdline"
+arm "$D" --dry-run
+[ "$RC" = 1 ] && grep -q "error: crash kernel region too small: 5 MiB (crashkernel=5M), $IMG needs 6 MiB: boot with crashkernel=8M" <<<"$OUT"
+check "1.3 MiB image: needs 6 MiB, reserve 8M" $? "rc=$RC out=$OUT"
+hc=$(sed -n 's/^#define CRASH_HEAP_MIB \([0-9]*\)$/\1/p' "$ROOT/dump/crash_mem.h")
+ha=$(sed -n 's/^HEAP_MIB=\([0-9]*\).*/\1/p' "$ARM")
+[ -n "$hc" ] && [ "$hc" = "$ha" ]
+check "heap figure: lifeline-arm HEAP_MIB=$ha, dump/crash_mem.h CRASH_HEAP_MIB $hc" $? ""
+if [ -r "$ROOT/build/lifeline.elf" ]; then
+	cp "$ROOT/build/lifeline.elf" "$IMG"; echo $((8 << 20)) >"$D/sys/kernel/kexec_crash_size"
+	echo "BOOT_IMAGE=/vmlinuz crashkernel=8M" >"$D/proc/cmdline"
+	arm "$D" --dry-run
+	[ "$RC" = 0 ] && grep -qE 'crash region: 8 MiB \(the image needs [1-8] MiB\)' <<<"$OUT"
+	check "build/lifeline.elf fits crashkernel=8M: $(grep -o 'the image needs [0-9]* MiB' <<<"$OUT")" $? "rc=$RC out=$OUT"
+fi
 
 # 8. no image; not an ELF64
 fake_sys "$D"; echo "dump-lun=2" >"$D/etc/lifeline.conf"; rm "$IMG"
@@ -208,7 +229,7 @@ arm "$D" --status --kexec "$T/kexec"
 [ "$RC" = 1 ] && grep -qE '^  armed: +no \(kexec_crash_loaded=0\)' <<<"$OUT" &&
 	grep -qE '^  dump path: +iscsi:10.79.0.1::3260:2:' <<<"$OUT" &&
 	grep -qE '^  crash region: +256 MiB \(crashkernel=256M\)' <<<"$OUT" &&
-	grep -qE "^  image: +$IMG \(needs 12 MiB\)" <<<"$OUT" &&
+	grep -qE "^  image: +$IMG \(needs 15 MiB\)" <<<"$OUT" &&
 	grep -qE '^  iBFT: initiator iqn.2026-01.org.lifeline.test:client, boot target ' <<<"$OUT" &&
 	grep -qE '^  missing: +nothing' <<<"$OUT"
 check "--status: ready, not armed" $? "rc=$RC out=$OUT"
@@ -221,7 +242,7 @@ echo "BOOT_IMAGE=/vmlinuz" >"$D/proc/cmdline"
 arm "$D" --status --kexec "$T/no-such-kexec"
 [ "$RC" = 1 ] && grep -qx '  - no kexec program .*(install kexec-tools)' <<<"$OUT" &&
 	grep -qx '  - no iBFT at .*' <<<"$OUT" && grep -qx '  - no dump-path: .*' <<<"$OUT" &&
-	grep -qx '  - no crash kernel region reserved: boot with crashkernel=64M (kexec_crash_size is 0)' <<<"$OUT" &&
+	grep -qx '  - no crash kernel region reserved: boot with crashkernel=15M (kexec_crash_size is 0)' <<<"$OUT" &&
 	grep -qE '^  dump path: +none' <<<"$OUT" && grep -qE '^  kexec: +missing' <<<"$OUT"
 check "--status: everything missing, each named" $? "rc=$RC out=$OUT"
 

@@ -4,12 +4,17 @@
 # lines, whether the page holding a physical address is in the dump, and the
 # file cut at its real end (--extract); --marker PADDR HEX: the page at
 # PADDR is in the dump and holds HEX repeated (LZO pages decompressed with
-# the host's liblzo2), else exit 3.
-#   kdump_inspect.py IMAGE [--paddr HEX]... [--marker PADDR HEX] [--extract OUT]
+# the host's liblzo2), else exit 3; --count TEXT: how many dumped pages
+# hold TEXT (every page decompressed; "count TEXT: N pages").
+#   kdump_inspect.py IMAGE [--paddr HEX]... [--marker PADDR HEX] [--count TEXT]... [--extract OUT]
 import ctypes, struct, sys
 
+LZO = []
+
 def lzo_page(data):
-    lib = ctypes.CDLL("liblzo2.so.2")
+    if not LZO:
+        LZO.append(ctypes.CDLL("liblzo2.so.2"))
+    lib = LZO[0]
     out = ctypes.create_string_buffer(4096)
     n = ctypes.c_ulong(4096)
     rc = lib.lzo1x_decompress_safe(data, ctypes.c_ulong(len(data)), out,
@@ -27,16 +32,35 @@ def page_at(f, bm2, desc_off, pfn):
     data = f.read(size)
     return lzo_page(data) if fl & 2 else data
 
+def count_pages(f, descs, kept, texts):
+    """Pages among the kept ones (the shared zero page once) holding each
+    of texts, matched within a page."""
+    n, seen = [0] * len(texts), set()
+    for i in range(kept):
+        off, size, fl, _ = struct.unpack_from("<QIIQ", descs, i * 24)
+        if off in seen:
+            continue
+        seen.add(off)
+        f.seek(off)
+        data = f.read(size)
+        page = lzo_page(data) if fl & 2 else data
+        for j, t in enumerate(texts):
+            if t in page:
+                n[j] += 1
+    return n
+
 def main():
     args = sys.argv[1:]
     path = args.pop(0)
-    paddrs, out, marker = [], None, None
+    paddrs, out, marker, texts = [], None, None, []
     while args:
         a = args.pop(0)
         if a == "--paddr":
             paddrs.append(int(args.pop(0), 16))
         elif a == "--marker":
             marker = (int(args.pop(0), 16), args.pop(0).encode())
+        elif a == "--count":
+            texts.append(args.pop(0).encode())
         elif a == "--extract":
             out = args.pop(0)
     with open(path, "rb") as f:
@@ -71,6 +95,7 @@ def main():
             first = min(offs)
             nz = offs.count(first) if offs.count(first) > 1 else 0
         mpage = page_at(f, bm2, desc_off, marker[0] // bs) if marker else None
+        counts = count_pages(f, descs, kept, texts) if texts else []
     print("format: kdump-compressed")
     print("version: %d" % ver)
     print("status: 0x%x" % status)
@@ -96,6 +121,8 @@ def main():
         print("marker page 0x%x: %s" % (marker[0], "present" if ok else
               ("not in the dump" if mpage is None else "differs")))
         rc = 0 if ok else 3
+    for t, c in zip(texts, counts):
+        print("count %s: %d pages" % (t.decode(), c))
     if out:
         with open(path, "rb") as f, open(out, "wb") as o:
             left = end

@@ -9,15 +9,24 @@
 # holding a random marker, physical address from pagemap) and panics through
 # sysrq, under memory load (64 MiB of random bytes written to a file and
 # removed: free pages full of garbage; 32 MiB page cache; 48 MiB
-# anonymous). lifeline dumps with its own driver and reboots (-no-reboot
-# ends QEMU).
+# anonymous; 16 MiB freed holding the marker reversed) with a second
+# marker in the kernel log (/dev/kmsg). A 1 GiB guest with crashkernel=8M:
+# lifeline's heap is what the region leaves free (the "lifeline: heap"
+# line). lifeline dumps with its own driver and reboots (-no-reboot ends
+# QEMU).
 # e1000 run: the default dump (kdump-compressed, LZO, dump level 31).
 # Host checks: complete, level 31 applied from VMCOREINFO alone, the marker's
 # (user) page left out, Debian's makedumpfile reads the kernel log out of it
 # (--dump-dmesg: kernel pages present, the panic message; lifeline-dumpinfo
 # --dmesg gives the same last sysrq and panic lines) and re-filters it
 # (-d 31), crash --osrelease names the guest's kernel, the load's cache,
-# user and free pages are left out, the file is a small part of RAM.
+# user and free pages are left out, the file is a small part of RAM; the
+# kernel log marker is in some kept page, the user marker in none (every
+# kept page decompressed, in our file and in makedumpfile's -l -d 31
+# rewrite of it; makedumpfile refuses -E from a compressed input); the
+# freed-page marker's pages are counted (for lifeline and makedumpfile);
+# the pages kept are at most makedumpfile -d 31's of the virtio run's full
+# ELF dump + 5%.
 # virtio-net run: dump-format=elf (lifeline.extra= on the guest's command
 # line): lifeline-dumpinfo complete, readelf, 2 NT_PRSTATUS, VMCOREINFO, the
 # marker at the file offset the PT_LOAD holding its address gives,
@@ -26,7 +35,8 @@
 # refused logins, error, reboot within a bound.
 # level0 run (e1000, lifeline.extra=dump-level=0): every RAM page in the
 # compressed dump, the marker's page decompressed holds the marker,
-# makedumpfile --dump-dmesg reads it.
+# makedumpfile --dump-dmesg reads it, the kernel, freed-page and user
+# markers are all there (ours and makedumpfile -l -d 0's rewrite).
 # Then (CRASH_DUMP_OUTAGE=1, ELF format) tgtd SIGKILLed at ~40% of the dump
 # (e1000): restarted after OUTAGE_S (40) s, the dump completes and verifies,
 # the progress line shows the wait; never restarted (a kdump dump at level 0,
@@ -52,7 +62,8 @@ NAME=crash_dump
 PXE=$LL_ROOT/build/lifeline.pxe
 ELF=$LL_ROOT/build/lifeline.elf
 DUMPINFO=$LL_ROOT/build/tools/lifeline-dumpinfo
-MEM=512
+MEM=1024              # the issue's 1 GiB guest
+CK=8M                 # crashkernel=: lifeline's heap is what the region leaves free
 BOOT_IQN=$QL_IQN-crash
 DUMP_IQN=$QL_IQN-dump
 BOOT_TMO=240          # QEMU start to the guest's panic line
@@ -102,17 +113,17 @@ down=$LL_TMP/crash-down.img
 export LL_PKG_ROOT=$PKGROOT
 never=$LL_TMP/crash-never.img
 lossy=$LL_TMP/crash-lossy.img
-if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")" >/dev/null ||
-   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk_elf" "$(ql_rootpath 1 "$DUMP_IQN")" 64M \
+if ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk" "$(ql_rootpath 1 "$DUMP_IQN")" $CK >/dev/null ||
+   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk_elf" "$(ql_rootpath 1 "$DUMP_IQN")" $CK \
 	lifeline.extra=dump-format=elf >/dev/null ||
    { [ "${CRASH_DUMP_LEVEL0:-1}" = 1 ] && ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$disk_l0" \
-	"$(ql_rootpath 1 "$DUMP_IQN")" 64M lifeline.extra=dump-level=0 >/dev/null; } ||
-   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" >/dev/null ||
+	"$(ql_rootpath 1 "$DUMP_IQN")" $CK lifeline.extra=dump-level=0 >/dev/null; } ||
+   ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$down" "iscsi:$QL_IP::3261:1:$DUMP_IQN" $CK >/dev/null ||
    { [ "${CRASH_DUMP_OUTAGE:-0}" = 1 ] &&
-     ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$never" "$(ql_rootpath 1 "$DUMP_IQN")" 64M \
+     ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$never" "$(ql_rootpath 1 "$DUMP_IQN")" $CK \
 	lifeline.extra=dump-level=0 >/dev/null; } ||
    { [ "${CRASH_DUMP_LOSSY:-0}" = 1 ] &&
-     ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$lossy" "iscsi:$T_IP::3260:1:$DUMP_IQN" 64M \
+     ! bash "$LL_ROOT/tools/mkdisk-crash.sh" "$lossy" "iscsi:$T_IP::3260:1:$DUMP_IQN" $CK \
 	lifeline.extra=dump-format=elf >/dev/null; }; then
 	echo "FAIL qemu/$NAME (building the crash disks)"
 	exit 1
@@ -192,6 +203,10 @@ verdict_common() {
 		   grep -qE '^lifeline-arm: crash region: [0-9]+ MiB \(the image needs [0-9]+ MiB\)$' "$L" &&
 		   grep -qE "^CRASHTEST status   armed: +yes, dump to $DUMP_PATH, image /usr/lib/lifeline/lifeline.elf, since " "$L" &&
 		   ! grep -q '^CRASHTEST status   missing' "$L" && echo 1)" "$L"
+	local heap
+	heap=$(grep -m1 -E '^lifeline: heap 0x[0-9a-f]+-0x[0-9a-f]+ \([0-9]+ KiB, free in the crash region\)$' "$L")
+	check "$tag: crashkernel=$CK on a $MEM MiB guest: ${heap#lifeline: }" \
+		"$([ -n "$heap" ] && grep -qE "^lifeline-arm: crash region: ${CK%M} MiB \(the image needs [0-9]+ MiB\)$" "$L" && echo 1)" "$L"
 	check "$tag: kexec entry, elfcorehdr with 2 CPUs and VMCOREINFO, NIC ($drv)" \
 		"$(grep -qE '^lifeline: kexec entry, boot_params at 0x[0-9a-f]+, image at 0x' "$L" &&
 		   grep -qE '^lifeline: elfcorehdr at 0x[0-9a-f]+: 2 CPUs, [0-9]+ RAM ranges, [0-9]+ MiB, VMCOREINFO present$' "$L" &&
@@ -228,13 +243,14 @@ verdict_elf() {
 	check "$tag: makedumpfile -l -d 31 converts it without a vmlinux ($(stat -c %s "$core" 2>/dev/null || echo 0) -> $(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
 		"$ok" "$core.mdf"
 	# lifeline's own level-31 dump (the kdump run, same guest, other boot)
-	# keeps at most what makedumpfile -d 31 keeps here, + 10% for what two
-	# boots of the same guest differ by (page cache, slab)
-	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$core.d31" >"$core.mdfinfo" 2>&1
+	# keeps at most what makedumpfile -d 31 keeps here, + 5% for what two
+	# boots of the same guest differ by (page cache, slab; 0.4% measured)
+	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$core.d31" --count "$(rev <<<"${hex:-x}")" >"$core.mdfinfo" 2>&1
+	echo "  $tag: freed-page marker at level 31: makedumpfile -d 31 of this full dump keeps $(sed -nE 's/^count [^:]+: ([0-9]+) pages$/\1/p' "$core.mdfinfo") pages of it, lifeline's (kdump run) ${KD_FIN:-?}"
 	mdf_data=$(awk '/^pages_in_dump:/ { k = $2 } /^pages_zero:/ { z = $2 } END { print k - z }' "$core.mdfinfo")
 	if [ -n "${KD_DATA_PAGES:-}" ]; then
-		check "$tag: lifeline level 31 kept $KD_DATA_PAGES data pages, makedumpfile -d 31 of the full dump $mdf_data (+10%)" \
-			"$([ "$KD_DATA_PAGES" -le $(( mdf_data * 11 / 10 )) ] && echo 1)" "$core.mdfinfo"
+		check "$tag: lifeline level 31 kept $KD_DATA_PAGES data pages, makedumpfile -d 31 of the full dump $mdf_data (+5%)" \
+			"$([ "$KD_DATA_PAGES" -le $(( mdf_data * 105 / 100 )) ] && echo 1)" "$core.mdfinfo"
 	fi
 	check "$tag: boot LUN backing file unchanged (sha256)" \
 		"$([ "$(sha256sum <"$bimg")" = "$h0" ] && echo 1)"
@@ -262,13 +278,44 @@ verdict_kdump0() {
 		"$([ "$(sed -n 's/^file_bytes: //p' "$info")" -gt $((128 << 20)) ] && echo 1)" "$info"
 	check "$tag: makedumpfile --dump-dmesg reads the level-0 dump ($(sed -n 's/^file_bytes: //p' "$info") bytes)" \
 		"$(grep -q 'Kernel panic' "$core.dmesg" 2>/dev/null && echo 1)" "$core.mdf"
+	markers_in "$tag" "$core" 0
+	check "$tag: level 0: every marker there: kernel ${KIN:-?}, freed ${FIN:-?}, user ${UIN:-?} pages (makedumpfile -l -d 0's rewrite: ${MKIN:-?}, ${MFIN:-?}, ${MUIN:-?})" \
+		"$([ "$CONV" = 1 ] && [ "${KIN:-0}" -gt 0 ] && [ "${FIN:-0}" -gt 0 ] && [ "${UIN:-0}" -gt 0 ] &&
+		   [ "${MKIN:-0}" -gt 0 ] && [ "${MFIN:-0}" -gt 0 ] && [ "${MUIN:-0}" -gt 0 ] && echo 1)" "$core.conv"
 	check "$tag: boot LUN backing file unchanged (sha256)" \
 		"$([ "$(sha256sum <"$bimg")" = "$h0" ] && echo 1)"
 	echo "  $tag: $(grep -E '^dump: complete' "$L")"
 	rm -f "$core" "$core.dmesg"
 }
 
-KD_DATA_PAGES=""
+# markers_in TAG CORE LEVEL: CORE (ours, kdump-compressed) re-written by
+# makedumpfile (-l -d LEVEL: it reads every kept page; makedumpfile refuses
+# -E, ELF output, from a kdump-compressed input); sets KIN, FIN, UIN for
+# ours and MKIN, MFIN, MUIN for makedumpfile's file: how many pages hold
+# the kernel log marker, the freed pages' marker (the user marker
+# reversed: it never went to the console) and the user marker twice in a
+# row (only the user pages hold that); CONV 1 when makedumpfile wrote it.
+markers_in() {
+	local tag=$1 core=$2 lvl=$3 L=$LOG.txt kmark hex a
+	read -r kmark < <(sed -nE 's/^CRASHTEST KMARK ([0-9a-f]{32})$/\1/p' "$L")
+	read -r hex < <(sed -nE 's/^CRASHTEST MARKER ([0-9a-f]{32}) PADDR .*/\1/p' "$L")
+	rm -f "$core.back"
+	CONV=0 KIN=0 FIN=0 UIN=0 MKIN=0 MFIN=0 MUIN=0
+	makedumpfile -l -d "$lvl" "$core" "$core.back" >"$core.conv" 2>&1 && [ -s "$core.back" ] && CONV=1
+	[ -n "${kmark:-}" ] && [ -n "${hex:-}" ] || { rm -f "$core.back"; return; }
+	for a in "$core" "$core.back"; do
+		[ -s "$a" ] || continue
+		python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$a" --count "LLKMARK-$kmark" \
+			--count "$(rev <<<"$hex")" --count "$hex$hex" >"$a.count" 2>&1
+	done
+	read -r KIN FIN UIN < <(sed -nE 's/^count [^:]+: ([0-9]+) pages$/\1/p' "$core.count" | tr '\n' ' ')
+	read -r MKIN MFIN MUIN < <(sed -nE 's/^count [^:]+: ([0-9]+) pages$/\1/p' "$core.back.count" 2>/dev/null | tr '\n' ' ')
+	echo "  $tag: pages holding the kernel / freed / user marker: ours ${KIN:-?} / ${FIN:-?} / ${UIN:-?}, makedumpfile -l -d $lvl's ${MKIN:-?} / ${MFIN:-?} / ${MUIN:-?}"
+	cat "$core.count" >>"$core.conv"
+	rm -f "$core.back" "$core.count" "$core.back.count"
+}
+
+KD_DATA_PAGES="" KD_FIN=""
 # dmesg_same TAG IMG MDF_DMESG: lifeline-dumpinfo --dmesg on the dump LUN
 # image gives the kernel log; its last 'sysrq: Trigger a crash' and
 # 'Kernel panic' lines are the ones makedumpfile --dump-dmesg printed.
@@ -316,6 +363,19 @@ verdict_kdump() {
 		"$(grep -q 'sysrq: Trigger a crash' "$core.dmesg" 2>/dev/null &&
 		   grep -q 'Kernel panic' "$core.dmesg" && echo 1)" "$core.mdf"
 	dmesg_same "$tag" "$img" "$core.dmesg"
+	local kmark
+	read -r kmark < <(sed -nE 's/^CRASHTEST KMARK ([0-9a-f]{32})$/\1/p' "$L")
+	check "$tag: the kernel log marker (/dev/kmsg) is in makedumpfile --dump-dmesg's log" \
+		"$([ -n "${kmark:-}" ] && grep -qF "LLKMARK-$kmark" "$core.dmesg" && echo 1)" "$core.mdf"
+	markers_in "$tag" "$core" 31
+	# the freed-page marker is counted, not asserted: a 6.1 kernel keeps
+	# freed pages (whole THPs too) on per-CPU lists first, where neither
+	# filter can tell them free (docs/kdump.md); the virtio run prints how
+	# many makedumpfile -d 31 keeps of its own boot
+	KD_FIN=${FIN:-?}
+	check "$tag: level 31: kernel-page marker kept (${KIN:-?} pages), user marker absent (${UIN:-?}); the same in makedumpfile -l -d 31's rewrite; freed-page marker in ${FIN:-?} pages" \
+		"$([ "$CONV" = 1 ] && [ "${KIN:-0}" -gt 0 ] && [ "$UIN" = 0 ] &&
+		   [ "${MKIN:-0}" -gt 0 ] && [ "$MUIN" = 0 ] && echo 1)" "$core.conv"
 	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf2" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
 	check "$tag: makedumpfile -l -d 31 re-filters it ($(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
 		"$ok" "$core.mdf2"

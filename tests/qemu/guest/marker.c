@@ -3,7 +3,9 @@
  * first page lies in physical memory (from /proc/self/pagemap) and sleeps,
  * so the host can find the marker at that address in the vmcore. With an
  * argument N it also keeps N MiB of anonymous memory filled with non-zero
- * bytes (memory load for the page filter). */
+ * bytes (memory load for the page filter); with a second one F it fills F
+ * MiB with the marker's digits reversed and frees them (free pages holding
+ * a marker that never went to the console). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -73,6 +75,24 @@ static int anon_load(size_t mib)
 	return 0;
 }
 
+/* free_marked: mib MiB filled with hex reversed, then given back. */
+static int free_marked(size_t mib, const char hex[MARKER_HEX + 1])
+{
+	size_t len = mib << 20;
+	char rev[MARKER_HEX], *p;
+
+	if (!len)
+		return 0;
+	for (size_t i = 0; i < MARKER_HEX; i++)
+		rev[i] = hex[MARKER_HEX - 1 - i];
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	for (size_t i = 0; i < len; i += MARKER_HEX)
+		memcpy(p + i, rev, MARKER_HEX);
+	return munmap(p, len);
+}
+
 int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -99,6 +119,10 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && anon_load((size_t)strtoul(argv[1], NULL, 10)) != 0) {
 		perror("marker: anonymous load");
+		return 1;
+	}
+	if (argc > 2 && free_marked((size_t)strtoul(argv[2], NULL, 10), hex) != 0) {
+		perror("marker: free pages");
 		return 1;
 	}
 	printf("MARKER %s PADDR 0x%llx\n", hex, (unsigned long long)pa);
