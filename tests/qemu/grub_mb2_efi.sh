@@ -69,7 +69,7 @@ grub_efi_qemu() {
 		-serial "file:$log" \
 		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$EFI_CODE" \
 		-drive "if=pflash,format=raw,unit=1,file=$vars" \
-		-drive "if=none,id=esp,format=raw,file=fat:$esp" \
+		-drive "if=none,id=esp,format=raw,readonly=on,file=fat:$esp" \
 		-device "virtio-blk-pci,drive=esp,bootindex=1" \
 		-netdev "tap,id=n0,ifname=$QL_TAP,script=no,downscript=no" \
 		-device "$dev" >"$log.qemu" 2>&1 &
