@@ -96,16 +96,33 @@ static void efi_cached_ack(struct efi_boot *b)
 	b->fw.ack_partial = 1;            /* EDK2 asks for 17, not 203 */
 }
 
+/* Drivers connected to every handle (a firmware booting from a disk may
+ * not have started its NIC drivers). */
+static void efi_connect_all(struct efi_boot *b)
+{
+	EFI_HANDLE *hs = NULL;
+	UINTN n = 0;
+
+	if (b->bs->LocateHandleBuffer(AllHandles, NULL, NULL, &n, &hs) != EFI_SUCCESS)
+		return;
+	for (UINTN i = 0; i < n; i++)
+		(void)b->bs->ConnectController(hs[i], NULL, NULL, TRUE);
+	(void)b->bs->FreePool(hs);
+}
+
 /* No SNP along the boot device's path (a loader such as GRUB came from a
- * disk): the first NIC the firmware lists. */
+ * disk): the first NIC the firmware lists, drivers connected first. */
 static void *efi_first_snp(struct efi_boot *b, EFI_HANDLE *where)
 {
 	EFI_HANDLE *hs = NULL;
 	UINTN n = 0;
 	void *p = NULL;
 
-	if (b->bs->LocateHandleBuffer(ByProtocol, &guid_snp, NULL, &n, &hs) != EFI_SUCCESS)
-		return NULL;
+	if (b->bs->LocateHandleBuffer(ByProtocol, &guid_snp, NULL, &n, &hs) != EFI_SUCCESS) {
+		efi_connect_all(b);
+		if (b->bs->LocateHandleBuffer(ByProtocol, &guid_snp, NULL, &n, &hs) != EFI_SUCCESS)
+			return NULL;
+	}
 	if (n && b->bs->HandleProtocol(hs[0], &guid_snp, &p) == EFI_SUCCESS) {
 		*where = hs[0];
 		ll_printf("lifeline: the boot device has no NIC: first of %u SNP handles\n",
