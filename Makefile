@@ -157,7 +157,10 @@ $(PXE): $(BUILD)/stub.bin $(BUILD)/core.bin
 # lifeline.elf: the same core plus the kexec and Multiboot2 entries
 # (elf_head.S, elf_main.c), linked ET_DYN; the PXE-only pieces left out.
 ELF        := $(BUILD)/lifeline.elf
+# The arch/x86/efi_*.c pieces serve the Multiboot2 EFI entry (UEFI GRUB).
 ELF_OBJS   := $(BUILD)/fw/arch/x86/elf_head.o $(BUILD)/fw/arch/x86/stub_blob.o \
+	      $(patsubst arch/x86/%.c,$(BUILD)/fw/arch/x86/%.o,\
+		   $(wildcard arch/x86/efi_*.c)) \
 	      $(filter-out $(BUILD)/fw/arch/x86/head.o \
 			   $(BUILD)/fw/arch/x86/pxe_main.o \
 			   $(BUILD)/fw/arch/x86/selftest.o,$(ARCH_OBJS))

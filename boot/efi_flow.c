@@ -61,7 +61,14 @@ void *efi_proto_near(struct efi_boot *b, EFI_HANDLE dev, EFI_GUID *g,
 
 static void efi_load_options(struct efi_boot *b)
 {
-	int rc = efi_loadopt_text(b->li->LoadOptions, b->li->LoadOptionsSize,
+	int rc;
+
+	if (b->env->cmdline) {
+		ll_strlcpy(b->cmdline, b->env->cmdline, sizeof(b->cmdline));
+		ll_printf("lifeline: command line: %s\n", b->cmdline);
+		return;
+	}
+	rc = efi_loadopt_text(b->li->LoadOptions, b->li->LoadOptionsSize,
 				  b->cmdline, sizeof(b->cmdline));
 
 	if (rc < 0)
@@ -89,6 +96,42 @@ static void efi_cached_ack(struct efi_boot *b)
 	b->fw.ack_partial = 1;            /* EDK2 asks for 17, not 203 */
 }
 
+/* Drivers connected to every handle (a firmware booting from a disk may
+ * not have started its NIC drivers). */
+static void efi_connect_all(struct efi_boot *b)
+{
+	EFI_HANDLE *hs = NULL;
+	UINTN n = 0;
+
+	if (b->bs->LocateHandleBuffer(AllHandles, NULL, NULL, &n, &hs) != EFI_SUCCESS)
+		return;
+	for (UINTN i = 0; i < n; i++)
+		(void)b->bs->ConnectController(hs[i], NULL, NULL, TRUE);
+	(void)b->bs->FreePool(hs);
+}
+
+/* No SNP along the boot device's path (a loader such as GRUB came from a
+ * disk): the first NIC the firmware lists, drivers connected first. */
+static void *efi_first_snp(struct efi_boot *b, EFI_HANDLE *where)
+{
+	EFI_HANDLE *hs = NULL;
+	UINTN n = 0;
+	void *p = NULL;
+
+	if (b->bs->LocateHandleBuffer(ByProtocol, &guid_snp, NULL, &n, &hs) != EFI_SUCCESS) {
+		efi_connect_all(b);
+		if (b->bs->LocateHandleBuffer(ByProtocol, &guid_snp, NULL, &n, &hs) != EFI_SUCCESS)
+			return NULL;
+	}
+	if (n && b->bs->HandleProtocol(hs[0], &guid_snp, &p) == EFI_SUCCESS) {
+		*where = hs[0];
+		ll_printf("lifeline: the boot device has no NIC: first of %u SNP handles\n",
+			  (unsigned)n);
+	}
+	(void)b->bs->FreePool(hs);
+	return p;
+}
+
 static int efi_find_net(struct efi_boot *b)
 {
 	EFI_SIMPLE_NETWORK_PROTOCOL *p;
@@ -98,6 +141,8 @@ static int efi_find_net(struct efi_boot *b)
 		return attach_fail(LL_ENODEV, "no LoadedImage protocol on our image");
 	efi_load_options(b);
 	p = efi_proto_near(b, b->li->DeviceHandle, &guid_snp, &b->nic);
+	if (!p)
+		p = efi_first_snp(b, &b->nic);
 	if (!p)
 		return attach_fail(LL_ENODEV, "no Simple Network protocol on the boot device");
 	snp_init(&b->snp, p, &b->env->clock);

@@ -8,7 +8,8 @@
 #include "lib/clock.h"
 
 struct boot_efi_env {
-	EFI_HANDLE image;                /* lifeline.efi's own image handle */
+	EFI_HANDLE image;                /* lifeline.efi's own image handle,
+					    or its loader's (UEFI GRUB) */
 	EFI_SYSTEM_TABLE *st;
 	struct ll_clock clock;
 	void *arena;                     /* iSCSI session buffers */
@@ -16,6 +17,9 @@ struct boot_efi_env {
 	/* Called from the ExitBootServices notification (arch: the console
 	 * goes quiet); may be NULL. */
 	void (*on_exit_bs)(void);
+	/* The settings text (Multiboot2 command line); NULL: the image's
+	 * load options. */
+	const char *cmdline;
 };
 
 /* SNP of the NIC lifeline was loaded from, the PXE cached DHCPACK, load

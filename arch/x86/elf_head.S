@@ -34,6 +34,15 @@ mb2_header:
 	/* linked (= GRUB's load) address; the header opens the image */
 	.long	ELF_LINK_BASE + (lx_elf_mb2_entry - mb2_header)
 	.balign	8
+	/* UEFI GRUB: keep boot services (tag 7) and enter in 64-bit mode at
+	 * the EFI amd64 entry (tag 9); both optional (flags 1) so a BIOS
+	 * GRUB ignores them. */
+	.word	7, 1
+	.long	8
+	.word	9, 1
+	.long	12
+	.long	ELF_LINK_BASE + (lx_elf_mb2_efi_entry - mb2_header)
+	.balign	8
 	.word	0, 0				/* end tag */
 	.long	8
 mb2_header_end:
@@ -165,6 +174,34 @@ lx_elf_kexec_entry:
 	mov	%rsi, %r12
 	mov	$ELF_HOW_KEXEC, %r13d
 	jmp	elf_common
+
+/* Multiboot2 EFI amd64 entry (UEFI GRUB, boot services kept): long mode
+ * on the firmware's GDT, IDT and page tables, which stay; EAX = magic,
+ * RBX = info. Our stack, bss zeroed, relocated (GRUB loaded the image at
+ * its link address), then mb2_efi_main (arch/x86/efi_mb2.c). */
+	.globl	lx_elf_mb2_efi_entry
+lx_elf_mb2_efi_entry:
+	cld
+	mov	%rbx, %r12
+	mov	%eax, %r13d
+	lea	__stack_top(%rip), %rsp
+	lea	__bss_start(%rip), %rdi
+	lea	__bss_end(%rip), %rcx
+	sub	%rdi, %rcx
+	xor	%eax, %eax
+	rep stosb
+	lea	__image_start(%rip), %rdi
+	mov	$ELF_LINK_BASE, %rax
+	sub	%rax, %rdi
+	call	lx_relocate
+	test	%eax, %eax
+	jnz	9f
+	mov	%r12, %rdi
+	mov	%r13d, %esi
+	call	mb2_efi_main
+9:	cli
+	hlt
+	jmp	9b
 
 /* Common 64-bit path, R12 = info pointer, R13 = how we came. Nothing
  * here may use the stack before it is ours. */
