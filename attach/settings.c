@@ -6,6 +6,7 @@
 #include "lib/crc32c.h"
 #include "lib/err.h"
 #include "lib/mem.h"
+#include "lib/print.h"
 #include "net/dhcp.h"
 
 enum settings_type { ST_STR, ST_NAME, ST_PATH, ST_IP, ST_MASK, ST_DRIVE, ST_NIC,
@@ -423,4 +424,38 @@ int settings_block_write(struct settings_block *b, const char *text, size_t len)
 	b->sb_length = (uint16_t)len;
 	b->sb_crc = crc32c(0, b->sb_text, len);
 	return 0;
+}
+
+static int settings_secret_key(const char *k, size_t kl)
+{
+	int i = settings_find(k, kl);
+
+	return i == SET_PASSWORD || i == SET_REVERSE_PASSWORD;
+}
+
+/* Print "lifeline: WHAT: TEXT" with the value of every CHAP secret shown as
+ * "***": a command line or load options never put a secret on the console.
+ * From a malformed token on, the rest is left out rather than guessed at. */
+void settings_print_redacted(const char *what, const char *text)
+{
+	size_t len = ll_strlen(text), i = 0, kl, vl, start;
+	const char *k, *v;
+
+	ll_printf("lifeline: %s:", what);
+	while (i < len) {
+		while (i < len && settings_space(text[i]))
+			i++;
+		if (i >= len)
+			break;
+		start = i;
+		if (settings_token(text, len, &i, &k, &kl, &v, &vl) < 0) {
+			ll_printf(" (rest not shown: malformed)");
+			break;
+		}
+		if (v && settings_secret_key(k, kl))
+			ll_printf(" %.*s=***", (int)kl, k);
+		else
+			ll_printf(" %.*s", (int)(i - start), text + start);
+	}
+	ll_printf("\n");
 }

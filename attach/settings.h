@@ -87,6 +87,9 @@ int settings_set(struct settings *s, const char *key, size_t klen,
 		 const char *val, size_t vlen, struct settings_err *err);
 /* Space-separated key=value pairs; values may be "double" or 'single'
  * quoted (to hold spaces). Pairs before an error stay applied. */
+/* Print "lifeline: WHAT: TEXT" with CHAP secrets' values shown as ***. */
+void settings_print_redacted(const char *what, const char *text);
+
 int settings_parse_kv(struct settings *s, const char *text, size_t len,
 		      unsigned flags, struct settings_err *err);
 

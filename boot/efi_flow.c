@@ -65,7 +65,7 @@ static void efi_load_options(struct efi_boot *b)
 
 	if (b->env->cmdline) {
 		ll_strlcpy(b->cmdline, b->env->cmdline, sizeof(b->cmdline));
-		ll_printf("lifeline: command line: %s\n", b->cmdline);
+		settings_print_redacted("command line", b->cmdline);
 		return;
 	}
 	rc = efi_loadopt_text(b->li->LoadOptions, b->li->LoadOptionsSize,
@@ -75,7 +75,7 @@ static void efi_load_options(struct efi_boot *b)
 		ll_printf("lifeline: E%d %s: load options are not a command line, ignored\n",
 			  -rc, ll_strerror(rc));
 	else if (b->cmdline[0])
-		ll_printf("lifeline: load options: %s\n", b->cmdline);
+		settings_print_redacted("load options", b->cmdline);
 }
 
 /* The PXE Base Code's DHCPACK, when the firmware PXE-booted us. */

@@ -232,7 +232,7 @@ static void report_entry(void)
 	    (uintptr_t)__image_start != (uintptr_t)ELF_LINK_BASE)
 		ll_printf("lifeline: moved from GRUB's 0x%x to the top of the RAM below 4 GiB\n",
 			  (unsigned)ELF_LINK_BASE);
-	ll_printf("lifeline: command line: %s\n", ec.cmdline);
+	settings_print_redacted("command line", ec.cmdline);
 	for (unsigned i = 0; i < ec.n_map; i++)
 		ll_printf("lifeline: E820 %016llx-%016llx %s\n",
 			  (unsigned long long)ec.map[i].base,

@@ -25,8 +25,8 @@
 # kept page decompressed, in our file and in makedumpfile's -l -d 31
 # rewrite of it; makedumpfile refuses -E from a compressed input); the
 # freed-page marker's pages are counted (for lifeline and makedumpfile);
-# the pages kept are at most makedumpfile -d 31's of the virtio run's full
-# ELF dump + 5%.
+# the pages kept are at most what makedumpfile -d 31 keeps re-filtering the
+# same file + 1% (the virtio run's full ELF dump, another boot: printed).
 # virtio-net run: dump-format=elf (lifeline.extra= on the guest's command
 # line): lifeline-dumpinfo complete, readelf, 2 NT_PRSTATUS, VMCOREINFO, the
 # marker at the file offset the PT_LOAD holding its address gives,
@@ -248,10 +248,10 @@ verdict_elf() {
 	python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$core.d31" --count "$(rev <<<"${hex:-x}")" >"$core.mdfinfo" 2>&1
 	echo "  $tag: freed-page marker at level 31: makedumpfile -d 31 of this full dump keeps $(sed -nE 's/^count [^:]+: ([0-9]+) pages$/\1/p' "$core.mdfinfo") pages of it, lifeline's (kdump run) ${KD_FIN:-?}"
 	mdf_data=$(awk '/^pages_in_dump:/ { k = $2 } /^pages_zero:/ { z = $2 } END { print k - z }' "$core.mdfinfo")
-	if [ -n "${KD_DATA_PAGES:-}" ]; then
-		check "$tag: lifeline level 31 kept $KD_DATA_PAGES data pages, makedumpfile -d 31 of the full dump $mdf_data (+5%)" \
-			"$([ "$KD_DATA_PAGES" -le $(( mdf_data * 105 / 100 )) ] && echo 1)" "$core.mdfinfo"
-	fi
+	# another boot than the kdump run's: printed, not asserted (boots of
+	# this guest differed by -9% .. +10.5%); the same-boot check is in the
+	# kdump run
+	echo "  $tag: lifeline level 31 (kdump run) kept ${KD_DATA_PAGES:-?} data pages, makedumpfile -d 31 of this boot's full dump $mdf_data"
 	check "$tag: boot LUN backing file unchanged (sha256)" \
 		"$([ "$(sha256sum <"$bimg")" = "$h0" ] && echo 1)"
 	echo "  $tag: $(grep -E '^dump: complete' "$L"); panic line ${T_PANIC:-?} s, lifeline done ${T_DONE:-?} s after QEMU start"
@@ -379,6 +379,14 @@ verdict_kdump() {
 	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf2" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
 	check "$tag: makedumpfile -l -d 31 re-filters it ($(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
 		"$ok" "$core.mdf2"
+	# same boot: makedumpfile -d 31 re-filtering our level-31 file drops
+	# every page it would have left out that we kept; ours may exceed its
+	# count by 1% (+64) at most (pages in flight while the guest died)
+	local rw
+	rw=$(python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$core.d31" 2>/dev/null |
+		awk '/^pages_in_dump:/ { k = $2 } /^pages_zero:/ { z = $2 } END { print k - z }')
+	check "$tag: level 31 kept $KD_DATA_PAGES data pages, makedumpfile -d 31 of the same file keeps ${rw:-?} (+1%)" \
+		"$([ -n "${rw:-}" ] && [ "$KD_DATA_PAGES" -le $(( rw * 101 / 100 + 64 )) ] && echo 1)" "$core.mdf2"
 	rel=$(sed -nE 's/^CRASHTEST userspace kernel=([^ ]+) .*/\1/p' "$L")
 	crash --osrelease "$core" >"$core.crash" 2>&1
 	check "$tag: crash --osrelease: ${rel:-?}" \

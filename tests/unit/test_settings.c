@@ -6,6 +6,7 @@
 #include "tests/lib/check.h"
 #include "attach/settings.h"
 #include "lib/err.h"
+#include "lib/print.h"
 #include "net/dhcp.h"
 
 #define RP "iscsi:10.0.2.100::3260:1:iqn.2026-01.org.example:disk1"
@@ -252,6 +253,44 @@ static void test_alt_portals(void)
 	CHECK(!(s.set & (1u << SET_ALT_PORTALS)));
 }
 
+static char cap[512];
+static size_t cap_len;
+
+static void cap_sink(void *ctx, const char *t, size_t n)
+{
+	(void)ctx;
+	if (cap_len + n < sizeof(cap)) {
+		memcpy(cap + cap_len, t, n);
+		cap_len += n;
+		cap[cap_len] = 0;
+	}
+}
+
+static const char *redacted(const char *text)
+{
+	cap_len = 0;
+	cap[0] = 0;
+	ll_console_set(cap_sink, NULL);
+	settings_print_redacted("command line", text);
+	ll_console_set(NULL, NULL);
+	return cap;
+}
+
+/* A command line printed on the console never shows a CHAP secret. */
+static void test_print_redacted(void)
+{
+	CHECK(!strcmp(redacted("root-path=" RP " password=s3cretXYZ username=u"),
+		     "lifeline: command line: root-path=" RP
+		     " password=*** username=u\n"));
+	CHECK(!strcmp(redacted("reverse-password='a b c' drive=next"),
+		     "lifeline: command line: reverse-password=*** drive=next\n"));
+	CHECK(!strstr(redacted("password=\"top secret\""), "secret"));
+	CHECK(!strstr(redacted("x=1 reverse-password=zz9 y"), "zz9"));
+	CHECK(!strcmp(redacted("a=1 b='open password=q"),
+		     "lifeline: command line: a=1 (rest not shown: malformed)\n"));
+	CHECK(!strcmp(redacted(""), "lifeline: command line:\n"));
+}
+
 int main(void)
 {
 	check_suite = "settings";
@@ -262,5 +301,6 @@ int main(void)
 	RUN(test_cmdline_ignores_unknown);
 	RUN(test_lease_and_precedence);
 	RUN(test_block);
+	RUN(test_print_redacted);
 	return CHECK_DONE();
 }
