@@ -54,8 +54,10 @@ if ql_wait "$log" '^lifeline: booting the MBR from drive 0x80' 120; then
 else
 	ql_fail "$NAME" "lifeline did not boot the MBR" "$log"; ok=0
 fi
-# the bulk read starts right after the second write's line
-if [ $ok = 1 ] && ql_wait "$log" '^MBRTEST (write03|FAIL)' $((60 + OUTAGE_S)) &&
+# the bulk read starts right after the second write's line; wait for the
+# first reconnect too (a fast guest may print write03 before outage 1 hits)
+if [ $ok = 1 ] && ql_wait "$log" '^iscsi: reconnected after ' $((60 + OUTAGE_S)) &&
+   ql_wait "$log" '^MBRTEST (write03|FAIL)' $((60 + OUTAGE_S)) &&
    ! grep -aq '^MBRTEST FAIL' "$log"; then
 	outage 2 || ok=0
 else
