@@ -260,6 +260,15 @@ echo "extra=alt-portals=10.79.0.3" >>"$D/etc/lifeline.conf"
 arm "$D" --dry-run
 [ "$RC" = 0 ] && grep -qF -- "$APPEND alt-portals=10.79.0.3\"" <<<"$OUT"
 check "extra alt-portals wins over target1" $? "rc=$RC out=$OUT"
+
+# 13. extra adds up: the conf's and two lifeline.extra= words on the kernel
+#     command line all reach lifeline, in that order (a later key wins there)
+fake_sys "$D"; printf 'dump-lun=2\nextra=dump-level=17\n' >"$D/etc/lifeline.conf"
+echo "BOOT_IMAGE=/vmlinuz lifeline.extra=dump-format=elf lifeline.extra=outage-limit=60 crashkernel=256M" \
+	>"$D/proc/cmdline"
+arm "$D" --dry-run
+[ "$RC" = 0 ] && grep -qF -- ' dump-level=17 dump-format=elf outage-limit=60"' <<<"$OUT"
+check "extra: conf and several cmdline words add up" $? "rc=$RC out=$OUT"
 }
 
 for s in ${ARM_SHELLS:-dash busybox}; do
