@@ -56,7 +56,14 @@ for tier in "${TIERS[@]}"; do
 	fuzz)
 		[ -x tests/fuzz/run.sh ] || [ -e tests/fuzz/run.sh ] && run "fuzz/smoke" 600 bash tests/fuzz/run.sh smoke ;;
 	qemu)
-		for t in tests/qemu/*.sh; do [ -e "$t" ] && run "qemu/${t##*/}" 1200 bash "$t"; done ;;
+		# one QEMU test at a time on this machine: the lock the benches and
+		# a developer's own runs take too (LL_QEMU_LOCK)
+		exec 9>"${LL_QEMU_LOCK:-/tmp/lifeline-qemu.lock}"
+		for t in tests/qemu/*.sh; do
+			[ -e "$t" ] || continue
+			flock 9; run "qemu/${t##*/}" 1200 bash "$t" 9>&-; flock -u 9
+		done
+		exec 9>&- ;;
 	esac
 done
 [ $((faults_ok + faults_bad)) -gt 0 ] &&
