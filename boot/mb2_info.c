@@ -72,11 +72,13 @@ static int mb2_tag(const uint8_t *t, uint32_t type, uint32_t size,
 	case MB2_TAG_ACPI1:
 	case MB2_TAG_ACPI2:
 		return mb2_acpi(t, type, size, m);
-	case MB2_TAG_NETWORK:
+	case MB2_TAG_NETWORK:           /* one per interface: the first */
 		if (size == MB2_TAG)
 			return LL_EMB2INFO;
-		m->ack = t + MB2_TAG;
-		m->ack_len = size - MB2_TAG;
+		if (!m->n_ack++) {
+			m->ack = t + MB2_TAG;
+			m->ack_len = size - MB2_TAG;
+		}
 		return 0;
 	case MB2_TAG_EFI64_ST:
 		return mb2_u64(t, size, &m->efi_st);

@@ -31,8 +31,12 @@ struct mb2_info {
 	const uint8_t *rsdp;        /* tag 15 if present, else 14: the copy */
 	uint32_t rsdp_len;
 	unsigned rsdp_rev;          /* 1 or 2 */
-	const uint8_t *ack;         /* tag 16: the loader's DHCPACK */
+	/* tag 16: the loader's DHCPACK. GRUB writes one per network
+	 * interface that has one, its most recently configured first (e.g.
+	 * `net_bootp`'s before the PXE ROM's): the first is kept. */
+	const uint8_t *ack;
 	uint32_t ack_len;
+	uint32_t n_ack;             /* how many tags 16 there were */
 	uint64_t efi_st, efi_ih;    /* tags 12, 20 */
 	uint32_t load_base;         /* tag 21 */
 	int has_load_base;

@@ -62,6 +62,7 @@ static struct elf_ctx {
 	uint32_t load_base;       /* tag 21 */
 	uint8_t ack[MB2_ACK_MAX]; /* tag 16: GRUB's DHCPACK */
 	size_t ack_len;
+	unsigned n_ack;           /* tags 16 GRUB wrote (one per interface) */
 	int mb2_rc;               /* mb2_info_parse's result */
 	uint64_t idt;
 	uint16_t idt_limit;
@@ -129,6 +130,7 @@ static void read_mb2_info(uint64_t mbi)
 	ec.ack_len = m.ack_len < MB2_ACK_MAX ? m.ack_len : MB2_ACK_MAX;
 	if (m.ack)
 		memcpy(ec.ack, m.ack, ec.ack_len);
+	ec.n_ack = m.n_ack;
 	ec.load_base = m.load_base;
 }
 
@@ -202,9 +204,10 @@ static void report_entry(void)
 			  (unsigned long long)(ec.map[i].base + ec.map[i].len - 1),
 			  ec.map[i].type == E820_RAM ? "RAM" : "reserved");
 	if (ec.how == ELF_HOW_MB2)
-		ll_printf("lifeline: from GRUB: ACPI RSDP %s, DHCPACK %s (%u bytes), load base 0x%x\n",
+		ll_printf("lifeline: from GRUB: ACPI RSDP %s, DHCPACK %s (%u bytes%s), load base 0x%x\n",
 			  ec.rsdp ? (ec.rsdp_rev == 2 ? "v2" : "v1") : "none",
 			  ec.ack_len ? "yes" : "no", (unsigned)ec.ack_len,
+			  ec.n_ack > 1 ? ", the first of its network tags" : "",
 			  (unsigned)ec.load_base);
 	if (ec.mb2_rc < 0)
 		ll_printf("lifeline: E%d %s (tags after the damage not read)\n",

@@ -156,8 +156,19 @@ static void test_network_tag(void)
 	v_end();
 	CHECK_EQ(v_parse(&m), 0);
 	CHECK_EQ(m.ack_len, 300);
+	CHECK_EQ(m.n_ack, 1);
 	CHECK_EQ(mb2_info_parse(vb, vlen, &m), 0);
 	CHECK(m.ack == vb + 16 && memcmp(m.ack, ack, 300) == 0);
+
+	/* one tag per interface (GRUB: the newest first): the first kept */
+	v_begin();
+	v_tag(MB2_TAG_NETWORK, ack, 100);
+	v_tag(MB2_TAG_NETWORK, ack + 1, 250);
+	v_end();
+	CHECK_EQ(mb2_info_parse(vb, vlen, &m), 0);
+	CHECK_EQ(m.n_ack, 2);
+	CHECK_EQ(m.ack_len, 100);
+	CHECK(m.ack == vb + 16);
 
 	v_begin();
 	v_tag(MB2_TAG_NETWORK, NULL, 0);    /* empty: damage */
