@@ -153,12 +153,13 @@ elif grub_efi_dir "$LL_TMP/$tag" "root-path=$(ql_rootpath 1 "$QL_IQN-nosuch")" "
 	elif ! ql_wait "$log" 'probe: (start|done|failed)' 90 ||
 	     ! efi_text "$log" | awk -v b="$back" '
 		s == 0 && $0 ~ b { s = 1; next }
-		s == 1 && /^probe: start/ { ok = 1; exit }
+		s == 1 && /^BdsDxe: failed to start Boot/ { s = 2; next }
+		s == 2 && /^probe: start/ { ok = 1; exit }
 		END { exit !ok }'; then
-		ql_fail "$NAME-$tag" "no '$back' line followed by the next boot option's 'probe: start'" "$log"
+		ql_fail "$NAME-$tag" "no '$back' line, then the boot manager's 'failed to start', then the next boot option's 'probe: start'" "$log"
 	else
 		ql_pass "$NAME-$tag" "$(efi_text "$log" | grep -m1 -E "$back"); then $(efi_text "$log" |
-			grep -m1 -oE 'BdsDxe: (failed to (start|load)|loading) Boot[0-9A-F]+' ) ... probe: start"
+			grep -m1 -oE 'BdsDxe: failed to start Boot[0-9A-F]+.*') ... probe: start"
 	fi
 	ql_qemu_stop
 else
