@@ -141,8 +141,13 @@ tag=notarget
 log=$LL_TMP/$tag.serial
 fb=$LL_TMP/$tag-local.img
 back='lifeline: E52 .*; back to the boot manager \(Exit of GRUB.s image\)'
+# tgtd must run (it is started by the first target; the runs above may be
+# left out): one more target, so the wrong name is answered with E52
+tgt_backing "$LL_TMP/$tag-other.img" 8
 if ! efi_probe_disk "$fb"; then
 	echo "FAIL qemu/$NAME-$tag (building the local disk)"
+elif ! ql_target "$LL_TMP/$tag-other.img" 90 "$QL_IQN-other"; then
+	ql_fail "$NAME-$tag" "tgtd did not start" "$LL_TMP/tgtd.log"
 elif grub_efi_dir "$LL_TMP/$tag" "root-path=$(ql_rootpath 1 "$QL_IQN-nosuch")" "${static[@]}"; then
 	# shellcheck disable=SC2046 # the drive arguments are words on purpose
 	grub_efi_qemu "$log" e1000 "$LL_TMP/$tag/esp" $(efi_fallback_args "$fb")
