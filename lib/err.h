@@ -28,6 +28,8 @@
 	X(LL_EADDRINUSE, 27, "port or slot already in use")                  \
 	X(LL_ENOLEASE,   28, "no DHCP lease obtained")                       \
 	X(LL_EDHCPNAK,   29, "DHCP server answered NAK")                     \
+	X(LL_EMB2INFO,   35, "malformed Multiboot2 information")            \
+	X(LL_EMB2EFI,    36, "no EFI system table or image handle from GRUB") \
 	X(LL_ESETTING,   40, "bad setting")                                  \
 	X(LL_EROOTPATH,  41, "bad root path")                                \
 	X(LL_ELOGIN,     50, "iSCSI login failed")                           \

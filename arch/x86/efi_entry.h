@@ -13,6 +13,9 @@
  * The flow's result (0 or a negative code). */
 int efi_run(EFI_HANDLE image, EFI_SYSTEM_TABLE *st, const char *cmdline,
 	    const char *how);
+/* The EFI_STATUS an entry hands back for efi_run's result: SUCCESS,
+ * OUT_OF_RESOURCES, NOT_FOUND or DEVICE_ERROR. */
+EFI_STATUS efi_status_of(int rc);
 
 /* efi_console.c: ll_printf into ConOut ('\n' as CR LF; under OVMF ConOut
  * is also the serial port). efi_console_off: nothing more is printed

@@ -12,7 +12,7 @@
 
 static struct boot_efi_env env;
 
-static EFI_STATUS efi_status_of(int rc)
+EFI_STATUS efi_status_of(int rc)
 {
 	if (rc == 0)
 		return EFI_SUCCESS;

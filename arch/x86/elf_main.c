@@ -10,6 +10,7 @@
 #include "arch/x86/stub_install.h"
 #include "attach/attach.h"
 #include "boot/boot.h"
+#include "boot/mb2_info.h"
 #include "dump/crash_flow.h"
 #include "dump/crash_mem.h"
 #include "lib/err.h"
@@ -22,16 +23,8 @@
 #define BP_CMD_LINE_PTR     0x228
 #define BP_E820_TABLE       0x2d0
 #define BP_E820_MAX         128
-/* Multiboot2 information tags. */
-#define MB2_TAG_END     0
-#define MB2_TAG_CMDLINE 1
-#define MB2_TAG_MMAP    6
-#define MB2_TAG_ACPI1   14
-#define MB2_TAG_ACPI2   15
-#define MB2_TAG_NETWORK 16
-#define MB2_TAG_LOADBASE 21
+/* Multiboot2 tag 16: GRUB's DHCPACK, as much as we keep of it. */
 #define MB2_ACK_MAX     1500
-#define MB2_INFO_MAX    (64u * 1024)
 
 #define CMDLINE_MAX  4096
 #define MORE_MAX     16
@@ -69,6 +62,8 @@ static struct elf_ctx {
 	uint32_t load_base;       /* tag 21 */
 	uint8_t ack[MB2_ACK_MAX]; /* tag 16: GRUB's DHCPACK */
 	size_t ack_len;
+	unsigned n_ack;           /* tags 16 GRUB wrote (one per interface) */
+	int mb2_rc;               /* mb2_info_parse's result */
 	uint64_t idt;
 	uint16_t idt_limit;
 	struct boot_bios_env bios;
@@ -112,61 +107,31 @@ static void read_boot_params(uint64_t bp)
 	}
 }
 
-static void read_mb2_mmap(const uint8_t *t, uint32_t size)
-{
-	uint32_t esize;
-	memcpy(&esize, t + 8, 4);
-	if (esize < 24)
-		return;
-	for (uint32_t off = 16; off + esize <= size; off += esize) {
-		uint64_t base, len;
-		uint32_t type;
-		memcpy(&base, t + off, 8);
-		memcpy(&len, t + off + 8, 8);
-		memcpy(&type, t + off + 16, 4);
-		map_add(base, len, type);
-	}
-}
-
-/* One tag: the command line, the memory map, the ACPI RSDP copy (the
- * newer one wins), GRUB's DHCPACK (it booted from the network), the load
- * base. Copied: the information may lie where the stub goes. */
-static void read_mb2_tag(uint64_t tag, uint32_t type, uint32_t size)
-{
-	const uint8_t *t = (const uint8_t *)(uintptr_t)tag;
-
-	if (type == MB2_TAG_CMDLINE)
-		cmdline_copy(tag + 8, size - 8);
-	else if (type == MB2_TAG_MMAP && size >= 16)
-		read_mb2_mmap(t, size);
-	else if ((type == MB2_TAG_ACPI1 || type == MB2_TAG_ACPI2) &&
-		 size > 8 && (!ec.rsdp || type == MB2_TAG_ACPI2)) {
-		ec.rsdp = tag + 8;
-		ec.rsdp_rev = type == MB2_TAG_ACPI2 ? 2 : 1;
-	} else if (type == MB2_TAG_NETWORK && size > 8) {
-		ec.ack_len = size - 8 < MB2_ACK_MAX ? size - 8 : MB2_ACK_MAX;
-		memcpy(ec.ack, t + 8, ec.ack_len);
-	} else if (type == MB2_TAG_LOADBASE && size >= 12)
-		memcpy(&ec.load_base, t + 8, 4);
-}
-
-/* The Multiboot2 information: tags after an 8-byte header, 8-aligned. */
+/* The Multiboot2 information (boot/mb2_info.c): the command line, the
+ * memory map, the ACPI RSDP copy, GRUB's DHCPACK (it booted from the
+ * network), the load base. Copied: the information may lie where the stub
+ * goes. A damaged one: the tags before the damage, and the code kept for
+ * the entry's coded line. */
 static void read_mb2_info(uint64_t mbi)
 {
-	const uint8_t *p = (const uint8_t *)(uintptr_t)mbi;
-	uint32_t total;
-	memcpy(&total, p, 4);
-	if (total > MB2_INFO_MAX)
-		total = MB2_INFO_MAX;
-	for (uint32_t off = 8; off + 8 <= total;) {
-		uint32_t type, size;
-		memcpy(&type, p + off, 4);
-		memcpy(&size, p + off + 4, 4);
-		if (type == MB2_TAG_END || size < 8 || off + size > total)
-			break;
-		read_mb2_tag(mbi + off, type, size);
-		off += (size + 7) & ~7u;
+	struct mb2_info m;
+	uint64_t base, len;
+	uint32_t type;
+
+	ec.mb2_rc = mb2_info_parse((const void *)(uintptr_t)mbi, MB2_INFO_MAX, &m);
+	if (m.cmdline)
+		cmdline_copy((uint64_t)(uintptr_t)m.cmdline, CMDLINE_MAX);
+	for (uint32_t i = 0; i < m.mmap_n; i++) {
+		mb2_mmap_entry(&m, i, &base, &len, &type);
+		map_add(base, len, type);
 	}
+	ec.rsdp = (uint64_t)(uintptr_t)m.rsdp;
+	ec.rsdp_rev = m.rsdp_rev;
+	ec.ack_len = m.ack_len < MB2_ACK_MAX ? m.ack_len : MB2_ACK_MAX;
+	if (m.ack)
+		memcpy(ec.ack, m.ack, ec.ack_len);
+	ec.n_ack = m.n_ack;
+	ec.load_base = m.load_base;
 }
 
 /* End of the highest RAM (or ACPI) range: reserved ranges far up (QEMU's
@@ -239,10 +204,14 @@ static void report_entry(void)
 			  (unsigned long long)(ec.map[i].base + ec.map[i].len - 1),
 			  ec.map[i].type == E820_RAM ? "RAM" : "reserved");
 	if (ec.how == ELF_HOW_MB2)
-		ll_printf("lifeline: from GRUB: ACPI RSDP %s, DHCPACK %s (%u bytes), load base 0x%x\n",
+		ll_printf("lifeline: from GRUB: ACPI RSDP %s, DHCPACK %s (%u bytes%s), load base 0x%x\n",
 			  ec.rsdp ? (ec.rsdp_rev == 2 ? "v2" : "v1") : "none",
 			  ec.ack_len ? "yes" : "no", (unsigned)ec.ack_len,
+			  ec.n_ack > 1 ? ", the first of its network tags" : "",
 			  (unsigned)ec.load_base);
+	if (ec.mb2_rc < 0)
+		ll_printf("lifeline: E%d %s (tags after the damage not read)\n",
+			  -ec.mb2_rc, ll_strerror(ec.mb2_rc));
 	ll_printf("lifeline: identity map 0-%llu GiB\n",
 		  (unsigned long long)(ec.mapped >> 30));
 }
@@ -347,6 +316,8 @@ static void __attribute__((noreturn)) mb2_boot(void)
 	}
 	ll_printf("lifeline: real-mode stub at 0x%llx, 40:13 now %u KiB\n",
 		  (unsigned long long)stub, x86_peek16(0x413));
+	if (ec.mb2_rc < 0)                /* settings may be missing: give up */
+		x86_bios_give_up(ec.mb2_rc);
 	b->clock = ec.clock;
 	b->arena = ec.env.arena;
 	b->arena_size = ec.env.arena_size;

@@ -6,6 +6,8 @@
 #include "arch/x86/elf_entry.h" /* ELF_MB2_HEAP */
 #include "arch/x86/home.h"
 #include "arch/x86/stub.h"
+#include "boot/mb2_info.h"
+#include "lib/byteorder.h"
 #include "lib/err.h"
 
 struct elf64_rela {
@@ -71,43 +73,22 @@ void lx_early_fail(uint64_t stub)
 	call(&c);
 }
 
-/* Multiboot2 information tags: the memory map. */
-#define MB2_TAG_END  0
-#define MB2_TAG_MMAP 6
 #define MB2_HOME_MAX 64
-#define MB2_INFO_MAX (64u * 1024)
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-/* The memory map tag's entries as E820 entries; their count. */
+/* The memory map tag's entries as E820 entries (boot/mb2_info.c, pure
+ * code); their count. 0 for damaged information: stay where GRUB put us
+ * (elf_main reports the damage). */
 static uint32_t mb2_map(const uint8_t *p, struct e820_entry *e)
 {
-	uint32_t total = rd32(p), n = 0;
+	struct mb2_info m;
+	uint64_t base, len;
+	uint32_t n, type;
 
-	if (total > MB2_INFO_MAX)
-		total = MB2_INFO_MAX;
-	for (uint32_t off = 8; off + 16 <= total;) {
-		uint32_t type = rd32(p + off), size = rd32(p + off + 4);
-		uint32_t es = rd32(p + off + 8);
-		if (type == MB2_TAG_END || size < 8 || off + size > total)
-			break;
-		for (uint32_t o = 16; type == MB2_TAG_MMAP && es >= 24 &&
-		     o + es <= size && n < MB2_HOME_MAX; o += es, n++) {
-			e[n].base = rd64(p + off + o);
-			e[n].len = rd64(p + off + o + 8);
-			e[n].type = rd32(p + off + o + 16);
-			e[n].attr = 1;
-		}
-		off += (size + 7) & ~7u;
+	if (mb2_info_parse(p, MB2_INFO_MAX, &m) < 0)
+		return 0;
+	for (n = 0; n < m.mmap_n && n < MB2_HOME_MAX; n++) {
+		mb2_mmap_entry(&m, n, &base, &len, &type);
+		e[n] = (struct e820_entry){ base, len, type, 1 };
 	}
 	return n;
 }
@@ -122,8 +103,10 @@ uint64_t lx_mb2_home(uint64_t mbi)
 	struct e820_entry e[MB2_HOME_MAX];
 	const uint8_t *p = (const uint8_t *)(uintptr_t)mbi;
 	uint64_t need = (uint64_t)(_end - __image_start) + ELF_MB2_HEAP, home;
-	uint64_t total = rd32(p);
+	uint64_t total;
 	uint32_t n = mb2_map(p, e);
+
+	total = get_le32(p);
 
 	home = n ? lx_home_from_map(e, n, need) : 0;
 	if (home < (uint64_t)(uintptr_t)_end)

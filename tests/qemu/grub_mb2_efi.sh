@@ -8,7 +8,11 @@
 # namespace, BlockIo, iBFT, and the LUN's \EFI\BOOT\BOOTX64.EFI - the BlockIo
 # probe, whose checksums and scratch write must match the host's. On e1000
 # (iPXE's EFI driver under SNP) and virtio-net (OVMF's driver; its BAR lies
-# above 4 GiB). A wrong target name: E52 on the console.
+# above 4 GiB). The UEFI Linux disk (tools/mkdisk-efi-linux.sh) to user
+# space with lifeline's iBFT (lifeline's own DHCP from dnsmasq). A wrong target name: E52 on the console, then lifeline's
+# Exit() of GRUB's image hands control back to the boot manager, which runs
+# its next boot option: a local disk (bootindex 2) whose BlockIo probe
+# prints "probe: start".
 set -uo pipefail
 . "$(dirname "$0")/../lib/efi.sh"
 
@@ -49,8 +53,9 @@ CFG
 		memdisk tar configfile normal echo multiboot2
 }
 
-# grub_efi_qemu LOG NIC ESP: OVMF with the ESP directory first in the boot
-# order and NIC (no boot index) on the namespace's tap; killed after TMO.
+# grub_efi_qemu LOG NIC ESP [ARGS...]: OVMF with the ESP directory first in
+# the boot order and NIC (no boot index) on the namespace's tap, and ARGS;
+# killed after TMO.
 grub_efi_qemu() {
 	local log=$1 nic=$2 esp=$3 vars dev
 	case $nic in
@@ -58,6 +63,7 @@ grub_efi_qemu() {
 	virtio) dev="virtio-net-pci,netdev=n0,mac=$QL_MAC,romfile=" ;;
 	*) return 1 ;;
 	esac
+	shift 3
 	ql_qemu_stop
 	EFI_RUN=$((EFI_RUN + 1))
 	vars=$LL_TMP/vars.$EFI_RUN.fd
@@ -72,7 +78,7 @@ grub_efi_qemu() {
 		-drive "if=none,id=esp,format=raw,readonly=on,file=fat:$esp" \
 		-device "virtio-blk-pci,drive=esp,bootindex=1" \
 		-netdev "tap,id=n0,ifname=$QL_TAP,script=no,downscript=no" \
-		-device "$dev" >"$log.qemu" 2>&1 &
+		-device "$dev" "$@" >"$log.qemu" 2>&1 &
 	QL_QEMU_PID=$!
 }
 
@@ -107,17 +113,58 @@ for nic in ${LL_GRUB_EFI_NICS:-e1000 virtio}; do
 	probe "$nic"
 done
 
-# a target tgtd does not have: the coded line on the console
+# the UEFI Linux disk (GRUB EFI on the LUN, Debian kernel, the iBFT
+# initramfs) through UEFI GRUB and lifeline.elf on virtio-net, lifeline's
+# own DHCP from dnsmasq (17/203): user space must show lifeline's iBFT
+tag=linux
+if [ "${LL_GRUB_EFI_LINUX:-1}" = 1 ]; then
+	disk=$LL_TMP/efi-linux.img
+	EFI_TID=$((EFI_TID + 1)); iqn=$QL_IQN-$EFI_TID
+	if ! bash "$LL_ROOT/tools/mkdisk-efi-linux.sh" "$disk" >/dev/null; then
+		echo "FAIL qemu/$NAME-$tag (building the UEFI Linux disk)"
+	elif ! ql_target "$disk" "$EFI_TID" "$iqn" || ! ql_dnsmasq "$(ql_rootpath 1 "$iqn")"; then
+		ql_fail "$NAME-$tag" "tgtd or dnsmasq did not start" "$LL_TMP/tgtd.log"
+	elif ! grub_efi_dir "$LL_TMP/$tag"; then
+		echo "FAIL qemu/$NAME-$tag (building the GRUB EFI image)"
+	else
+		grub_efi_qemu "$LL_TMP/$tag.serial" virtio "$LL_TMP/$tag/esp"
+		ql_ibft_verdict "$NAME-$tag-ibft" "$LL_TMP/$tag.serial" "$iqn" LIFELINE
+		echo "  $NAME-$tag: user space after $(ql_wait_secs "$LL_TMP/$tag.serial" '^IBFTTEST DONE' 1) s"
+		ql_qemu_stop
+		ql_dnsmasq_stop
+	fi
+fi
+
+# a target tgtd does not have: the coded line on the console, Exit() back
+# to the boot manager, and its next boot option (the local disk) runs
 tag=notarget
 log=$LL_TMP/$tag.serial
-if grub_efi_dir "$LL_TMP/$tag" "root-path=$(ql_rootpath 1 "$QL_IQN-nosuch")" "${static[@]}"; then
-	grub_efi_qemu "$log" e1000 "$LL_TMP/$tag/esp"
+fb=$LL_TMP/$tag-local.img
+back='lifeline: E52 .*; back to the boot manager \(Exit of GRUB.s image\)'
+# tgtd must run (it is started by the first target; the runs above may be
+# left out): one more target, so the wrong name is answered with E52
+tgt_backing "$LL_TMP/$tag-other.img" 8
+if ! efi_probe_disk "$fb"; then
+	echo "FAIL qemu/$NAME-$tag (building the local disk)"
+elif ! ql_target "$LL_TMP/$tag-other.img" 90 "$QL_IQN-other"; then
+	ql_fail "$NAME-$tag" "tgtd did not start" "$LL_TMP/tgtd.log"
+elif grub_efi_dir "$LL_TMP/$tag" "root-path=$(ql_rootpath 1 "$QL_IQN-nosuch")" "${static[@]}"; then
+	# shellcheck disable=SC2046 # the drive arguments are words on purpose
+	grub_efi_qemu "$log" e1000 "$LL_TMP/$tag/esp" $(efi_fallback_args "$fb")
 	if ! ql_wait "$log" 'lifeline: E52 ' 150; then
 		ql_fail "$NAME-$tag" "no 'lifeline: E52' line" "$log"
 	elif efi_text "$log" | grep -q '^lifeline: logged in'; then
 		ql_fail "$NAME-$tag" "logged in to a target that does not exist" "$log"
+	elif ! ql_wait "$log" 'probe: (start|done|failed)' 90 ||
+	     ! efi_text "$log" | awk -v b="$back" '
+		s == 0 && $0 ~ b { s = 1; next }
+		s == 1 && /^BdsDxe: failed to start Boot/ { s = 2; next }
+		s == 2 && /^probe: start/ { ok = 1; exit }
+		END { exit !ok }'; then
+		ql_fail "$NAME-$tag" "no '$back' line, then the boot manager's 'failed to start', then the next boot option's 'probe: start'" "$log"
 	else
-		ql_pass "$NAME-$tag" "$(efi_text "$log" | grep -m1 '^lifeline: E52 ')"
+		ql_pass "$NAME-$tag" "$(efi_text "$log" | grep -m1 -E "$back"); then $(efi_text "$log" |
+			grep -m1 -oE 'BdsDxe: failed to start Boot[0-9A-F]+.*') ... probe: start"
 	fi
 	ql_qemu_stop
 else
