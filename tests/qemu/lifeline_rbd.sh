@@ -8,7 +8,10 @@
 # host computes, and the two sectors the guest writes are in the image
 # (read back with rbd export). gateway-gone: the same, gateway 1 SIGKILLed
 # (by PID) as the guest starts its 48 MiB bulk read: lifeline moves to
-# gateway 2, every check as before. Prints the cluster's start time and the
+# gateway 2, every check as before. linux: the Debian Linux disk
+# (tools/mkdisk-linux.sh) as a second image, exported by a new gateway 1 and
+# gateway 2: user space with lifeline's iBFT (both portals) as
+# lifeline_linux_ibft.sh checks it. Prints the cluster's start time and the
 # script's wall time.
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
@@ -121,6 +124,22 @@ fi
 [ $ok = 1 ] && [ $killed = 1 ] || echo "fault: int13-rbd-gateway-gone FAIL"
 grep -E '^(iscsi: (connection lost|login failed|reconnected)|MBRTEST bench)' "$L" | sed 's/^/  /'
 ql_qemu_stop
+
+# case linux: the Debian guest to user space from RBD
+log=$LL_TMP/linux.serial
+lname=$QL_IQN-linux
+if ! limg=$(bash "$LL_ROOT/tools/mkdisk-linux.sh") || ! ceph_image linux 1 "$limg" ||
+   ! ceph_gateway gw1b "$QL_PORTAL" || ! ceph_lun gw1b 2 "$lname" linux ||
+   ! ceph_lun gw2 2 "$lname" linux ||
+   ! QL_DHCP_SETTINGS="alt-portals=$IP2" \
+	ql_dnsmasq "$(ql_rootpath 1 "$lname")" "$LL_TMP/tftp" lifeline.pxe; then
+	ql_fail "$NAME: linux" "Linux disk, image, gateway or dnsmasq" "$CEPH_DIR/log/gw-gw1b.log"
+else
+	ql_qemu "$log" 180
+	QL_V_TARGET1=$IP2:3260 ql_ibft_verdict "$NAME: linux: Debian guest to user space from RBD" \
+		"$log" "$lname" LIFELINE
+	ql_qemu_stop
+fi
 
 echo "  $NAME: wall $((SECONDS - T0)) s (cluster start $CEPH_START_SECS s)"
 exit 0
