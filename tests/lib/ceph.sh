@@ -28,6 +28,7 @@ CEPH_MON=""          # the mon's address (IP:PORT, msgr2)
 CEPH_PIDS=()         # "name:pid" of mon, mgr, osd
 CEPH_GW=()           # "name:ctl:pid" of every gateway
 CEPH_GW_CTL=""       # the last gateway's control number
+CEPH_GW_SEQ=0        # gateways started so far (each a new control number)
 CEPH_START_SECS=""   # how long the last ceph_start took
 CEPH_TIMEOUT=${CEPH_TIMEOUT:-120}   # bound of ceph_start, seconds
 CEPH_POOL=rbd
@@ -222,11 +223,12 @@ ceph_export() {
 }
 
 # ceph_gateway NAME ADDR: a tgtd of its own (control number derived from our
-# PID and the gateway count, see tgt.sh) listening on ADDR (IP:PORT) in our
+# PID and how many gateways were started, see tgt.sh) listening on ADDR (IP:PORT) in our
 # namespace, log DIR/log/gw-NAME.log. Sets CEPH_GW_CTL. 0 or 1.
 ceph_gateway() {
 	local name=$1 addr=$2
-	CEPH_GW_CTL=$(( $(tgt_ctl_base) + 2 + ${#CEPH_GW[@]} ))
+	CEPH_GW_SEQ=$((CEPH_GW_SEQ + 1))
+	CEPH_GW_CTL=$(( $(tgt_ctl_base) + 1 + CEPH_GW_SEQ ))
 	tgt_start "$CEPH_GW_CTL" "$addr" "$CEPH_DIR/log/gw-$name.log" || return 1
 	CEPH_GW+=("$name:$CEPH_GW_CTL:$TGT_LAST_PID")
 }
