@@ -54,9 +54,15 @@
 # and CRASH_DUMP_DOWN=0 skip those runs; CRASH_DUMP_OUTAGE=1 and
 # CRASH_DUMP_LOSSY=1 add the fault runs (tests/qemu/crash_dump_faults.sh runs
 # just those, with its own time budget); CRASH_DUMP_PORTAL=1 the second-portal
+# run (tests/qemu/crash_dump_portal.sh); CRASH_DUMP_RBD=1 the same on Ceph RBD
+# (tests/qemu/crash_dump_rbd.sh): a one-node cluster (tests/lib/ceph.sh),
+# boot disk and dump LUN RBD images, two tgtd gateways (tgt-rbd) exporting
+# both, gateway 1 SIGKILLed at ~40% of the dump; the dump image is read back
+# with rbd export and verified as the portal run's file.
 # run (tests/qemu/crash_dump_portal.sh).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
 
 NAME=crash_dump
 PXE=$LL_ROOT/build/lifeline.pxe
@@ -87,6 +93,7 @@ for t in readelf makedumpfile gcc; do
 	command -v "$t" >/dev/null || { echo "FAIL qemu/$NAME (missing $t; make deps)"; exit 1; }
 done
 ql_net_setup || { echo "FAIL qemu/$NAME (namespace, bridge, tap)"; exit 1; }
+[ "${CRASH_DUMP_RBD:-0}" = 1 ] && ceph_trap
 
 # the packages (built again when older than what they hold), unpacked
 DEBDIR=$LL_ROOT/build/deb
@@ -583,6 +590,55 @@ if [ "${CRASH_DUMP_PORTAL:-0}" = 1 ]; then
 	fi
 	grep -E '^(iscsi: (connection lost|login failed|reconnected)|lifeline-arm: iBFT)' "$L" | head -n 6 | sed 's/^/  portal: /'
 	rm -f "$PORTAL_IMG"
+fi
+
+# Ceph RBD: boot disk and dump LUN are images, gateways gw1 (QL_IP) and
+# gw2 (PORTAL2_IP) export both under the same names; gw1 SIGKILLed at ~40%
+if [ "${CRASH_DUMP_RBD:-0}" = 1 ]; then
+	bimg=$disk_elf
+	RBD_IMG=$LL_TMP/dump-rbd.img
+	RBD_BOOT=$LL_TMP/boot-rbd.img
+	[ -n "$QL_TGT_PID" ] && tgt_stop "$QL_TGT_CTL" "$QL_TGT_PID"
+	QL_TGT_PID=""
+	if ! ceph_start "$LL_TMP/ceph"; then
+		echo "FAIL qemu/$NAME (rbd: the Ceph cluster did not start)"; exit 1
+	fi
+	echo "  rbd: cluster up in $CEPH_START_SECS s"
+	ip -n "$LL_NS" addr add "$PORTAL2_IP/24" dev "$QL_BR" 2>/dev/null
+	if ! ceph_image boot 1 "$bimg" || ! ceph_image dump $((MEM + 64)) ||
+	   ! ceph_gateway gw1 "$QL_PORTAL" || ! ceph_gateway gw2 "$PORTAL2_IP:3260" ||
+	   ! ceph_lun gw1 1 "$BOOT_IQN" boot || ! ceph_lun gw1 2 "$DUMP_IQN" dump ||
+	   ! ceph_lun gw2 1 "$BOOT_IQN" boot || ! ceph_lun gw2 2 "$DUMP_IQN" dump ||
+	   ! QL_DHCP_SETTINGS="alt-portals=$PORTAL2_IP" \
+		ql_dnsmasq "$(ql_rootpath 1 "$BOOT_IQN")" "$LL_TMP/tftp" lifeline.pxe; then
+		echo "FAIL qemu/$NAME (rbd: images, gateways or dnsmasq)"; exit 1
+	fi
+	h0=$(sha256sum <"$bimg")
+	mid_dump_rbd() {
+		KILL_LINE=$(dump_at 40 "$DUMP_TMO") || { KILL_LINE=""; return 1; }
+		ceph_gateway_kill gw1
+		T_KILL=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	}
+	MID_DUMP=mid_dump_rbd boot rbd e1000 $((DUMP_TMO + 60))
+	L=$LOG.txt
+	check "rbd: Linux booted from RBD to user space; gateway 1 killed at '${KILL_LINE:-?}' (${T_KILL:-?} s): moved to gateway 2, reconnected there" \
+		"$([ -n "$KILL_LINE" ] && grep -q '^CRASHTEST userspace' "$L" &&
+		   grep -qE "^lifeline-arm: iBFT: .*, second portal $PORTAL2_IP:3260\$" "$L" &&
+		   grep -qE "^iscsi: login failed E[0-9]+, moving to portal 2 of 2: $PORTAL2_IP:3260\$" "$L" &&
+		   grep -qE '^iscsi: reconnected after [0-9]+ s \(portal 2 of 2\)' "$L" &&
+		   ! grep -q 'giving up on the session' "$L" && echo 1)" "$L"
+	ceph_export dump "$RBD_IMG" && ceph_export boot "$RBD_BOOT" ||
+		echo "FAIL qemu/$NAME (rbd: rbd export)"
+	verdict_elf rbd e1000 "$RBD_IMG" "$RBD_BOOT" "$h0"
+	if [ -n "$KILL_LINE" ] && grep -qE '^dump: complete' "$L" &&
+	   grep -qE '^iscsi: reconnected after [0-9]+ s \(portal 2 of 2\)' "$L" &&
+	   "$DUMPINFO" "$RBD_IMG" 2>/dev/null | grep -qx 'vmcore: complete'; then
+		echo "fault: dump-rbd-gateway-gone ok vmcore on RBD complete and verified (rbd export, dumpinfo, readelf, marker, makedumpfile), killed at ${KILL_LINE#dump: }, $(grep -m1 -oE 'reconnected after [0-9]+ s \(portal 2 of 2\)' "$L")"
+	else
+		echo "fault: dump-rbd-gateway-gone FAIL"
+	fi
+	grep -E '^(iscsi: (connection lost|login failed|reconnected)|lifeline-arm: iBFT)' "$L" | head -n 6 | sed 's/^/  rbd: /'
+	rm -f "$RBD_IMG" "$RBD_BOOT"
 fi
 
 # boot and dump over a lossy link: tgtd (a new one) behind the relay
