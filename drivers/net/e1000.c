@@ -7,6 +7,7 @@
 #include "drivers/net/e1000_regs.h"
 #include "lib/err.h"
 #include "lib/mem.h"
+#include "lib/print.h"
 
 static const struct e1000_model e1000_models[] = {
 	{ 0x100e, "82540EM", 0, 10 },  /* QEMU -device e1000 */
@@ -188,7 +189,7 @@ static int e1000_carve(struct e1000 *e)
 
 	if (!e->pci->dma_mem || used > e->pci->dma_size)
 		return LL_ENOMEM;
-	e->rx_ring = (volatile struct e1000_rx_desc *)start;
+	e->rx_ring = e->own_rx = (volatile struct e1000_rx_desc *)start;
 	e->tx_ring = (volatile struct e1000_tx_desc *)(start + 16 * E1000_RX_N);
 	e->rx_buf = (uint8_t *)(start + 16 * (E1000_RX_N + E1000_TX_N));
 	e->tx_buf = e->rx_buf + (size_t)E1000_BUF_SIZE * E1000_RX_N;
@@ -294,6 +295,39 @@ static volatile void *kept_ring(struct e1000 *e, uint32_t base, unsigned *n,
 	return e->pci->ops->dma_va(e->pci, bus);
 }
 
+/* Is this QEMU's model (subsystem 1af4:1100)? Its receive path reads the
+ * ring registers afresh for every frame, so the ring may move while
+ * receive stays enabled, which the manuals allow only after a reset; and
+ * an RCTL write would stop its receive path for a second. */
+static int e1000_ring_movable(struct e1000 *e)
+{
+	return e->pci->ops->cfg_read32(e->pci, PCI_CFG_SUBSYS) == 0x11001af4u;
+}
+
+/* Receive into our own ring of E1000_RX_N descriptors instead of the ROM's
+ * (QEMU's iPXE posts 16): every descriptor is armed with our buffer before
+ * the base moves, so a frame that lands between the writes lands in ours. */
+static void e1000_rx_move(struct e1000 *e)
+{
+	uint64_t ring = bus(e, e->own_rx);
+	unsigned i;
+
+	for (i = 0; i < E1000_RX_N; i++) {
+		e->own_rx[i].addr = bus(e, rx_buf_of(e, i));
+		e->own_rx[i].status = 0;
+		e->own_rx[i].errors = 0;
+	}
+	e->pci->ops->mb(e->pci);
+	wr(e, E1000_RDBAL, (uint32_t)ring);
+	wr(e, E1000_RDBAH, (uint32_t)(ring >> 32));
+	wr(e, E1000_RDLEN, 16 * E1000_RX_N);
+	wr(e, E1000_RDH, 0);
+	e->rx_ring = e->own_rx;
+	e->rx_n = E1000_RX_N;
+	e->rx_next = 0;
+	e->cnt.rx_moved = 1;
+}
+
 /* Continue a device the PXE ROM left running, without a reset: no link
  * renegotiation, and no receive pause (QEMU's e1000 stops receiving for a
  * second after any RCTL write). Only the tails move, as in normal
@@ -331,17 +365,31 @@ static int e1000_keep(struct e1000 *e)
 	e->rx_fcs = (rctl & E1000_RCTL_SECRC) ? 0 : 4;
 	e->rx_next = rdh;
 	e->rx_discard = 0;
-	/* The device owns [RDH, RDT): arm the rest with our buffers. */
-	for (i = rdt; i != rdh; i = (i + 1) % rn) {
-		e->rx_ring[i].addr = bus(e, rx_buf_of(e, i));
-		e->rx_ring[i].status = 0;
-		e->rx_ring[i].errors = 0;
-	}
 	e->tx_tail = e->tx_clean = tdt;
 	e->tx_inflight = 0;
+	if (e1000_ring_movable(e)) {
+		e1000_rx_move(e);
+	} else {
+		/* The device owns [RDH, RDT): arm the rest with our buffers. */
+		for (i = rdt; i != rdh; i = (i + 1) % rn) {
+			e->rx_ring[i].addr = bus(e, rx_buf_of(e, i));
+			e->rx_ring[i].status = 0;
+			e->rx_ring[i].errors = 0;
+		}
+	}
 	e->pci->ops->mb(e->pci);
-	wr(e, E1000_RDT, (rdh + rn - 1) % rn);
+	wr(e, E1000_RDT, (e->rx_next + e->rx_n - 1) % e->rx_n);
 	return 0;
+}
+
+/* MTU, and what the ring holds while the stack is not polling: one
+ * frame per free descriptor (all but one), a full TCP segment at most
+ * each. TCP offers no larger a window (netdev rx_hold), so a burst never
+ * meets a full ring (QEMU then queues; real hardware drops: MPC). */
+static void e1000_set_mtu(struct e1000 *e)
+{
+	e->nd.mtu = 1500;
+	e->nd.rx_hold = (e->rx_n - 1) * (uint32_t)(e->nd.mtu - 40);
 }
 
 static int e1000_open(struct netdev *nd)
@@ -355,7 +403,7 @@ static int e1000_open(struct netdev *nd)
 		e->cnt.adopt_rc = e1000_keep(e);
 		if (e->cnt.adopt_rc == 0) {
 			e->kept = e->link_up = e->opened = 1;
-			nd->mtu = 1500;
+			e1000_set_mtu(e);
 			return 0;
 		}
 		if ((rc = e1000_carve(e)) != 0) /* back to our own rings */
@@ -378,7 +426,7 @@ static int e1000_open(struct netdev *nd)
 	e1000_setup_tx(e);
 	e1000_setup_rx(e);
 	e1000_wait_link(e);
-	nd->mtu = 1500;
+	e1000_set_mtu(e);
 	e->opened = 1;
 	return 0;
 }
@@ -539,17 +587,50 @@ static const uint8_t *rx_frame(struct e1000 *e, uint64_t addr)
 	return e->pci->ops->dma_va(e->pci, addr);
 }
 
+/* Every E1000_STATS_EVERY received frames, one console line: how the
+ * receive side fared while the stack was not polling. MPC and RNBC clear
+ * on read: summed here. */
+static void e1000_rx_stats(struct e1000 *e)
+{
+	struct e1000_counters *c = &e->cnt;
+
+	if (e->nd.rx_frames - c->stats_at < E1000_STATS_EVERY)
+		return;
+	c->stats_at = (uint32_t)e->nd.rx_frames;
+	c->mpc += rd(e, E1000_MPC);
+	c->rnbc += rd(e, E1000_RNBC);
+	ll_printf("e1000: %u frames rx, ring %u, %u polls with frames (%u found "
+		  "the ring full, most %u), MPC %u, RNBC %u\n", c->stats_at,
+		  e->rx_n, c->rx_polls, c->rx_full, c->rx_most, c->mpc, c->rnbc);
+}
+
+/* Count a poll that found seen frames; full: it found every buffer the
+ * device may fill (all but the one before the head) filled, so the device
+ * had stopped receiving before the poll came. */
+static void e1000_rx_count(struct e1000 *e, unsigned seen, int full)
+{
+	if (!seen)
+		return;
+	e->cnt.rx_polls++;
+	e->cnt.rx_full += full != 0;
+	if (seen > e->cnt.rx_most)
+		e->cnt.rx_most = seen;
+	e1000_rx_stats(e);
+}
+
 static int e1000_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 		      unsigned budget)
 {
 	struct e1000 *e = nd->priv;
 	unsigned seen = 0;
-	int handed = 0;
+	int handed = 0, full;
 
 	e->tx_lent = 0;
 	if (!e->opened)
 		return LL_ENETDOWN;
 	e1000_reap_tx(e);
+	full = e->rx_ring[(e->rx_next + e->rx_n - 2) % e->rx_n].status &
+	       E1000_RXD_STAT_DD;
 	while (seen < budget) {
 		volatile struct e1000_rx_desc *d = &e->rx_ring[e->rx_next];
 		uint8_t status = d->status;
@@ -577,6 +658,7 @@ static int e1000_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 		e->pci->ops->mb(e->pci);
 		wr(e, E1000_RDT, (e->rx_next + e->rx_n - 1) % e->rx_n);
 	}
+	e1000_rx_count(e, seen, full);
 	return handed;
 }
 
