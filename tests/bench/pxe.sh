@@ -70,8 +70,8 @@ one_boot() {
 	fi
 	b=$(mbr_bench "$log") || { note "$mode run $n: no bench line"; return; }
 	R_BOOT=$t R_RATE=${b#* }
-	[ "$mode" = lifeline ] && for k in undi e1000 virtio net tcp; do
-		grep -a "^$k: " "$log" | grep -a 'frames\|segs' | tail -n 1 |
+	[ "$mode" = lifeline ] && for k in undi e1000 virtio net tcp int13; do
+		grep -a "^$k: " "$log" | grep -a 'frames\|segs\|calls' | tail -n 1 |
 			tr -d '\r' | sed "s/^/bench: note: run $n: /" >&2
 	done
 	return 0
