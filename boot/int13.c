@@ -372,7 +372,7 @@ static void int13_timed(struct int13_ctx *c, struct rm_regs *r)
 	st->last_exit = ll_now(c->dev->clock);
 	st->inside_us += st->last_exit - t0;
 	if (st->calls % 64 == 0)
-		ll_printf("int13: %u calls, %u us inside, %u us between\n",
+		ll_logf("int13: %u calls, %u us inside, %u us between\n",
 			  st->calls, (uint32_t)st->inside_us,
 			  (uint32_t)st->between_us);
 }

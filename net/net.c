@@ -41,7 +41,7 @@ static void net_stats(struct net_stack *ns)
 	if (!ns->stats_every || rx - ns->stats_at < ns->stats_every)
 		return;
 	ns->stats_at = rx;
-	ll_printf("net: %u frames rx, polls %u us busy, %u us idle\n", rx,
+	ll_logf("net: %u frames rx, polls %u us busy, %u us idle\n", rx,
 		  (uint32_t)ns->poll_busy_us, (uint32_t)ns->poll_idle_us);
 	tcp_stats_print(ns);
 }

@@ -420,7 +420,7 @@ void tcp_stats_print(const struct net_stack *ns)
 		const struct tcp_conn *c = ns->tcp.conns[i];
 		if (!c)
 			continue;
-		ll_printf("tcp: port %u: %u segs in (%u out of order, %u resent by "
+		ll_logf("tcp: port %u: %u segs in (%u out of order, %u resent by "
 			  "the peer), %u out (%u resent: %u fast, %u sack, %u rto, "
 			  "%u tlp)\n", c->local_port, c->st.segs_in, c->st.ooo_segs,
 			  c->st.dup_data, c->st.segs_out, c->st.retrans,

@@ -599,7 +599,7 @@ static void e1000_rx_stats(struct e1000 *e)
 	c->stats_at = (uint32_t)e->nd.rx_frames;
 	c->mpc += rd(e, E1000_MPC);
 	c->rnbc += rd(e, E1000_RNBC);
-	ll_printf("e1000: %u frames rx, ring %u, %u polls with frames (%u found "
+	ll_logf("e1000: %u frames rx, ring %u, %u polls with frames (%u found "
 		  "the ring full, most %u), MPC %u, RNBC %u\n", c->stats_at,
 		  e->rx_n, c->rx_polls, c->rx_full, c->rx_most, c->mpc, c->rnbc);
 }
