@@ -61,6 +61,13 @@ static const char *at_path(const struct attach *a)
 	return at_dump(a) ? a->set.dump_path : a->set.root_path;
 }
 
+/* The stack on nd; TCP's counters on the console every 1024 frames. */
+static void at_net_init(struct attach *a, struct netdev *nd)
+{
+	net_init(&a->ns, nd, a->env->clock);
+	a->ns.stats_every = 1024;
+}
+
 /* The firmware's NIC carries the stack until the NIC step decides; its
  * DHCPACK, when it has one, gives the address and the first settings. */
 static int at_fw_lease(struct attach *a)
@@ -68,7 +75,7 @@ static int at_fw_lease(struct attach *a)
 	const struct attach_fw_nic *fw = a->env->fw;
 	int rc;
 
-	net_init(&a->ns, fw->nd, a->env->clock);
+	at_net_init(a, fw->nd);
 	if (!fw->ack)
 		return 0;
 	rc = dhcp_use_ack(&a->ns, fw->ack, fw->ack_len, &a->lease);
@@ -159,7 +166,7 @@ static int at_native_first(struct attach *a)
 	ll_printf("lifeline: NIC %02x:%02x.%u %04x:%04x %s, MAC " LL_MAC_FMT "\n",
 		  p->bus, p->dev, p->fn, p->vendor, p->device, a->np.driver,
 		  LL_MAC_ARGS(a->np.nd->mac));
-	net_init(&a->ns, a->np.nd, a->env->clock);
+	at_net_init(a, a->np.nd);
 	return 0;
 }
 
@@ -187,7 +194,7 @@ static int at_native_for_fw(struct attach *a)
 			  LL_MAC_ARGS(want.mac), fw->name);
 		return at_fw_open(a);
 	}
-	net_init(&a->ns, a->np.nd, a->env->clock);
+	at_net_init(a, a->np.nd);
 	a->ns.ip = ip;
 	ll_printf("lifeline: NIC %02x:%02x.%u %04x:%04x %s (native driver, %s), MAC "
 		  LL_MAC_FMT "\n", p->bus, p->dev, p->fn, p->vendor, p->device,

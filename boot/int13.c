@@ -12,6 +12,7 @@
 #include "block/blk_sync.h"
 #include "lib/err.h"
 #include "lib/mem.h"
+#include "lib/print.h"
 
 static struct int13_ctx *int13_active;
 
@@ -359,11 +360,28 @@ static void int13_pass(struct int13_ctx *c, struct rm_regs *r)
 		reg_set_lo(&r->edx, dl);
 }
 
+/* Our drive's call, timed (int13_stats). */
+static void int13_timed(struct int13_ctx *c, struct rm_regs *r)
+{
+	struct int13_stats *st = &c->st;
+	uint64_t t0 = ll_now(c->dev->clock);
+
+	if (st->last_exit)
+		st->between_us += t0 - st->last_exit;
+	int13_ours(c, r);
+	st->last_exit = ll_now(c->dev->clock);
+	st->inside_us += st->last_exit - t0;
+	if (st->calls % 64 == 0)
+		ll_logf("int13: %u calls, %u us inside, %u us between\n",
+			  st->calls, (uint32_t)st->inside_us,
+			  (uint32_t)st->between_us);
+}
+
 void int13_dispatch(struct int13_ctx *c, struct rm_regs *r)
 {
 	c->st.calls++;
 	if (reg_lo(r->edx) == c->drive)
-		int13_ours(c, r);
+		int13_timed(c, r);
 	else
 		int13_pass(c, r);
 }

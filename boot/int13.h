@@ -30,6 +30,10 @@ struct int13_stats {
 	uint32_t calls, chained, errors;
 	uint32_t hidden_buffers;  /* refused: buffer in our hidden memory */
 	uint32_t out_of_range;    /* refused: past the last block */
+	/* Time of our drive's calls (us): inside lifeline's C handler, and
+	 * from one call's return to the next call (the caller's code and
+	 * the trips between real and long mode); a stats line every 64. */
+	uint64_t inside_us, between_us, last_exit;
 };
 
 /* The INT 13h layer's one context. */

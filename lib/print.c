@@ -5,10 +5,11 @@
 #include "lib/print.h"
 #include "lib/mem.h"
 
-/* The one piece of lib state: where console output goes. */
+/* The one piece of lib state: where console output goes, and where the
+ * log's (ll_logf) goes when the entry set a sink of its own. */
 static struct ll_console_state {
-	ll_console_fn fn;
-	void *ctx;
+	ll_console_fn fn, log_fn;
+	void *ctx, *log_ctx;
 } ll_console_state;
 
 /* Output cursor. With sink == NULL it fills buf[0..cap-2] and drops the
@@ -387,14 +388,20 @@ void ll_console_set(ll_console_fn fn, void *ctx)
 	ll_console_state.ctx = ctx;
 }
 
-int ll_vprintf(const char *fmt, va_list ap)
+void ll_log_set(ll_console_fn fn, void *ctx)
+{
+	ll_console_state.log_fn = fn;
+	ll_console_state.log_ctx = ctx;
+}
+
+static int print_to(ll_console_fn sink, void *ctx, const char *fmt, va_list ap)
 {
 	char chunk[256];
 	struct fmt_out o = {
 		.buf = chunk,
 		.cap = sizeof(chunk),
-		.sink = ll_console_state.fn,
-		.sink_ctx = ll_console_state.ctx,
+		.sink = sink,
+		.sink_ctx = ctx,
 	};
 
 	if (!o.sink)
@@ -403,6 +410,24 @@ int ll_vprintf(const char *fmt, va_list ap)
 	if (o.pos)
 		o.sink(o.sink_ctx, chunk, o.pos);
 	return o.total > INT32_MAX ? INT32_MAX : (int)o.total;
+}
+
+int ll_vprintf(const char *fmt, va_list ap)
+{
+	return print_to(ll_console_state.fn, ll_console_state.ctx, fmt, ap);
+}
+
+int ll_logf(const char *fmt, ...)
+{
+	struct ll_console_state *c = &ll_console_state;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = c->log_fn ? print_to(c->log_fn, c->log_ctx, fmt, ap)
+		      : print_to(c->fn, c->ctx, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 int ll_printf(const char *fmt, ...)

@@ -18,6 +18,12 @@ typedef void (*ll_console_fn)(void *ctx, const char *s, size_t len);
 void ll_console_set(ll_console_fn fn, void *ctx);
 int ll_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ll_vprintf(const char *fmt, va_list ap);
+/* The log: counters and other lines for whoever reads the log, not for
+ * the user's screen (which belongs to the boot loader once lifeline has
+ * handed over). To the log sink when the entry set one (BIOS: the serial
+ * port alone), else to the console. */
+void ll_log_set(ll_console_fn fn, void *ctx);
+int ll_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* gcc and clang's format checkers do not know %I and %M and reject them
  * under -Werror in calls to the checked functions above; code can print

@@ -3,6 +3,7 @@
 #include "net/net.h"
 #include "net/eth.h"
 #include "lib/mem.h"
+#include "lib/print.h"
 
 #define NET_POLL_BUDGET 64 /* frames handed up per poll step */
 
@@ -31,12 +32,32 @@ static void net_rx_cb(void *ctx, const uint8_t *frame, size_t len)
 	net_rx_frame(ctx, frame, len);
 }
 
+/* Every stats_every received frames: where the polling time went, and
+ * TCP's counters. */
+static void net_stats(struct net_stack *ns)
+{
+	uint32_t rx = (uint32_t)ns->dev->rx_frames;
+
+	if (!ns->stats_every || rx - ns->stats_at < ns->stats_every)
+		return;
+	ns->stats_at = rx;
+	ll_logf("net: %u frames rx, polls %u us busy, %u us idle\n", rx,
+		  (uint32_t)ns->poll_busy_us, (uint32_t)ns->poll_idle_us);
+	tcp_stats_print(ns);
+}
+
 int net_poll(struct net_stack *ns)
 {
+	uint64_t t0 = net_now(ns);
 	int n = ns->dev->ops->poll(ns->dev, net_rx_cb, ns, NET_POLL_BUDGET);
 
 	arp_timers(ns);
 	tcp_timers(ns);
+	if (n > 0)
+		ns->poll_busy_us += net_now(ns) - t0;
+	else
+		ns->poll_idle_us += net_now(ns) - t0;
+	net_stats(ns);
 	return n;
 }
 

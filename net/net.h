@@ -59,6 +59,12 @@ struct net_stack {
 	struct ipv4_state ipv4;
 	struct udp_state udp;
 	struct tcp_state tcp;
+	/* Every stats_every received frames (0: never) net_poll prints the
+	 * TCP counters (tcp_stats_print); stats_at: frames at the last. */
+	uint32_t stats_every, stats_at;
+	/* Time in net_poll steps that found frames (busy) and that did not
+	 * (idle: waiting for the peer or the device), microseconds. */
+	uint64_t poll_busy_us, poll_idle_us;
 	/* One TX frame under construction (single-threaded, so one suffices):
 	 * net_tx_begin picks tx.buf, upper layers write their payload at
 	 * tx.buf + NET_TX_HEADROOM and each lower layer prepends its header;

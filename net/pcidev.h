@@ -47,6 +47,7 @@ struct pcidev {
 #define PCI_CFG_COMMAND  0x04
 #define PCI_CFG_STATUS   0x06
 #define PCI_CFG_BAR0     0x10
+#define PCI_CFG_SUBSYS   0x2c  /* subsystem vendor (low half) and ID */
 #define PCI_CFG_CAP_PTR  0x34
 #define PCI_CMD_IO       0x0001
 #define PCI_CMD_MEM      0x0002

@@ -5,6 +5,7 @@
 #include "lib/err.h"
 #include "lib/hash.h"
 #include "lib/mem.h"
+#include "lib/print.h"
 
 #define TCP_POLL_MAX_US 10000u   /* longest idle in one blocking-loop step */
 
@@ -409,4 +410,21 @@ void tcp_abort(struct tcp_conn *c)
 	if (c->state != TCP_SYN_SENT)
 		tcp_send_rst_conn(c);
 	tcp_fail(c, LL_ECONNABORTED);
+}
+
+void tcp_stats_print(const struct net_stack *ns)
+{
+	int i;
+
+	for (i = 0; i < TCP_MAX_CONNS; i++) {
+		const struct tcp_conn *c = ns->tcp.conns[i];
+		if (!c)
+			continue;
+		ll_logf("tcp: port %u: %u segs in (%u out of order, %u resent by "
+			  "the peer), %u out (%u resent: %u fast, %u sack, %u rto, "
+			  "%u tlp)\n", c->local_port, c->st.segs_in, c->st.ooo_segs,
+			  c->st.dup_data, c->st.segs_out, c->st.retrans,
+			  c->st.fast_retrans, c->st.sack_rexmits, c->st.timeouts,
+			  c->st.tlp_probes);
+	}
 }

@@ -90,7 +90,8 @@ struct tcp_conn {
 		uint32_t segs_out, segs_in, retrans, fast_retrans, timeouts,
 			 dup_acks, ooo_segs, bad_csum, bad_seg, probes,
 			 bad_ack, ooo_dropped, challenge_acks,
-			 sack_rexmits, tlp_probes;
+			 sack_rexmits, tlp_probes,
+			 dup_data;     /* segments with data we already had */
 	} st;
 };
 
@@ -138,6 +139,10 @@ void tcp_set_user_deadline(struct tcp_conn *c, uint64_t deadline);
 /* Send queued data now, including a last partial segment (tcp_write sends
  * only full segments; net_poll flushes the rest). */
 void tcp_flush(struct tcp_conn *c);
+
+/* One console line per open connection: segments in and out, and what
+ * was lost or resent each way (net_poll, every ns->stats_every frames). */
+void tcp_stats_print(const struct net_stack *ns);
 
 /* Called by ipv4_input (after IP validation) and net_poll. */
 void tcp_input(struct net_stack *ns, uint32_t src, uint32_t dst,

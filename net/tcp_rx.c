@@ -88,6 +88,8 @@ void tcp_deliver(struct tcp_conn *c, const struct tcp_seg *s)
 		uint32_t old = c->rcv_nxt - seq;
 
 		c->ack_now = 1;
+		if (len)
+			c->st.dup_data++;
 		if (old > len) {
 			return;                 /* only an old FIN */
 		}

@@ -1,6 +1,7 @@
 /* arch/x86/console.c - the BIOS console: COM1 at 115200 8N1 by port I/O,
  * mirrored into the VGA text buffer at 0xB8000 (scrolling, BIOS cursor in
- * the BDA kept in step so later INT 10h output continues below ours). */
+ * the BDA kept in step so later INT 10h output continues below ours); the
+ * log (counters, ll_logf) to COM1 alone. */
 #include <stddef.h>
 #include "arch/x86/arch.h"
 #include "arch/x86/io.h"
@@ -112,6 +113,17 @@ static void console_write(void *ctx, const char *s, size_t len)
 		screen_sync_cursor();
 }
 
+/* The log (lib/print.h ll_logf): the serial port alone. */
+static void log_write(void *ctx, const char *s, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+}
+
 void x86_console_init(void)
 {
 	uint16_t cursor = x86_peek16(BDA_CURSOR);
@@ -129,4 +141,5 @@ void x86_console_init(void)
 		con.col = 0;
 	}
 	ll_console_set(console_write, NULL);
+	ll_log_set(log_write, NULL);
 }

@@ -1,12 +1,13 @@
 /* drivers/net/e1000.c - polled Intel 8254x / 82574 driver: quiesce and reset the
- * device whatever the previous owner left (or, when asked, continue the
- * rings a PXE ROM left running), legacy RX/TX rings, frames copied in and
- * out of fixed per-descriptor buffers, or built in place in a TX buffer
+ * device whatever the previous owner left (or, when asked, continue what a
+ * PXE ROM left running: e1000_keep.c), legacy RX/TX rings, frames copied in
+ * and out of fixed per-descriptor buffers, or built in place in a TX buffer
  * lent to the stack (tx_slot / tx_commit). */
 #include "drivers/net/e1000.h"
-#include "drivers/net/e1000_regs.h"
+#include "drivers/net/e1000_int.h"
 #include "lib/err.h"
 #include "lib/mem.h"
+#include "lib/print.h"
 
 static const struct e1000_model e1000_models[] = {
 	{ 0x100e, "82540EM", 0, 10 },  /* QEMU -device e1000 */
@@ -21,7 +22,6 @@ static const struct e1000_model e1000_models[] = {
 #define E1000_RESET_POLLS    100   /* x 1 ms for CTRL.RST to clear */
 #define E1000_GIO_POLLS      100   /* x 100 us for master requests */
 #define E1000_EERD_POLLS     1000  /* x 10 us per EEPROM word */
-#define E1000_TX_IDLE_POLLS  1000  /* x 10 us for a kept TX ring to drain */
 _Static_assert(E1000_BUF_SIZE >= NETDEV_TX_SLOT_MIN, "TX buffer too small to lend");
 
 const struct e1000_model *e1000_match(uint16_t vendor, uint16_t device)
@@ -34,21 +34,6 @@ const struct e1000_model *e1000_match(uint16_t vendor, uint16_t device)
 		if (e1000_models[i].device == device)
 			return &e1000_models[i];
 	return NULL;
-}
-
-static uint32_t rd(struct e1000 *e, uint32_t reg)
-{
-	return e->pci->ops->bar_read32(e->pci, 0, reg);
-}
-
-static void wr(struct e1000 *e, uint32_t reg, uint32_t v)
-{
-	e->pci->ops->bar_write32(e->pci, 0, reg, v);
-}
-
-static void delay_us(struct e1000 *e, uint32_t us)
-{
-	e->pci->ops->udelay(e->pci, us);
 }
 
 /* PCI command: memory decode on, INTx off; bus mastering as asked. */
@@ -151,7 +136,7 @@ static void mac_from_ra(uint8_t *m, uint32_t ral, uint32_t rah)
 
 /* MAC from receive address 0 (loaded from the EEPROM at reset), else
  * straight from the EEPROM; RAL0/RAH0 are then written with it. */
-static int e1000_read_mac(struct e1000 *e)
+int e1000_read_mac(struct e1000 *e)
 {
 	uint8_t *m = e->nd.mac;
 	uint32_t rah = rd(e, E1000_RAH0);
@@ -188,16 +173,11 @@ static int e1000_carve(struct e1000 *e)
 
 	if (!e->pci->dma_mem || used > e->pci->dma_size)
 		return LL_ENOMEM;
-	e->rx_ring = (volatile struct e1000_rx_desc *)start;
+	e->rx_ring = e->own_rx = (volatile struct e1000_rx_desc *)start;
 	e->tx_ring = (volatile struct e1000_tx_desc *)(start + 16 * E1000_RX_N);
 	e->rx_buf = (uint8_t *)(start + 16 * (E1000_RX_N + E1000_TX_N));
 	e->tx_buf = e->rx_buf + (size_t)E1000_BUF_SIZE * E1000_RX_N;
 	return 0;
-}
-
-static uint64_t bus(struct e1000 *e, const volatile void *va)
-{
-	return e->pci->ops->dma_addr(e->pci, (const void *)va);
 }
 
 static void e1000_setup_rx(struct e1000 *e)
@@ -266,82 +246,14 @@ static void e1000_wait_link(struct e1000 *e)
 	e->cnt.link_wait_ms = ms;
 }
 
-/* Our buffer for descriptor i of either ring (rings never exceed ours). */
-static uint8_t *rx_buf_of(struct e1000 *e, unsigned i)
+/* MTU, and what the ring holds while the stack is not polling: one
+ * frame per free descriptor (all but one), a full TCP segment at most
+ * each. TCP offers no larger a window (netdev rx_hold), so a burst never
+ * meets a full ring (QEMU then queues; real hardware drops: MPC). */
+static void e1000_set_mtu(struct e1000 *e)
 {
-	return e->rx_buf + (size_t)(i % E1000_RX_N) * E1000_BUF_SIZE;
-}
-
-static uint8_t *tx_buf_of(struct e1000 *e, unsigned i)
-{
-	return e->tx_buf + (size_t)(i % E1000_TX_N) * E1000_BUF_SIZE;
-}
-
-/* A ring register set the previous owner left: n descriptors at a
- * reachable address, head and tail inside. */
-static volatile void *kept_ring(struct e1000 *e, uint32_t base, unsigned *n,
-				uint32_t *head, uint32_t *tail)
-{
-	uint32_t len = rd(e, base + 8);
-	uint64_t bus = rd(e, base) | (uint64_t)rd(e, base + 4) << 32;
-
-	*n = len / 16;
-	*head = rd(e, base + 0x10);
-	*tail = rd(e, base + 0x18);
-	if (!len || (len & 127) || *n > E1000_RX_N || *head >= *n ||
-	    *tail >= *n || !e->pci->ops->dma_va)
-		return NULL;
-	return e->pci->ops->dma_va(e->pci, bus);
-}
-
-/* Continue a device the PXE ROM left running, without a reset: no link
- * renegotiation, and no receive pause (QEMU's e1000 stops receiving for a
- * second after any RCTL write). Only the tails move, as in normal
- * operation: the descriptors software owns get our buffers, the ones the
- * device holds keep the ROM's until they come back. 0, or why not. */
-static int e1000_keep(struct e1000 *e)
-{
-	uint32_t rctl = rd(e, E1000_RCTL), rdh, rdt, tdh, tdt, i;
-	volatile void *rx, *tx;
-	unsigned rn, tn;
-	int rc;
-
-	if (!(rctl & E1000_RCTL_EN) || !(rd(e, E1000_TCTL) & E1000_TCTL_EN) ||
-	    !(rd(e, E1000_STATUS) & E1000_STATUS_LU))
-		return LL_ENODEV;                 /* not running: reset it */
-	if (rctl & (E1000_RCTL_LPE | E1000_RCTL_BSEX | E1000_RCTL_BSIZE_MASK))
-		return LL_ENOTSUP;                /* buffers other than 2048 */
-	rx = kept_ring(e, E1000_RDBAL, &rn, &rdh, &rdt);
-	tx = kept_ring(e, E1000_TDBAL, &tn, &tdh, &tdt);
-	if (!rx || !tx)
-		return LL_ERANGE;
-	for (i = 0; tdh != tdt && i < E1000_TX_IDLE_POLLS; i++) {
-		delay_us(e, 10);
-		tdh = rd(e, E1000_TDH);
-	}
-	if (tdh != tdt)
-		return LL_EBUSY;
-	if ((rc = e1000_read_mac(e)) != 0)
-		return rc;
-	wr(e, E1000_IMC, E1000_IMC_ALL);
-	e->rx_ring = rx;
-	e->tx_ring = tx;
-	e->rx_n = rn;
-	e->tx_n = tn;
-	e->rx_fcs = (rctl & E1000_RCTL_SECRC) ? 0 : 4;
-	e->rx_next = rdh;
-	e->rx_discard = 0;
-	/* The device owns [RDH, RDT): arm the rest with our buffers. */
-	for (i = rdt; i != rdh; i = (i + 1) % rn) {
-		e->rx_ring[i].addr = bus(e, rx_buf_of(e, i));
-		e->rx_ring[i].status = 0;
-		e->rx_ring[i].errors = 0;
-	}
-	e->tx_tail = e->tx_clean = tdt;
-	e->tx_inflight = 0;
-	e->pci->ops->mb(e->pci);
-	wr(e, E1000_RDT, (rdh + rn - 1) % rn);
-	return 0;
+	e->nd.mtu = 1500;
+	e->nd.rx_hold = (e->rx_n - 1) * (uint32_t)(e->nd.mtu - 40);
 }
 
 static int e1000_open(struct netdev *nd)
@@ -355,7 +267,7 @@ static int e1000_open(struct netdev *nd)
 		e->cnt.adopt_rc = e1000_keep(e);
 		if (e->cnt.adopt_rc == 0) {
 			e->kept = e->link_up = e->opened = 1;
-			nd->mtu = 1500;
+			e1000_set_mtu(e);
 			return 0;
 		}
 		if ((rc = e1000_carve(e)) != 0) /* back to our own rings */
@@ -378,7 +290,7 @@ static int e1000_open(struct netdev *nd)
 	e1000_setup_tx(e);
 	e1000_setup_rx(e);
 	e1000_wait_link(e);
-	nd->mtu = 1500;
+	e1000_set_mtu(e);
 	e->opened = 1;
 	return 0;
 }
@@ -539,17 +451,50 @@ static const uint8_t *rx_frame(struct e1000 *e, uint64_t addr)
 	return e->pci->ops->dma_va(e->pci, addr);
 }
 
+/* Every E1000_STATS_EVERY received frames, one console line: how the
+ * receive side fared while the stack was not polling. MPC and RNBC clear
+ * on read: summed here. */
+static void e1000_rx_stats(struct e1000 *e)
+{
+	struct e1000_counters *c = &e->cnt;
+
+	if (e->nd.rx_frames - c->stats_at < E1000_STATS_EVERY)
+		return;
+	c->stats_at = (uint32_t)e->nd.rx_frames;
+	c->mpc += rd(e, E1000_MPC);
+	c->rnbc += rd(e, E1000_RNBC);
+	ll_logf("e1000: %u frames rx, ring %u, %u polls with frames (%u found "
+		  "the ring full, most %u), MPC %u, RNBC %u\n", c->stats_at,
+		  e->rx_n, c->rx_polls, c->rx_full, c->rx_most, c->mpc, c->rnbc);
+}
+
+/* Count a poll that found seen frames; full: it found every buffer the
+ * device may fill (all but the one before the head) filled, so the device
+ * had stopped receiving before the poll came. */
+static void e1000_rx_count(struct e1000 *e, unsigned seen, int full)
+{
+	if (!seen)
+		return;
+	e->cnt.rx_polls++;
+	e->cnt.rx_full += full != 0;
+	if (seen > e->cnt.rx_most)
+		e->cnt.rx_most = seen;
+	e1000_rx_stats(e);
+}
+
 static int e1000_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 		      unsigned budget)
 {
 	struct e1000 *e = nd->priv;
 	unsigned seen = 0;
-	int handed = 0;
+	int handed = 0, full;
 
 	e->tx_lent = 0;
 	if (!e->opened)
 		return LL_ENETDOWN;
 	e1000_reap_tx(e);
+	full = e->rx_ring[(e->rx_next + e->rx_n - 2) % e->rx_n].status &
+	       E1000_RXD_STAT_DD;
 	while (seen < budget) {
 		volatile struct e1000_rx_desc *d = &e->rx_ring[e->rx_next];
 		uint8_t status = d->status;
@@ -577,6 +522,7 @@ static int e1000_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx,
 		e->pci->ops->mb(e->pci);
 		wr(e, E1000_RDT, (e->rx_next + e->rx_n - 1) % e->rx_n);
 	}
+	e1000_rx_count(e, seen, full);
 	return handed;
 }
 

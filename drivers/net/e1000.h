@@ -11,6 +11,7 @@
 #define E1000_RX_N     64    /* descriptors; ring bytes multiple of 128 */
 #define E1000_TX_N     64
 #define E1000_BUF_SIZE 2048  /* per descriptor, matches RCTL.BSIZE */
+#define E1000_STATS_EVERY 1024 /* received frames between two stats lines */
 /* DMA memory open needs (rings, buffers, alignment slack). */
 #define E1000_DMA_SIZE (128 + 16 * (E1000_RX_N + E1000_TX_N) + \
 			E1000_BUF_SIZE * (E1000_RX_N + E1000_TX_N))
@@ -33,6 +34,15 @@ struct e1000_counters {
 	uint32_t mac_from_eeprom; /* RAL/RAH invalid, MAC read by EERD */
 	uint32_t link_wait_ms;  /* how long open waited for link */
 	int32_t adopt_rc;       /* why a running device was not kept (0: kept) */
+	uint32_t rx_moved;      /* kept, but receiving into our own ring */
+	/* Receive under a slow poller (read and summed from the clear-on-read
+	 * registers at each stats line, e1000_rx_stats). */
+	uint32_t mpc;           /* MPC: frames the device dropped */
+	uint32_t rnbc;          /* RNBC: frames that found no free descriptor */
+	uint32_t rx_polls;      /* polls that found received frames */
+	uint32_t rx_full;       /* ... that found every buffer filled */
+	uint32_t rx_most;       /* most frames one poll found waiting */
+	uint32_t stats_at;      /* rx frames at the last stats line */
 };
 
 struct e1000 {
@@ -40,6 +50,7 @@ struct e1000 {
 	struct pcidev *pci;
 	const struct e1000_model *model;
 	volatile struct e1000_rx_desc *rx_ring;
+	volatile struct e1000_rx_desc *own_rx; /* ours, E1000_RX_N long */
 	volatile struct e1000_tx_desc *tx_ring;
 	uint8_t *rx_buf, *tx_buf;
 	unsigned rx_next;       /* next RX descriptor to look at */

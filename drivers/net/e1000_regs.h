@@ -26,6 +26,8 @@
 #define E1000_TDLEN   0x03808
 #define E1000_TDH     0x03810
 #define E1000_TDT     0x03818
+#define E1000_MPC     0x04010 /* missed packets count (clears on read) */
+#define E1000_RNBC    0x040a0 /* receive no buffers count (clears on read) */
 #define E1000_MTA     0x05200 /* multicast table array, 128 dwords */
 #define E1000_MTA_N   128
 #define E1000_RAL0    0x05400 /* receive address low, entry 0 */

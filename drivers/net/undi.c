@@ -299,7 +299,7 @@ static void undi_stats(struct undi *u)
 	uint32_t trips = u->api->trips - u->trips_open;
 	uint32_t idle = u->cnt.trips_idle - u->idle_open;
 	uint32_t per100 = (uint32_t)((uint64_t)(trips - idle) * 100 / frames);
-	ll_printf("undi: %u frames (rx %u, tx %u), %u trips to real mode "
+	ll_logf("undi: %u frames (rx %u, tx %u), %u trips to real mode "
 		  "(%u idle), %u.%02u busy per frame\n", frames, u->cnt.rx_frames,
 		  u->cnt.tx_frames, trips, idle, per100 / 100, per100 % 100);
 }

@@ -22,12 +22,32 @@ rc_all=0
 
 note() { echo "bench: note: $*" >&2; }
 
+# host_counts: the target side's TCP sender counters in the namespace
+# (segments resent, RTOs, tail loss probes, fast retransmits) and the frames
+# the tap dropped on its way to QEMU, as "R T P F D".
+host_counts() {
+	local d
+	d=$(ip netns exec "$LL_NS" cat /sys/class/net/"$QL_TAP"/statistics/tx_dropped 2>/dev/null)
+	ip netns exec "$LL_NS" nstat -asz 2>/dev/null | awk -v d="${d:-0}" '
+		{ v[$1] = $2 }
+		END { printf "%d %d %d %d %d", v["TcpRetransSegs"], v["TcpExtTCPTimeouts"],
+			v["TcpExtTCPLossProbes"], v["TcpExtTCPFastRetrans"], d }'
+}
+
+# host_note MODE N BEFORE: one note with what host_counts moved by in a run.
+host_note() {
+	local a=($3) b=($(host_counts))
+	note "$1 run $2: target resent $((b[0] - a[0])) segs ($((b[1] - a[1])) rto," \
+		"$((b[2] - a[2])) tlp, $((b[3] - a[3])) fast), tap dropped $((b[4] - a[4]))"
+}
+
 # one_boot MODE N: boot the test disk by iPXE sanboot (MODE ipxe) or by
 # lifeline.pxe chainloaded by the ROM (MODE lifeline); sets R_BOOT (s) and
 # R_RATE (MiB/s) when the run was right, else leaves them empty (and notes).
 one_boot() {
-	local mode=$1 n=$2 log=$LL_TMP/$1.$2.serial t b
+	local mode=$1 n=$2 log=$LL_TMP/$1.$2.serial t b k before
 	R_BOOT="" R_RATE=""
+	before=$(host_counts)
 	ql_qemu "$log" 120
 	if ! t=$(ql_wait_secs "$log" '^MBRTEST start' 90); then
 		ql_qemu_stop
@@ -35,7 +55,11 @@ one_boot() {
 		return
 	fi
 	ql_wait "$log" '^MBRTEST (DONE|FAIL)' 90
+	host_note "$mode" "$n" "$before"
 	ql_qemu_stop
+	# the dead guest's connections go now: their retransmissions would
+	# count in the next run
+	ip netns exec "$LL_NS" ss -K -tn state established '( sport = :3260 )' >/dev/null 2>&1
 	if grep -aq '^MBRTEST FAIL' "$log" || ! mbr_check "$log" "$DISK" "$EXPECT" >&2; then
 		note "$mode run $n: checksums wrong or test failed"
 		return
@@ -46,8 +70,13 @@ one_boot() {
 	fi
 	b=$(mbr_bench "$log") || { note "$mode run $n: no bench line"; return; }
 	R_BOOT=$t R_RATE=${b#* }
-	[ "$mode" = lifeline ] && grep -a '^undi: [0-9]* frames' "$log" | tail -n 1 |
-		tr -d '\r' | sed "s/^/bench: note: run $n: /" >&2
+	# the last stats line of each kind; int13's last two (their difference
+	# is the bench read's calls alone)
+	[ "$mode" = lifeline ] && for k in undi e1000 virtio net tcp int13; do
+		grep -a "^$k: " "$log" | grep -a 'frames\|segs\|calls' |
+			tail -n "$([ $k = int13 ] && echo 2 || echo 1)" |
+			tr -d '\r' | sed "s/^/bench: note: run $n: /" >&2
+	done
 	return 0
 }
 

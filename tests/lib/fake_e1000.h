@@ -1,6 +1,7 @@
 /* tests/lib/fake_e1000.h - a device model of the 8254x/82574 for unit
  * tests: struct pcidev ops over a register file in host memory; consumes
- * legacy TX descriptors (recording frames) and fills posted RX descriptors.
+ * legacy TX descriptors (recording frames) and fills posted RX descriptors
+ * (a frame with none free is dropped and counted in MPC and RNBC).
  * DMA addresses are host pointers. Header-only, one model per test. */
 #ifndef TESTS_FAKE_E1000_H
 #define TESTS_FAKE_E1000_H
@@ -107,8 +108,8 @@ static uint32_t fe_read32(struct pcidev *p, int bar, uint32_t off)
 	if (off == E1000_CTRL && (v & E1000_CTRL_RST) && !f->rst_stuck &&
 	    f->rst_reads-- <= 0)
 		f->regs[0] &= ~E1000_CTRL_RST;
-	if (off == E1000_ICR)
-		f->regs[E1000_ICR / 4] = 0;
+	if (off == E1000_ICR || off == E1000_MPC || off == E1000_RNBC)
+		f->regs[off / 4] = 0;          /* clear on read */
 	if (off == E1000_STATUS && !f->link_never &&
 	    (f->regs[E1000_CTRL / 4] & E1000_CTRL_SLU))
 		v |= E1000_STATUS_LU;
@@ -232,8 +233,10 @@ static int fake_e1000_rx(struct fake_e1000 *f, const void *frame, size_t len,
 
 	if (!(f->regs[E1000_RCTL / 4] & E1000_RCTL_EN) || !n || len > 2048)
 		abort();
-	if (*h == f->regs[E1000_RDT / 4]) {
+	if (*h == f->regs[E1000_RDT / 4]) {  /* overrun: counted, dropped */
 		f->rx_missed++;
+		f->regs[E1000_MPC / 4]++;
+		f->regs[E1000_RNBC / 4]++;
 		return -1;
 	}
 	d = &ring[*h];

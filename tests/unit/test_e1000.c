@@ -1,7 +1,7 @@
 /* tests/unit/test_e1000.c - the e1000 driver against the device model in
  * fake_e1000.h: reset from a dirty state, MAC, TX with wrap and a full
  * ring, TX built in a lent buffer (tx_slot/tx_commit), RX with wrap,
- * error and split frames, budget; and net_stack answering ARP and ping
+ * error and split frames, budget, a slow poller's overrun; and net_stack answering ARP and ping
  * through it, its payload reaching the ring without its own buffer. */
 #include "tests/lib/check.h"
 #include "tests/lib/fake_e1000.h"
@@ -329,6 +329,48 @@ static void test_rx_ring_full(void)
 	teardown();
 }
 
+/* A slow poller: 100 frames arrive while nobody polls. 63 fit, the rest
+ * are missed (MPC, RNBC); the next poll finds the ring full, takes the 63,
+ * and the ring works on. The stats line sums the clear-on-read counters. */
+static void test_rx_slow_poller(void)
+{
+	static struct rx_log log;
+	uint8_t f[100];
+	unsigned i, n;
+
+	CHECK_EQ(setup(0x100e), 0);
+	CHECK_EQ(nic.nd.rx_hold, 63 * 1460);      /* TCP offers no more */
+	for (i = 0; i < 100; i++) {
+		make_frame(f, sizeof(f), i);
+		CHECK_EQ(fake_e1000_rx(&fe, f, sizeof(f), E1000_RXD_STAT_EOP, 0),
+			 i < 63 ? 0 : -1);
+	}
+	CHECK_EQ(fe.regs[E1000_MPC / 4], 37);
+	CHECK_EQ(nic.nd.ops->poll(&nic.nd, rx_record, &log, 64), 63);
+	CHECK_EQ(nic.cnt.rx_full, 1);
+	CHECK_EQ(nic.cnt.rx_most, 63);
+	for (i = 0; i < 10; i++) {                 /* it receives again */
+		make_frame(f, sizeof(f), 200 + i);
+		CHECK_EQ(fake_e1000_rx(&fe, f, sizeof(f), E1000_RXD_STAT_EOP, 0), 0);
+	}
+	CHECK_EQ(nic.nd.ops->poll(&nic.nd, rx_record, &log, 64), 10);
+	CHECK_EQ(nic.cnt.rx_full, 1);
+	for (i = 0; i < 73; i++)
+		CHECK_EQ(log.first[i], (uint8_t)((i < 63 ? i : 137 + i) * 7));
+	for (n = 73; n < E1000_STATS_EVERY; n += 8) { /* up to a stats line */
+		for (i = 0; i < 8; i++)
+			CHECK_EQ(fake_e1000_rx(&fe, f, sizeof(f), E1000_RXD_STAT_EOP, 0), 0);
+		CHECK_EQ(nic.nd.ops->poll(&nic.nd, rx_record, &log, 64), 8);
+	}
+	CHECK_EQ(nic.cnt.stats_at, n);
+	CHECK_EQ(nic.cnt.mpc, 37);
+	CHECK_EQ(nic.cnt.rnbc, 37);
+	CHECK_EQ(fe.regs[E1000_MPC / 4], 0);       /* read, so cleared */
+	CHECK_EQ(fe.rx_missed, 37);
+	CHECK_EQ(nic.cnt.rx_full, 1);
+	teardown();
+}
+
 static void test_rx_errors_dropped(void)
 {
 	static struct rx_log log;
@@ -455,6 +497,7 @@ int main(void)
 	RUN(test_tx_lend_full);
 	RUN(test_rx_wrap_and_budget);
 	RUN(test_rx_ring_full);
+	RUN(test_rx_slow_poller);
 	RUN(test_rx_errors_dropped);
 	RUN(test_stack_arp_ping);
 	RUN(test_stack_payload_in_ring);

@@ -1,7 +1,8 @@
 /* tests/unit/test_e1000_keep.c - the e1000 driver continuing a device a PXE
  * ROM left running (keep_running): no reset and no RCTL write, frames in
- * the ROM's posted buffers then in ours, TX on the ROM's ring; and each
- * reason to fall back to a full reset. */
+ * the ROM's posted buffers then in ours, TX on the ROM's ring; on QEMU's
+ * model RX moved to our larger ring; and each reason to fall back to a
+ * full reset. */
 #include "tests/lib/check.h"
 #include "tests/lib/fake_e1000.h"
 #include "drivers/net/e1000.h"
@@ -184,6 +185,45 @@ static void test_keep_falls_back(void)
 	}
 }
 
+/* QEMU's model (subsystem 1af4:1100): kept, but receiving into our own
+ * 64-descriptor ring, still without an RCTL write; TCP's window is capped
+ * at what that ring holds. */
+static void test_keep_moves_ring_on_qemu(void)
+{
+	struct rx_log log;
+	uint8_t f[64];
+	unsigned i;
+
+	rom_state(2, 6, 3);
+	fe.cfg[PCI_CFG_SUBSYS / 4] = 0x11001af4u;
+	CHECK_EQ(open_keep(), 0);
+	CHECK_EQ(nic.kept, 1);
+	CHECK_EQ(nic.cnt.rx_moved, 1);
+	CHECK_EQ(fe.resets, 0);
+	CHECK_EQ(fe.rctl_writes, 0);
+	CHECK_EQ(nic.rx_n, E1000_RX_N);
+	CHECK_EQ(fe.regs[E1000_RDLEN / 4], 16 * E1000_RX_N);
+	CHECK_EQ(fe.regs[E1000_RDH / 4], 0);
+	CHECK_EQ(fe.regs[E1000_RDT / 4], E1000_RX_N - 1);
+	CHECK_EQ(nic.nd.rx_hold, (E1000_RX_N - 1) * 1460);
+	memset(&log, 0, sizeof(log));
+	for (i = 0; i < E1000_RX_N; i++) {       /* 63 fit, the 64th is missed */
+		frame(f, (uint8_t)i);
+		CHECK_EQ(fake_e1000_rx(&fe, f, 60, E1000_RXD_STAT_EOP, 0),
+			 i < E1000_RX_N - 1 ? 0 : -1);
+	}
+	CHECK_EQ(nic.nd.ops->poll(&nic.nd, rx_record, &log, 64), E1000_RX_N - 1);
+	for (i = 0; i < E1000_RX_N - 1; i++)
+		CHECK(log.where[i] >= fe.dma && log.where[i] < fe.dma + E1000_DMA_SIZE);
+	CHECK_EQ(log.tag[62], 62);
+	frame(f, 0x77);                           /* TX stays on the ROM's */
+	CHECK_EQ(nic.nd.ops->transmit(&nic.nd, f, 64), 0);
+	CHECK_EQ(fe.tx_n, 1);
+	CHECK(nic.tx_ring == (volatile struct e1000_tx_desc *)rom_tx);
+	nic.nd.ops->close(&nic.nd);
+	fake_e1000_free(&fe);
+}
+
 /* Without keep_running a running device is reset as before. */
 static void test_no_keep_resets(void)
 {
@@ -202,6 +242,7 @@ int main(void)
 	check_suite = "e1000_keep";
 	RUN(test_keep_rx_rom_then_ours);
 	RUN(test_keep_tx_on_rom_ring);
+	RUN(test_keep_moves_ring_on_qemu);
 	RUN(test_keep_falls_back);
 	RUN(test_no_keep_resets);
 	return CHECK_DONE();

@@ -197,6 +197,38 @@ static void test_console(void)
 	CHECK_EQ(sink.calls, 0);
 }
 
+/* ll_logf: to the console until a log sink is set, then to it alone. */
+static char log_text[64];
+static int log_calls;
+
+static void log_sink(void *ctx, const char *s, size_t len)
+{
+	CHECK(ctx == log_text);
+	if (len < sizeof(log_text)) {
+		memcpy(log_text, s, len);
+		log_text[len] = '\0';
+	}
+	log_calls++;
+}
+
+static void test_log(void)
+{
+	memset(&sink, 0, sizeof(sink));
+	ll_console_set(record_sink, &sink);
+	CHECK_EQ(ll_logf("n %u\n", 7u), 4);
+	CHECK(strcmp(sink.text, "n 7\n") == 0);
+	ll_log_set(log_sink, log_text);
+	CHECK_EQ(ll_logf("tcp: %u segs\n", 12u), 13);
+	CHECK(strcmp(log_text, "tcp: 12 segs\n") == 0);
+	CHECK_EQ(log_calls, 1);
+	CHECK_EQ(sink.calls, 1);                   /* not on the console */
+	ll_printf("x");
+	CHECK_EQ(sink.calls, 2);
+	CHECK_EQ(log_calls, 1);
+	ll_log_set(NULL, NULL);
+	ll_console_set(NULL, NULL);
+}
+
 int main(void)
 {
 	check_suite = "lib_print";
@@ -208,5 +240,6 @@ int main(void)
 	RUN(test_truncation);
 	RUN(test_matches_libc);
 	RUN(test_console);
+	RUN(test_log);
 	return CHECK_DONE();
 }

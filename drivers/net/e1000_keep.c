@@ -1,0 +1,112 @@
+/* drivers/net/e1000_keep.c - continue an e1000 a PXE ROM left running, without
+ * a reset: the ROM's rings taken over by moving their tails only (on QEMU's
+ * model, reception moved to our own larger ring), no RCTL write. */
+#include "drivers/net/e1000_int.h"
+#include "lib/err.h"
+
+#define E1000_TX_IDLE_POLLS  1000  /* x 10 us for a kept TX ring to drain */
+
+/* A ring register set the previous owner left: n descriptors at a
+ * reachable address, head and tail inside. */
+static volatile void *kept_ring(struct e1000 *e, uint32_t base, unsigned *n,
+				uint32_t *head, uint32_t *tail)
+{
+	uint32_t len = rd(e, base + 8);
+	uint64_t bus = rd(e, base) | (uint64_t)rd(e, base + 4) << 32;
+
+	*n = len / 16;
+	*head = rd(e, base + 0x10);
+	*tail = rd(e, base + 0x18);
+	if (!len || (len & 127) || *n > E1000_RX_N || *head >= *n ||
+	    *tail >= *n || !e->pci->ops->dma_va)
+		return NULL;
+	return e->pci->ops->dma_va(e->pci, bus);
+}
+
+/* Is this QEMU's model (subsystem 1af4:1100)? Its receive path reads the
+ * ring registers afresh for every frame, so the ring may move while
+ * receive stays enabled, which the manuals allow only after a reset; and
+ * an RCTL write would stop its receive path for a second. */
+static int e1000_ring_movable(struct e1000 *e)
+{
+	return e->pci->ops->cfg_read32(e->pci, PCI_CFG_SUBSYS) == 0x11001af4u;
+}
+
+/* Receive into our own ring of E1000_RX_N descriptors instead of the ROM's
+ * (QEMU's iPXE posts 16): every descriptor is armed with our buffer before
+ * the base moves, so a frame that lands between the writes lands in ours. */
+static void e1000_rx_move(struct e1000 *e)
+{
+	uint64_t ring = bus(e, e->own_rx);
+	unsigned i;
+
+	for (i = 0; i < E1000_RX_N; i++) {
+		e->own_rx[i].addr = bus(e, rx_buf_of(e, i));
+		e->own_rx[i].status = 0;
+		e->own_rx[i].errors = 0;
+	}
+	e->pci->ops->mb(e->pci);
+	wr(e, E1000_RDBAL, (uint32_t)ring);
+	wr(e, E1000_RDBAH, (uint32_t)(ring >> 32));
+	wr(e, E1000_RDLEN, 16 * E1000_RX_N);
+	wr(e, E1000_RDH, 0);
+	e->rx_ring = e->own_rx;
+	e->rx_n = E1000_RX_N;
+	e->rx_next = 0;
+	e->cnt.rx_moved = 1;
+}
+
+/* Continue a device the PXE ROM left running, without a reset: no link
+ * renegotiation, and no receive pause (QEMU's e1000 stops receiving for a
+ * second after any RCTL write). Only the tails move, as in normal
+ * operation: the descriptors software owns get our buffers, the ones the
+ * device holds keep the ROM's until they come back. 0, or why not. */
+int e1000_keep(struct e1000 *e)
+{
+	uint32_t rctl = rd(e, E1000_RCTL), rdh, rdt, tdh, tdt, i;
+	volatile void *rx, *tx;
+	unsigned rn, tn;
+	int rc;
+
+	if (!(rctl & E1000_RCTL_EN) || !(rd(e, E1000_TCTL) & E1000_TCTL_EN) ||
+	    !(rd(e, E1000_STATUS) & E1000_STATUS_LU))
+		return LL_ENODEV;                 /* not running: reset it */
+	if (rctl & (E1000_RCTL_LPE | E1000_RCTL_BSEX | E1000_RCTL_BSIZE_MASK))
+		return LL_ENOTSUP;                /* buffers other than 2048 */
+	rx = kept_ring(e, E1000_RDBAL, &rn, &rdh, &rdt);
+	tx = kept_ring(e, E1000_TDBAL, &tn, &tdh, &tdt);
+	if (!rx || !tx)
+		return LL_ERANGE;
+	for (i = 0; tdh != tdt && i < E1000_TX_IDLE_POLLS; i++) {
+		delay_us(e, 10);
+		tdh = rd(e, E1000_TDH);
+	}
+	if (tdh != tdt)
+		return LL_EBUSY;
+	if ((rc = e1000_read_mac(e)) != 0)
+		return rc;
+	wr(e, E1000_IMC, E1000_IMC_ALL);
+	e->rx_ring = rx;
+	e->tx_ring = tx;
+	e->rx_n = rn;
+	e->tx_n = tn;
+	e->rx_fcs = (rctl & E1000_RCTL_SECRC) ? 0 : 4;
+	e->rx_next = rdh;
+	e->rx_discard = 0;
+	e->tx_tail = e->tx_clean = tdt;
+	e->tx_inflight = 0;
+	if (e1000_ring_movable(e)) {
+		e1000_rx_move(e);
+	} else {
+		/* The device owns [RDH, RDT): arm the rest with our buffers. */
+		for (i = rdt; i != rdh; i = (i + 1) % rn) {
+			e->rx_ring[i].addr = bus(e, rx_buf_of(e, i));
+			e->rx_ring[i].status = 0;
+			e->rx_ring[i].errors = 0;
+		}
+	}
+	e->pci->ops->mb(e->pci);
+	wr(e, E1000_RDT, (e->rx_next + e->rx_n - 1) % e->rx_n);
+	return 0;
+}
+
