@@ -331,12 +331,17 @@ static int e1000_keep(struct e1000 *e)
 	e->rx_fcs = (rctl & E1000_RCTL_SECRC) ? 0 : 4;
 	e->rx_next = rdh;
 	e->rx_discard = 0;
-	/* The device owns [RDH, RDT): arm the rest with our buffers. */
-	for (i = rdt; i != rdh; i = (i + 1) % rn) {
+	/* The device owns [RDH, RDT): arm the rest with our buffers. RDH ==
+	 * RDT means it owns none: a ring the ROM let fill up (a busy segment
+	 * while it did not poll, e.g. a boot storm's broadcasts), every slot
+	 * holding a stale frame; all of them are ours to arm then. */
+	i = rdt;
+	do {
 		e->rx_ring[i].addr = bus(e, rx_buf_of(e, i));
 		e->rx_ring[i].status = 0;
 		e->rx_ring[i].errors = 0;
-	}
+		i = (i + 1) % rn;
+	} while (i != rdh);
 	e->tx_tail = e->tx_clean = tdt;
 	e->tx_inflight = 0;
 	e->pci->ops->mb(e->pci);
