@@ -96,4 +96,5 @@ elif [ "$distinct" -lt $((STORM_N / 2)) ]; then
 else
 	storm_check storm-late-gateway
 fi
+echo "  storm: wall $SECONDS s"
 exit 0
