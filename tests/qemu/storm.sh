@@ -93,8 +93,10 @@ if [ "$together" -ne "$STORM_N" ]; then
 	ql_fail storm-late-gateway "only $together of $STORM_N guests failed their first login before tgtd came"
 elif [ "$distinct" -lt $((STORM_N / 2)) ]; then
 	ql_fail storm-late-gateway "retry pauses not spread: ${pauses[*]}"
+elif storm_check storm-late-gateway; then
+	echo "fault: storm-gateway-late ok $STORM_N guests refused together, retried after ${pauses[*]} s, all verified"
 else
-	storm_check storm-late-gateway
+	echo "fault: storm-gateway-late FAIL"
 fi
 echo "  storm: wall $SECONDS s"
 exit 0
