@@ -4,6 +4,7 @@
  * Every step prints one line; every failure is reported once. */
 #include "attach/attach.h"
 #include "iscsi/session_int.h"
+#include "lib/backoff.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 #include "lib/print.h"
@@ -385,6 +386,7 @@ static void at_cfg(const struct attach *a, struct iscsi_session_cfg *cfg)
 		cfg->alt[i].port = s->alt_portals.port[i];
 	}
 	cfg->n_alt = s->alt_portals.n;
+	cfg->retry_seed = a->retry_seed;
 }
 
 int attach_open_lun(struct blockdev *b, struct iscsi_session *s,
@@ -443,12 +445,24 @@ static int at_login_final(int rc)
 	return rc == LL_EAUTH || rc == LL_ENOTARGET;
 }
 
+/* The pause before try i + 1: ATTACH_RETRY_PAUSE_US plus this client's
+ * jitter (lib/backoff.h, the same as the session's reconnect delays). */
+static void at_retry_pause(struct attach *a, unsigned i)
+{
+	uint64_t us = ll_jitter_us(a->retry_seed, i, ATTACH_RETRY_PAUSE_US);
+
+	ll_printf("lifeline: next login try in %u.%u s\n", (unsigned)(us / 1000000u),
+		  (unsigned)(us / 100000u % 10));
+	at_pause(a, us);
+}
+
 static int at_login(struct attach *a)
 {
 	const char *what = at_dump(a) ? "dump target" : "boot target";
 	const char *t = a->rp.rp_target;
 	int rc = LL_ELOGIN;
 
+	a->retry_seed = ll_jitter_seed(a->ns.dev->mac, ETH_ALEN, ll_now(a->env->clock));
 	for (unsigned i = 1; i <= ATTACH_LOGIN_TRIES; i++) {
 		ll_printf("lifeline: %s %s, login try %u of %u\n", what, t, i,
 			  ATTACH_LOGIN_TRIES);
@@ -459,7 +473,7 @@ static int at_login(struct attach *a)
 		if (at_login_final(rc))
 			break;
 		if (i < ATTACH_LOGIN_TRIES)
-			at_pause(a, ATTACH_RETRY_PAUSE_US);
+			at_retry_pause(a, i);
 	}
 	return attach_fail(rc, "giving up on the target");
 }

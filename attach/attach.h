@@ -19,7 +19,8 @@
 #define ATTACH_LOGIN_TRIES     3                  /* logins before giving up */
 #define ATTACH_LOGIN_TRY_US    (8ull * 1000000)   /* connect + login, one try */
 #define ATTACH_READY_US        (10ull * 1000000)  /* TEST UNIT READY .. capacity */
-#define ATTACH_RETRY_PAUSE_US  (3ull * 1000000)   /* between tries */
+#define ATTACH_RETRY_PAUSE_US  (3ull * 1000000)   /* between tries, plus up to half
+						   * again of jitter (lib/backoff.h) */
 #define ATTACH_DHCP_US         (30ull * 1000000)  /* our own DHCP exchange */
 #define ATTACH_DHCP_IQN_US     (10ull * 1000000)  /* the same, only for option 203 */
 #define ATTACH_LOGOUT_US       (5ull * 1000000)   /* logout, also after a failed open */
@@ -110,6 +111,7 @@ struct attach {
 	struct iscsi_rootpath rp;
 	struct ll_arena arena;
 	struct iscsi_session *sess;        /* NULL: not logged in */
+	uint32_t retry_seed;               /* jitter of login retries (MAC, clock) */
 	struct blockdev bd;
 };
 

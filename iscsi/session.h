@@ -77,6 +77,8 @@ struct iscsi_session_cfg {
 	uint32_t tx_ring, rx_ring;   /* TCP ring sizes (powers of two); 0: 1 MiB */
 	struct iscsi_portal alt[ISCSI_ALT_PORTALS]; /* after target_ip:port */
 	uint8_t n_alt;               /* entries of alt[] used */
+	uint32_t retry_seed;         /* jitters the reconnect delays (lib/backoff.h,
+				      * from the MAC and clock); 0: from the ISID */
 };
 
 /* Defaults of the timing fields above, in microseconds. */

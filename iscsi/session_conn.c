@@ -2,6 +2,7 @@
  * ISID, connect + login (through login.c, following redirects), and the
  * ERL 0 reconnect: wait Time2Wait, log in again, reissue every task. */
 #include "iscsi/session_int.h"
+#include "lib/backoff.h"
 #include "lib/byteorder.h"
 #include "lib/err.h"
 #include "lib/hash.h"
@@ -130,6 +131,8 @@ int sess_setup(struct iscsi_session *s, const struct iscsi_session_cfg *cfg)
 	s->portal_port = s->cfg.target_port;
 	s->cmdsn = 1;
 	make_isid(s);
+	s->retry_seed = cfg->retry_seed ? cfg->retry_seed :
+			ll_jitter_seed(s->isid, sizeof(s->isid), s->xo->now(s));
 	sess_rx_reset(s);
 	return 0;
 }
@@ -402,11 +405,14 @@ static void sleep_until(struct iscsi_session *s, uint64_t t, uint64_t limit)
 }
 
 /* The next login: Time2Wait from now, or after a failed one the back-off
- * (1, 2, 4 s, then every SESS_RETRY_MAX_S), whichever is longer. */
+ * (1, 2, 4 s, then every SESS_RETRY_MAX_S), whichever is longer, plus the
+ * client's jitter (up to half again): a fleet that lost its gateway at
+ * once does not come back in one burst. */
 static void schedule_retry(struct iscsi_session *s, bool failed)
 {
 	uint32_t t2w = s->time2wait_s > SESS_TIME2WAIT_MAX ? SESS_TIME2WAIT_MAX : s->time2wait_s;
 	uint32_t back = 0;
+	uint64_t us;
 
 	if (failed) {
 		s->attempts++;
@@ -416,8 +422,9 @@ static void schedule_retry(struct iscsi_session *s, bool failed)
 	}
 	if (t2w < back)
 		t2w = back;
-	s->retry_at = s->xo->now(s) + (uint64_t)t2w * 1000000u;
-	ll_printf("iscsi: reconnecting in %u s\n", t2w);
+	us = ll_jitter_us(s->retry_seed, s->attempts, (uint64_t)t2w * 1000000u);
+	s->retry_at = s->xo->now(s) + us;
+	ll_printf("iscsi: reconnecting in %u.%u s\n", secs(us), (unsigned)(us / 100000u % 10));
 }
 
 /* The console line every SESS_OUTAGE_NOTE_US while the target is away. */

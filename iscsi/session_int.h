@@ -18,7 +18,8 @@
 #define SESS_LOGIN_STEP_US 10000u  /* longest idle poll in login waits and Time2Wait */
 #define SESS_TIME2WAIT_MAX 3600u   /* seconds (RFC 7143 13.15 range) */
 #define SESS_LOGIN_TRY_US  10000000u /* one login try of a reconnect */
-#define SESS_RETRY_MAX_S   5u      /* back-off between failed logins: 1, 2, 4, 5, 5.. s */
+#define SESS_RETRY_MAX_S   5u      /* back-off between failed logins: 1, 2, 4, 5, 5.. s,
+				    * each plus up to half again (lib/backoff.h) */
 #define SESS_OUTAGE_NOTE_US 5000000u /* console line while an outage lasts */
 
 /* Tags: task ITTs are (generation << 8 | slot), below 2^31. */
@@ -120,6 +121,7 @@ struct iscsi_session {
 	uint64_t fail_since;               /* first failure of this outage */
 	uint64_t retry_at;                 /* next login attempt of this outage */
 	uint32_t attempts;                 /* failed logins in this outage */
+	uint32_t retry_seed;               /* jitter of the retry delays */
 	uint64_t note_at;                  /* next "target unreachable" line */
 	uint64_t outage_total;             /* us without a connection, finished outages */
 

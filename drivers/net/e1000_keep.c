@@ -98,12 +98,17 @@ int e1000_keep(struct e1000 *e)
 	if (e1000_ring_movable(e)) {
 		e1000_rx_move(e);
 	} else {
-		/* The device owns [RDH, RDT): arm the rest with our buffers. */
-		for (i = rdt; i != rdh; i = (i + 1) % rn) {
+		/* The device owns [RDH, RDT): arm the rest with our buffers.
+		 * RDH == RDT means it owns none: a ring the ROM let fill up
+		 * (a busy segment while it did not poll, e.g. a boot storm's
+		 * broadcasts), every slot a stale frame; all are ours then. */
+		i = rdt;
+		do {
 			e->rx_ring[i].addr = bus(e, rx_buf_of(e, i));
 			e->rx_ring[i].status = 0;
 			e->rx_ring[i].errors = 0;
-		}
+			i = (i + 1) % rn;
+		} while (i != rdh);
 	}
 	e->pci->ops->mb(e->pci);
 	wr(e, E1000_RDT, (e->rx_next + e->rx_n - 1) % e->rx_n);

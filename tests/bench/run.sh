@@ -143,4 +143,5 @@ bash "$(dirname "$0")/grub.sh" || rc_all=1    # INT 13h read after a GRUB start 
 bash "$(dirname "$0")/dump.sh" || rc_all=1    # crash dump write vs the guest's Linux initiator
 bash "$(dirname "$0")/efi.sh" || rc_all=1     # UEFI SAN boot + BlockIo read vs iPXE EFI sanboot
 bash "$(dirname "$0")/rbd.sh" || rc_all=1     # INT 13h read from Ceph RBD vs a file-backed LUN
+bash "$(dirname "$0")/storm.sh" || rc_all=1   # 8-guest boot storm from one tgtd vs iPXE sanboot's storm
 exit "$rc_all"

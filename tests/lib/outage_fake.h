@@ -17,11 +17,14 @@ struct outage {
 	int refused;               /* connects refused */
 	int hung;                  /* the disk answers nothing until the next
 				    * connect (a hung target that restarts) */
+	uint64_t conn_at[32];      /* fake times of the connects since the break */
+	int nconn;
 	char console[65536];
 	size_t con_len;
 };
 
 static struct outage fo;
+static uint32_t fo_retry_seed;     /* the next fo_open's cfg.retry_seed */
 
 static void fo_console(void *ctx, const char *s, size_t n)
 {
@@ -48,6 +51,8 @@ static int fo_connect(struct iscsi_session *s, uint32_t ip, uint16_t port, uint6
 {
 	int rc = fk_connect(s, ip, port, dl);
 
+	if (fo.began && fo.nconn < 32)
+		fo.conn_at[fo.nconn++] = fk.now;
 	if (!rc && fo.until && fk.now < fo.until) {
 		fo.refused++;
 		return LL_ECONNREFUSED;
@@ -94,6 +99,7 @@ static struct iscsi_session *fo_open(uint32_t reconnect_limit_us)
 	ll_console_set(fo_console, NULL);
 	fk_cfg(&c);
 	c.reconnect_limit_us = reconnect_limit_us;
+	c.retry_seed = fo_retry_seed;
 	ll_arena_init(&fk_arena, fk_arena_mem, sizeof(fk_arena_mem));
 	if (iscsi_session_open_xport(&s, &fo_ops, &fk, &c, &fk_arena, fk.now + 5000000))
 		return NULL;

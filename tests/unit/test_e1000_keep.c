@@ -120,6 +120,48 @@ static void test_keep_rx_rom_then_ours(void)
 	fake_e1000_free(&fe);
 }
 
+/* The ROM stopped polling while frames kept coming (a boot storm's
+ * broadcasts): its ring is full, RDH == RDT, every slot done with a stale
+ * frame. The device owns none: all slots get our buffers, no stale frame
+ * is handed up, and the frames after the takeover arrive in order (with
+ * the slots misread as the device's, the driver waited at a slot the
+ * device had already passed and reception stopped for good). */
+static void test_keep_rx_ring_full(void)
+{
+	struct rx_log log;
+	uint8_t f[64];
+
+	rom_state(3, 3, 0);
+	for (unsigned i = 0; i < ROM_N; i++) {
+		rom_rx[i].status = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP;
+		rom_rx[i].length = 60;
+		rom_buf[i][14] = 0xee;
+	}
+	CHECK_EQ(open_keep(), 0);
+	CHECK_EQ(nic.kept, 1);
+	CHECK_EQ(fe.regs[E1000_RDT / 4], 2);       /* all but one posted */
+	for (unsigned i = 0; i < ROM_N; i++) {
+		CHECK(rom_rx[i].addr >= (uintptr_t)fe.dma &&
+		      rom_rx[i].addr < (uintptr_t)fe.dma + E1000_DMA_SIZE);
+		CHECK_EQ(rom_rx[i].status, 0);
+	}
+	memset(&log, 0, sizeof(log));
+	for (unsigned i = 0; i < 3 * ROM_N; i++) {
+		frame(f, (uint8_t)i);
+		CHECK_EQ(fake_e1000_rx(&fe, f, 60, E1000_RXD_STAT_EOP, 0), 0);
+		if (i % 2 == 1)
+			nic.nd.ops->poll(&nic.nd, rx_record, &log, 64);
+	}
+	while (nic.nd.ops->poll(&nic.nd, rx_record, &log, 64) > 0)
+		;
+	CHECK_EQ(log.n, 3 * ROM_N);
+	for (unsigned i = 0; i < 3 * ROM_N && i < log.n; i++)
+		CHECK_EQ(log.tag[i], i);
+	CHECK_EQ(fe.rx_missed, 0);
+	nic.nd.ops->close(&nic.nd);
+	fake_e1000_free(&fe);
+}
+
 static void test_keep_tx_on_rom_ring(void)
 {
 	uint8_t f[64];
@@ -241,6 +283,7 @@ int main(void)
 {
 	check_suite = "e1000_keep";
 	RUN(test_keep_rx_rom_then_ours);
+	RUN(test_keep_rx_ring_full);
 	RUN(test_keep_tx_on_rom_ring);
 	RUN(test_keep_moves_ring_on_qemu);
 	RUN(test_keep_falls_back);
