@@ -125,6 +125,10 @@ static int pass_bitmaps(const struct dump_ctx *c, struct kdump_work *kw)
 	for (uint32_t b = 0; !rc && b < kw->bm_blocks; b++) {
 		pf_window(&kw->pf, (uint64_t)b * KD_WIN_PFNS, KD_WIN_PFNS, kw->win1,
 			  kw->win2, &kw->st);
+		if (b < KD_BM_KEEP) {
+			memcpy(kw->keep1[b], kw->win1, KD_BLOCK);
+			memcpy(kw->keep2[b], kw->win2, KD_BLOCK);
+		}
 		kw->n_kept += popcount_block(kw->win2);
 		rc = stream_put(c, kw, &kw->s[0], kw->win1, KD_BLOCK);
 		if (!rc)
@@ -195,6 +199,18 @@ static int put_page(const struct dump_ctx *c, struct kdump_work *kw, uint64_t pf
 	return rc;
 }
 
+/* Pass 1's window b: kept, or computed again. */
+static void window_again(struct kdump_work *kw, uint32_t b)
+{
+	if (b < KD_BM_KEEP) {
+		memcpy(kw->win1, kw->keep1[b], KD_BLOCK);
+		memcpy(kw->win2, kw->keep2[b], KD_BLOCK);
+		return;
+	}
+	pf_window(&kw->pf, (uint64_t)b * KD_WIN_PFNS, KD_WIN_PFNS, kw->win1,
+		  kw->win2, NULL);
+}
+
 static int pass_pages(const struct dump_ctx *c, struct kdump_work *kw)
 {
 	int rc = 0;
@@ -210,7 +226,7 @@ static int pass_pages(const struct dump_ctx *c, struct kdump_work *kw)
 	for (uint32_t b = 0; !rc && b < kw->bm_blocks; b++) {
 		uint64_t pfn0 = (uint64_t)b * KD_WIN_PFNS;
 
-		pf_window(&kw->pf, pfn0, KD_WIN_PFNS, kw->win1, kw->win2, NULL);
+		window_again(kw, b);
 		for (uint32_t i = 0; !rc && i < KD_WIN_PFNS; i++) {
 			kw->pages_done += (kw->win1[i >> 3] >> (i & 7)) & 1;
 			if ((kw->win2[i >> 3] >> (i & 7)) & 1)
@@ -302,6 +318,9 @@ static int stream_all(const struct dump_ctx *c, struct kdump_work *kw)
 		rc = pass_bitmaps(c, kw);
 	if (rc)
 		return rc;
+	ll_printf("dump: bitmaps: %llu of %llu pages to keep, %llu ms\n",
+		  (unsigned long long)kw->n_kept, (unsigned long long)kw->st.present,
+		  (unsigned long long)((now(c) - c->work->t_start) / 1000));
 	kw->data_off = (kw->desc_off + kw->n_kept * KD_DESC_SIZE + KD_BLOCK - 1) &
 		       ~(uint64_t)(KD_BLOCK - 1);
 	rc = check_space(c, kw->data_off + (kw->n_kept + 1) * KD_BLOCK);
