@@ -125,10 +125,6 @@ static int pass_bitmaps(const struct dump_ctx *c, struct kdump_work *kw)
 	for (uint32_t b = 0; !rc && b < kw->bm_blocks; b++) {
 		pf_window(&kw->pf, (uint64_t)b * KD_WIN_PFNS, KD_WIN_PFNS, kw->win1,
 			  kw->win2, &kw->st);
-		if (b < KD_BM_KEEP) {
-			memcpy(kw->keep1[b], kw->win1, KD_BLOCK);
-			memcpy(kw->keep2[b], kw->win2, KD_BLOCK);
-		}
 		kw->n_kept += popcount_block(kw->win2);
 		rc = stream_put(c, kw, &kw->s[0], kw->win1, KD_BLOCK);
 		if (!rc)
@@ -199,18 +195,6 @@ static int put_page(const struct dump_ctx *c, struct kdump_work *kw, uint64_t pf
 	return rc;
 }
 
-/* Pass 1's window b: kept, or computed again. */
-static void window_again(struct kdump_work *kw, uint32_t b)
-{
-	if (b < KD_BM_KEEP) {
-		memcpy(kw->win1, kw->keep1[b], KD_BLOCK);
-		memcpy(kw->win2, kw->keep2[b], KD_BLOCK);
-		return;
-	}
-	pf_window(&kw->pf, (uint64_t)b * KD_WIN_PFNS, KD_WIN_PFNS, kw->win1,
-		  kw->win2, NULL);
-}
-
 static int pass_pages(const struct dump_ctx *c, struct kdump_work *kw)
 {
 	int rc = 0;
@@ -226,13 +210,18 @@ static int pass_pages(const struct dump_ctx *c, struct kdump_work *kw)
 	for (uint32_t b = 0; !rc && b < kw->bm_blocks; b++) {
 		uint64_t pfn0 = (uint64_t)b * KD_WIN_PFNS;
 
-		window_again(kw, b);
+		pf_window(&kw->pf, pfn0, KD_WIN_PFNS, kw->win1, kw->win2, NULL);
 		for (uint32_t i = 0; !rc && i < KD_WIN_PFNS; i++) {
 			kw->pages_done += (kw->win1[i >> 3] >> (i & 7)) & 1;
-			if ((kw->win2[i >> 3] >> (i & 7)) & 1)
-				rc = put_page(c, kw, pfn0 + i);
 			if (!(i & 255))
 				dump_io_progress(c, 0);
+			if (!((kw->win2[i >> 3] >> (i & 7)) & 1))
+				continue;
+			rc = put_page(c, kw, pfn0 + i);
+			/* keep the writes moving while pages compress: R2Ts,
+			 * ACKs and completions are only seen when polled */
+			if (!rc && !(kw->n_desc % KD_POKE_PAGES))
+				rc = dump_io_poke(c);
 		}
 	}
 	if (!rc)

@@ -15,7 +15,7 @@
 #define KD_LZO_WORK   (16384u * 8)    /* LZO1X_1_MEM_COMPRESS on LP64 */
 #define KD_CBUF       (KD_BLOCK + KD_BLOCK / 16 + 64 + 3)
 #define KD_WIN_PFNS   (KD_BLOCK * 8)  /* pfns per bitmap block */
-#define KD_BM_KEEP    32u  /* bitmap blocks pass 1 keeps for pass 2 (4 GiB) */
+#define KD_POKE_PAGES 8u   /* kept pages between two network polls */
 
 /* A sequential region of the file being filled through held slots. */
 struct kd_stream {
@@ -30,10 +30,6 @@ struct kdump_work {
 	uint8_t lzo_work[KD_LZO_WORK] __attribute__((aligned(16)));
 	uint8_t cbuf[KD_CBUF];
 	uint8_t win1[KD_BLOCK], win2[KD_BLOCK];
-	/* pass 1's windows for the first KD_BM_KEEP blocks: pass 2 reads
-	 * them instead of walking the mem_map again (windows past them are
-	 * recomputed: a fixed size, whatever the RAM) */
-	uint8_t keep1[KD_BM_KEEP][KD_BLOCK], keep2[KD_BM_KEEP][KD_BLOCK];
 	struct pagefilter pf;
 	struct pf_stats st;
 	struct kd_stream s[2];
