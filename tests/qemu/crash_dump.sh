@@ -373,10 +373,10 @@ verdict_kdump() {
 	# the buddy allocator before the panic (tools/mkdisk-crash.sh), so
 	# level 31 leaves every page of it out
 	KD_FIN=${FIN:-?}
-	check "$tag: level 31: kernel-page marker kept (${KIN:-?} pages), user marker absent (${UIN:-?}), freed-page marker absent (${FIN:-?}; $(grep -m1 -o 'pcp drain: .*' "$L")); the same in makedumpfile -l -d 31's rewrite" \
+	check "$tag: level 31: kernel-page marker kept (${KIN:-?} pages), user marker absent (${UIN:-?}), freed-page marker absent (${FIN:-?}; $(grep -o 'pcp drain [12]: .*' "$L" | tr '\n' ' ')); the same in makedumpfile -l -d 31's rewrite" \
 		"$([ "$CONV" = 1 ] && [ "${KIN:-0}" -gt 0 ] && [ "$UIN" = 0 ] && [ "$FIN" = 0 ] &&
 		   [ "${MKIN:-0}" -gt 0 ] && [ "$MUIN" = 0 ] && [ "$MFIN" = 0 ] &&
-		   grep -q '^CRASHTEST pcp drain: ' "$L" && echo 1)" "$core.conv"
+		   grep -q '^CRASHTEST pcp drain 2: ' "$L" && echo 1)" "$core.conv"
 	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf2" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
 	check "$tag: makedumpfile -l -d 31 re-filters it ($(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
 		"$ok" "$core.mdf2"
