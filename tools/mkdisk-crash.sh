@@ -86,23 +86,19 @@ echo "CRASHTEST $(cat /tmp/marker.out)"
 # free (docs/kdump.md). Trying to offline a memory block drains every
 # CPU's lists of its zone first (offline_pages: zone_pcp_disable), whether
 # the block then goes offline or not; one that did comes back at once. The
-# user marker's block is skipped (offlining migrates pages). Twice: pages
-# freed during the first try (a huge page split by its migration frees
-# its unmapped part) are drained by the second.
+# user marker's block is skipped (offlining migrates pages).
 pcp() { awk '/^Node/ { z = $4 } /^ +count:/ && z == "DMA32" { n += $2 } END { print n + 0 }' /proc/zoneinfo; }
+pcp0=$(pcp)
 paddr=$(sed -n 's/.* PADDR //p' /tmp/marker.out)
 bsz=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
-for try in 1 2; do
-	pcp0=$(pcp)
-	for b in /sys/devices/system/memory/memory*; do
-		n=${b##*memory}
-		[ $n != 0 ] && [ $n != $((paddr / bsz)) ] && grep -qx DMA32 "$b/valid_zones" || continue
-		timeout 10 sh -c "echo offline >$b/state" 2>/dev/null
-		st=$(cat "$b/state")
-		[ "$st" = online ] || echo online >"$b/state"
-		echo "CRASHTEST pcp drain $try: memory$n ($st, now $(cat "$b/state")), DMA32 per-CPU list pages $pcp0 -> $(pcp)"
-		break
-	done
+for b in /sys/devices/system/memory/memory*; do
+	n=${b##*memory}
+	[ $n != 0 ] && [ $n != $((paddr / bsz)) ] && grep -qx DMA32 "$b/valid_zones" || continue
+	timeout 10 sh -c "echo offline >$b/state" 2>/dev/null
+	st=$(cat "$b/state")
+	[ "$st" = online ] || echo online >"$b/state"
+	echo "CRASHTEST pcp drain: memory$n ($st, now $(cat "$b/state")), DMA32 per-CPU list pages $pcp0 -> $(pcp)"
+	break
 done
 # a marker in kernel memory: a kernel log record (dump level 31 keeps it)
 kmark=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
