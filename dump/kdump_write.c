@@ -213,10 +213,15 @@ static int pass_pages(const struct dump_ctx *c, struct kdump_work *kw)
 		pf_window(&kw->pf, pfn0, KD_WIN_PFNS, kw->win1, kw->win2, NULL);
 		for (uint32_t i = 0; !rc && i < KD_WIN_PFNS; i++) {
 			kw->pages_done += (kw->win1[i >> 3] >> (i & 7)) & 1;
-			if ((kw->win2[i >> 3] >> (i & 7)) & 1)
-				rc = put_page(c, kw, pfn0 + i);
 			if (!(i & 255))
 				dump_io_progress(c, 0);
+			if (!((kw->win2[i >> 3] >> (i & 7)) & 1))
+				continue;
+			rc = put_page(c, kw, pfn0 + i);
+			/* keep the writes moving while pages compress: R2Ts,
+			 * ACKs and completions are only seen when polled */
+			if (!rc && !(kw->n_desc % KD_POKE_PAGES))
+				rc = dump_io_poke(c);
 		}
 	}
 	if (!rc)
@@ -302,6 +307,9 @@ static int stream_all(const struct dump_ctx *c, struct kdump_work *kw)
 		rc = pass_bitmaps(c, kw);
 	if (rc)
 		return rc;
+	ll_printf("dump: bitmaps: %llu of %llu pages to keep, %llu ms\n",
+		  (unsigned long long)kw->n_kept, (unsigned long long)kw->st.present,
+		  (unsigned long long)((now(c) - c->work->t_start) / 1000));
 	kw->data_off = (kw->desc_off + kw->n_kept * KD_DESC_SIZE + KD_BLOCK - 1) &
 		       ~(uint64_t)(KD_BLOCK - 1);
 	rc = check_space(c, kw->data_off + (kw->n_kept + 1) * KD_BLOCK);

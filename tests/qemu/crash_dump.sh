@@ -23,8 +23,10 @@
 # user and free pages are left out, the file is a small part of RAM; the
 # kernel log marker is in some kept page, the user marker in none (every
 # kept page decompressed, in our file and in makedumpfile's -l -d 31
-# rewrite of it; makedumpfile refuses -E from a compressed input); the
-# freed-page marker's pages are counted (for lifeline and makedumpfile);
+# rewrite of it; makedumpfile refuses -E from a compressed input), the
+# freed-page marker in at most 1% of its pages (the guest drains the
+# kernel's per-CPU free lists into the buddy allocator first: a memory
+# block offline attempt; a few pages stay, cause not found);
 # the pages kept are at most what makedumpfile -d 31 keeps re-filtering the
 # same file + 1% (the virtio run's full ELF dump, another boot: printed).
 # virtio-net run: dump-format=elf (lifeline.extra= on the guest's command
@@ -375,14 +377,17 @@ verdict_kdump() {
 	check "$tag: the kernel log marker (/dev/kmsg) is in makedumpfile --dump-dmesg's log" \
 		"$([ -n "${kmark:-}" ] && grep -qF "LLKMARK-$kmark" "$core.dmesg" && echo 1)" "$core.mdf"
 	markers_in "$tag" "$core" 31
-	# the freed-page marker is counted, not asserted: a 6.1 kernel keeps
-	# freed pages (whole THPs too) on per-CPU lists first, where neither
-	# filter can tell them free (docs/kdump.md); the virtio run prints how
-	# many makedumpfile -d 31 keeps of its own boot
+	# the freed-page marker (16 MiB = 4096 pages): the guest drained the
+	# per-CPU free lists into the buddy allocator before the panic
+	# (tools/mkdisk-crash.sh), so level 31 leaves it out but for at most
+	# 1% (41 pages): runs kept 0, 15 and 8 pages, makedumpfile's rewrite
+	# the same; a second drain did not remove them (not per-CPU list
+	# pages; cause not found, docs/kdump.md). Without the drain: ~4065.
 	KD_FIN=${FIN:-?}
-	check "$tag: level 31: kernel-page marker kept (${KIN:-?} pages), user marker absent (${UIN:-?}); the same in makedumpfile -l -d 31's rewrite; freed-page marker in ${FIN:-?} pages" \
-		"$([ "$CONV" = 1 ] && [ "${KIN:-0}" -gt 0 ] && [ "$UIN" = 0 ] &&
-		   [ "${MKIN:-0}" -gt 0 ] && [ "$MUIN" = 0 ] && echo 1)" "$core.conv"
+	check "$tag: level 31: kernel-page marker kept (${KIN:-?} pages), user marker absent (${UIN:-?}), freed-page marker in ${FIN:-?} of 4096 pages (<= 41; $(grep -m1 -o 'pcp drain: .*' "$L")); the same in makedumpfile -l -d 31's rewrite" \
+		"$([ "$CONV" = 1 ] && [ "${KIN:-0}" -gt 0 ] && [ "$UIN" = 0 ] && [ "${FIN:-99}" -le 41 ] &&
+		   [ "${MKIN:-0}" -gt 0 ] && [ "$MUIN" = 0 ] && [ "${MFIN:-99}" -le 41 ] &&
+		   grep -q '^CRASHTEST pcp drain: ' "$L" && echo 1)" "$core.conv"
 	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf2" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
 	check "$tag: makedumpfile -l -d 31 re-filters it ($(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
 		"$ok" "$core.mdf2"
