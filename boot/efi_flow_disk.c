@@ -45,12 +45,8 @@ static long efi_disk_path(struct efi_boot *b)
 	if (b->bs->HandleProtocol(b->nic, &efi_guid_device_path,
 				  (void **)&nic) != EFI_SUCCESS || !nic)
 		return LL_ENODEV;
-	memset(&n, 0, sizeof(n));
-	memcpy(n.lun, b->at.rp.rp_lun, 8);
-	n.tpgt = 1;                    /* the login does not learn it */
-	n.login_option = s->username[0] ? LL_EFI_ISCSI_CHAP_UNI
-					: LL_EFI_ISCSI_AUTH_NONE;
-	n.target = b->at.rp.rp_target;
+	efi_dp_iscsi_of(&n, &b->at.rp, iscsi_session_params(b->at.sess),
+			s->username[0] != 0);
 	return efi_dp_iscsi_build(b->disk_dp, sizeof(b->disk_dp), nic,
 				  EFI_DP_READ_MAX, &n);
 }
