@@ -42,8 +42,10 @@ static long efi_disk_path(struct efi_boot *b)
 	EFI_DEVICE_PATH *nic = NULL;
 	struct efi_dp_iscsi n;
 
-	if (b->bs->HandleProtocol(b->nic, &efi_guid_device_path,
-				  (void **)&nic) != EFI_SUCCESS || !nic)
+	if (b->native.nic_dp_len)        /* the SNP's handle may be gone */
+		nic = (EFI_DEVICE_PATH *)b->native.nic_dp;
+	else if (b->bs->HandleProtocol(b->nic, &efi_guid_device_path,
+				       (void **)&nic) != EFI_SUCCESS || !nic)
 		return LL_ENODEV;
 	efi_dp_iscsi_of(&n, &b->at.rp, iscsi_session_params(b->at.sess),
 			s->username[0] != 0);
