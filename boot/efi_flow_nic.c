@@ -95,16 +95,48 @@ static int efi_nic_dma(struct efi_native *n)
 	return 0;
 }
 
+/* How many agents hold the function's PciIo BY_DRIVER (its drivers). */
+static unsigned efi_nic_drivers(struct efi_boot *b)
+{
+	EFI_OPEN_PROTOCOL_INFORMATION_ENTRY *e = NULL;
+	UINTN cnt = 0;
+	unsigned drv = 0;
+
+	if (b->bs->OpenProtocolInformation(b->native.pci_handle, &guid_pci_io, &e,
+					   &cnt) != EFI_SUCCESS)
+		return 0;
+	for (UINTN i = 0; i < cnt; i++)
+		drv += !!(e[i].Attributes & EFI_OPEN_PROTOCOL_BY_DRIVER);
+	(void)b->bs->FreePool(e);
+	return drv;
+}
+
+/* DisconnectController at the caller's TPL (the spec allows it up to
+ * TPL_CALLBACK, but the drivers' Stop may need their own timers). */
+static EFI_STATUS efi_nic_disconnect(struct efi_boot *b)
+{
+	uint8_t raised = b->tpl_raised;
+	EFI_STATUS st;
+
+	efi_tpl_restore(b);
+	st = b->bs->DisconnectController(b->native.pci_handle, NULL, NULL);
+	if (raised)
+		efi_tpl_raise(b);
+	return st;
+}
+
 /* Take the function from the firmware's driver. */
 static int efi_nic_take(struct efi_boot *b)
 {
 	struct efi_native *n = &b->native;
+	unsigned before = efi_nic_drivers(b);
 	EFI_STATUS st;
 	int rc;
 
-	st = b->bs->DisconnectController(n->pci_handle, NULL, NULL);
-	ll_printf("lifeline: firmware's NIC driver disconnected from PCI %02x:%02x.%u: status 0x%llx\n",
-		  n->cand.bus, n->cand.dev, n->cand.fn, (unsigned long long)st);
+	st = efi_nic_disconnect(b);
+	ll_printf("lifeline: firmware's NIC driver disconnected from PCI %02x:%02x.%u: status 0x%llx, drivers %u -> %u\n",
+		  n->cand.bus, n->cand.dev, n->cand.fn, (unsigned long long)st,
+		  before, efi_nic_drivers(b));
 	n->taken = 1;                 /* from here on, given back on failure */
 	if (st != EFI_SUCCESS)
 		return LL_EBUSY;
