@@ -26,7 +26,7 @@ OEM=${LL_EFI_OEM:-LIFELINE}
 ERR_NOTARGET=${LL_EFI_ERR_NOTARGET:-'lifeline: E52 '}
 ERR_NOPORTAL=${LL_EFI_ERR_NOPORTAL:-'lifeline: E(21|22|24|3[0-9]*) '}
 # nic=auto under UEFI (boot/efi_flow_nic.c EFI_NIC_AUTO_FW): native | snp.
-EFI_NIC_DEFAULT=native
+EFI_NIC_DEFAULT=snp
 OWN=0; [ -z "${LL_EFI_NBP:-}" ] && OWN=1   # lifeline.efi: nic= cases too
 RE_GIVEN_BACK='^lifeline: NIC given back to the firmware.s driver: ConnectController status 0x0$'
 efi_require efi-lifeline
