@@ -70,10 +70,13 @@ int efi_disk_install(struct efi_boot *b)
 					    EFI_NATIVE_INTERFACE,
 					    b->disk_dp) != EFI_SUCCESS)
 		return attach_fail(LL_EIO, "installing the disk's device path");
-	ll_printf("lifeline: BlockIo handle %p: %llu blocks of %u bytes, %u per request, device path NIC + iSCSI (%ld bytes)\n",
+	ll_printf("lifeline: BlockIo handle %p: %llu blocks of %u bytes (%u per physical, aligned from %llu, granularity %u), %u per request, device path NIC + iSCSI (%ld bytes)\n",
 		  hd, (unsigned long long)b->disk.media.LastBlock + 1,
 		  (unsigned)b->disk.media.BlockSize,
-		  (unsigned)b->disk.media.OptimalTransferLengthGranularity, len);
+		  (unsigned)b->disk.media.LogicalBlocksPerPhysicalBlock,
+		  (unsigned long long)b->disk.media.LowestAlignedLba,
+		  (unsigned)b->disk.media.OptimalTransferLengthGranularity,
+		  (unsigned)b->at.bd.dev.max_blocks, len);
 	return 0;
 }
 

