@@ -193,6 +193,8 @@ static int at_native_for_fw(struct attach *a)
 		ll_printf("lifeline: E%d %s: no native driver for MAC " LL_MAC_FMT
 			  ", using %s\n", -rc, ll_strerror(rc),
 			  LL_MAC_ARGS(want.mac), fw->name);
+		if (fw->native_failed && (rc = fw->native_failed(fw->ctx)) < 0)
+			return attach_fail(rc, "the firmware's NIC driver did not come back");
 		return at_fw_open(a);
 	}
 	at_net_init(a, a->np.nd);
@@ -211,7 +213,8 @@ static int at_nic(struct attach *a)
 	if (!e->fw)
 		return at_native_first(a);
 	if (a->set.nic == SETTINGS_NIC_UNDI || !e->fw->identify ||
-	    !at_any_native(e))
+	    !at_any_native(e) ||
+	    (a->set.nic == SETTINGS_NIC_AUTO && e->fw->auto_fw))
 		return at_fw_open(a);
 	return at_native_for_fw(a);
 }

@@ -56,6 +56,13 @@ struct attach_fw_nic {
 	int (*identify)(void *ctx);
 	void *ctx;
 	const char *identify_what;    /* its failure report, "UNDI GET_INFORMATION" */
+	/* The native probe failed after identify: make nd usable again (the
+	 * firmware's driver reconnected). 0, or the error that ends attach.
+	 * NULL: nothing to undo. */
+	int (*native_failed)(void *ctx);
+	/* nic=auto keeps this firmware NIC (the native driver only with
+	 * nic=native). */
+	uint8_t auto_fw;
 	/* The DHCPACK the firmware got (NULL: none) and whose it is ("PXE"). */
 	const uint8_t *ack;
 	size_t ack_len;
@@ -70,7 +77,8 @@ struct attach_fw_nic {
 /* Which LUN: root-path (boot) or dump-path (dump). */
 enum attach_path { ATTACH_ROOT_PATH = 0, ATTACH_DUMP_PATH };
 
-/* What an entry hands attach_run. NIC rule: with fw, nic=undi or no
+/* What an entry hands attach_run. NIC rule: with fw, nic=undi (or
+ * nic=auto where fw->auto_fw) or no
  * native driver for any candidate takes fw; otherwise the native driver
  * for the MAC fw reports (a device fw left running is continued), and fw
  * when that fails. Without fw: the first native NIC that opens. */

@@ -219,8 +219,11 @@ static int settings_nic(const char *v, size_t n, uint8_t *out)
 {
 	if (n == 4 && !ll_strncmp(v, "auto", 4))
 		*out = SETTINGS_NIC_AUTO;
-	else if (n == 4 && !ll_strncmp(v, "undi", 4))
+	else if ((n == 4 && !ll_strncmp(v, "undi", 4)) ||
+		 (n == 3 && !ll_strncmp(v, "snp", 3)))
 		*out = SETTINGS_NIC_UNDI;
+	else if (n == 6 && !ll_strncmp(v, "native", 6))
+		*out = SETTINGS_NIC_NATIVE;
 	else
 		return LL_EINVAL;
 	return 0;

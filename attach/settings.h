@@ -54,11 +54,14 @@ struct settings {
 	uint32_t unknown_keys; /* ignored (command line only) */
 };
 
-/* Values of nic=: auto (default) takes the native driver (e1000 family,
- * virtio-net) of the NIC the PXE ROM booted from when there is one, else
- * UNDI; undi always uses the ROM's UNDI API. */
-#define SETTINGS_NIC_AUTO 0
-#define SETTINGS_NIC_UNDI 1
+/* Values of nic=: auto (default) is the entry's choice (PXE: the native
+ * driver, e1000 family or virtio-net, of the NIC the ROM booted from when
+ * there is one, else UNDI; UEFI: see attach_fw_nic.auto_fw); undi (or
+ * its UEFI name snp) always uses the firmware's driver (UNDI, SNP);
+ * native takes the native driver where there is one. */
+#define SETTINGS_NIC_AUTO   0
+#define SETTINGS_NIC_UNDI   1     /* the firmware's: UNDI or SNP */
+#define SETTINGS_NIC_NATIVE 2
 
 /* Values of dump-format=: kdump (kdump-compressed, filtered by
  * dump-level; default) or elf (every byte of RAM, dump-level ignored). */

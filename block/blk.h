@@ -78,6 +78,11 @@ struct blk_dev {
 	uint64_t blocks;          /* capacity */
 	uint32_t block_size;      /* bytes per block */
 	uint32_t max_blocks;      /* per request */
+	/* Alignment hints (SCSI: READ CAPACITY 16, Block Limits VPD); 0 in
+	 * phys_blocks means 1. */
+	uint32_t phys_blocks;     /* logical blocks per physical block */
+	uint64_t lowest_aligned;  /* first LBA on a physical boundary */
+	uint32_t opt_blocks;      /* optimal transfer granularity, 0: none */
 	unsigned depth;           /* requests it takes in flight */
 	const struct ll_clock *clock; /* deadlines are in its microseconds */
 	struct blk_stats st;

@@ -4,6 +4,8 @@
  * so unit tests can run them on the host. */
 #include "boot/efi_devpath.h"
 #include "platform/efi/efi_iscsi_dp.h"
+#include "iscsi/negotiate.h"
+#include "iscsi/rootpath.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 
@@ -61,6 +63,16 @@ static long dp_finish(uint8_t *out, size_t cap, size_t off)
 		return LL_EMSGSIZE;
 	dp_hdr(out + off, LL_EFI_DP_END, LL_EFI_DP_END_ENTIRE, DP_HDR);
 	return (long)(off + DP_HDR);
+}
+
+void efi_dp_iscsi_of(struct efi_dp_iscsi *n, const struct iscsi_rootpath *rp,
+		     const struct iscsi_params *p, int chap)
+{
+	memset(n, 0, sizeof(*n));
+	memcpy(n->lun, rp->rp_lun, 8);
+	n->tpgt = (uint16_t)p->target_portal_group_tag;   /* <= 65535 (negotiate.c) */
+	n->login_option = chap ? LL_EFI_ISCSI_CHAP_UNI : LL_EFI_ISCSI_AUTH_NONE;
+	n->target = rp->rp_target;
 }
 
 long efi_dp_iscsi_build(void *out, size_t cap, const void *nic, size_t nic_cap,

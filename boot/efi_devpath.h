@@ -18,6 +18,14 @@ struct efi_dp_iscsi {
 	const char *target;         /* the target's IQN */
 };
 
+struct iscsi_rootpath;
+struct iscsi_params;
+/* The node's fields for a logged-in LUN: the root path's LUN and target,
+ * the TargetPortalGroupTag the target declared during the login, CHAP
+ * when chap (a username was set), else no authentication. */
+void efi_dp_iscsi_of(struct efi_dp_iscsi *n, const struct iscsi_rootpath *rp,
+		     const struct iscsi_params *p, int chap);
+
 /* out = nic path without its end + iSCSI node + End Entire. Returns the
  * length, or LL_EPROTO (bad nic path), LL_EMSGSIZE (cap too small or a
  * node over 64 KiB). */

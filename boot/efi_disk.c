@@ -113,9 +113,9 @@ void efi_disk_init(struct efi_disk *d, struct blk_dev *dev,
 	d->media.BlockSize = dev->block_size;
 	d->media.IoAlign = 0;
 	d->media.LastBlock = dev->blocks ? dev->blocks - 1 : 0;
-	d->media.LowestAlignedLba = 0;
-	d->media.LogicalBlocksPerPhysicalBlock = 1;
-	d->media.OptimalTransferLengthGranularity = dev->max_blocks;
+	d->media.LowestAlignedLba = dev->lowest_aligned;
+	d->media.LogicalBlocksPerPhysicalBlock = dev->phys_blocks ? dev->phys_blocks : 1;
+	d->media.OptimalTransferLengthGranularity = dev->opt_blocks;
 	d->bio.Revision = EFI_BLOCK_IO_PROTOCOL_REVISION3;
 	d->bio.Media = &d->media;
 	d->bio.Reset = disk_reset;

@@ -33,7 +33,8 @@ struct efi_disk {
 };
 
 /* bio and media from dev (media id 1, not removable, present, write
- * caching, OptimalTransferLengthGranularity = dev->max_blocks). */
+ * caching; revision 3: LowestAlignedLba, LogicalBlocksPerPhysicalBlock and
+ * OptimalTransferLengthGranularity from dev's alignment hints). */
 void efi_disk_init(struct efi_disk *d, struct blk_dev *dev,
 		   const struct efi_disk_hooks *hooks);
 /* From now on every call answers EFI_NO_MEDIA without touching dev. */

@@ -1,6 +1,7 @@
 /* boot/efi_flow.c - the UEFI boot flow: the SNP of the NIC lifeline was
  * loaded from, the PXE Base Code's cached DHCPACK and the load options ->
- * attach (attach/attach.c) -> iBFT ACPI table -> a BlockIo handle for the
+ * attach (attach/attach.c; the SNP or a native driver, efi_flow_nic.c)
+ * -> iBFT ACPI table -> a BlockIo handle for the
  * LUN -> its boot loader started. One step per function; each failure is
  * printed with its stable code; everything taken is given back. */
 #include "boot/efi_flow_int.h"
@@ -151,11 +152,12 @@ static int efi_find_net(struct efi_boot *b)
 		  LL_MAC_ARGS(p->Mode->CurrentAddress.Addr));
 	b->fw = (struct attach_fw_nic){ .nd = &b->snp.nd, .name = "SNP" };
 	efi_cached_ack(b);
+	efi_nic_find_pci(b);
 	return 0;
 }
 
-/* Settings DHCP < embedded block < load options; the SNP carries the data
- * (native drivers would first need the firmware's driver disconnected). */
+/* Settings DHCP < embedded block < load options; the SNP or, per nic=,
+ * the native driver (efi_flow_nic.c) carries the data. */
 static int efi_attach(struct efi_boot *b)
 {
 	struct attach_env *ae = &b->aenv;
@@ -170,6 +172,7 @@ static int efi_attach(struct efi_boot *b)
 	ae->path = ATTACH_ROOT_PATH;
 	ae->arena = b->env->arena;
 	ae->arena_size = b->env->arena_size;
+	efi_nic_env(b, ae);
 	return attach_run(&b->at, ae);
 }
 
@@ -200,8 +203,10 @@ fail:
 	efi_ibft_remove(b);
 	efi_tpl_raise(b);
 	attach_logout(&b->at);
+	attach_release(&b->at);
 	if (b->snp.opened)
 		b->snp.nd.ops->close(&b->snp.nd);
+	efi_nic_give_back(b);
 	efi_tpl_restore(b);
 	return rc;
 }

@@ -42,15 +42,13 @@ static long efi_disk_path(struct efi_boot *b)
 	EFI_DEVICE_PATH *nic = NULL;
 	struct efi_dp_iscsi n;
 
-	if (b->bs->HandleProtocol(b->nic, &efi_guid_device_path,
-				  (void **)&nic) != EFI_SUCCESS || !nic)
+	if (b->native.nic_dp_len)        /* the SNP's handle may be gone */
+		nic = (EFI_DEVICE_PATH *)b->native.nic_dp;
+	else if (b->bs->HandleProtocol(b->nic, &efi_guid_device_path,
+				       (void **)&nic) != EFI_SUCCESS || !nic)
 		return LL_ENODEV;
-	memset(&n, 0, sizeof(n));
-	memcpy(n.lun, b->at.rp.rp_lun, 8);
-	n.tpgt = 1;                    /* the login does not learn it */
-	n.login_option = s->username[0] ? LL_EFI_ISCSI_CHAP_UNI
-					: LL_EFI_ISCSI_AUTH_NONE;
-	n.target = b->at.rp.rp_target;
+	efi_dp_iscsi_of(&n, &b->at.rp, iscsi_session_params(b->at.sess),
+			s->username[0] != 0);
 	return efi_dp_iscsi_build(b->disk_dp, sizeof(b->disk_dp), nic,
 				  EFI_DP_READ_MAX, &n);
 }
@@ -72,10 +70,13 @@ int efi_disk_install(struct efi_boot *b)
 					    EFI_NATIVE_INTERFACE,
 					    b->disk_dp) != EFI_SUCCESS)
 		return attach_fail(LL_EIO, "installing the disk's device path");
-	ll_printf("lifeline: BlockIo handle %p: %llu blocks of %u bytes, %u per request, device path NIC + iSCSI (%ld bytes)\n",
+	ll_printf("lifeline: BlockIo handle %p: %llu blocks of %u bytes (%u per physical, aligned from %llu, granularity %u), %u per request, device path NIC + iSCSI (%ld bytes)\n",
 		  hd, (unsigned long long)b->disk.media.LastBlock + 1,
 		  (unsigned)b->disk.media.BlockSize,
-		  (unsigned)b->disk.media.OptimalTransferLengthGranularity, len);
+		  (unsigned)b->disk.media.LogicalBlocksPerPhysicalBlock,
+		  (unsigned long long)b->disk.media.LowestAlignedLba,
+		  (unsigned)b->disk.media.OptimalTransferLengthGranularity,
+		  (unsigned)b->at.bd.dev.max_blocks, len);
 	return 0;
 }
 

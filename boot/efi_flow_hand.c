@@ -17,9 +17,17 @@ static EFI_GUID guid_pci_io = EFI_PCI_IO_PROTOCOL_GUID;
 static void efi_ibft_pci(struct efi_boot *b, struct ibft_info *in)
 {
 	EFI_HANDLE h = NULL;
-	EFI_PCI_IO *pci = efi_proto_near(b, b->nic, &guid_pci_io, &h);
+	EFI_PCI_IO *pci;
 	UINTN seg = 0, bus = 0, dev = 0, fn = 0;
 
+	if (b->at.np.nd) {               /* native driver: we know the function */
+		in->pci_known = 1;
+		in->pci_bus = b->at.np.pci.bus;
+		in->pci_dev = b->at.np.pci.dev;
+		in->pci_fn = b->at.np.pci.fn;
+		return;
+	}
+	pci = efi_proto_near(b, b->nic, &guid_pci_io, &h);
 	if (!pci || pci->GetLocation(pci, &seg, &bus, &dev, &fn) != EFI_SUCCESS ||
 	    seg != 0 || bus > 0xff || dev > 31 || fn > 7)
 		return;                  /* the table's NIC has no segment field */
@@ -76,6 +84,7 @@ static void EFIAPI efi_on_exit_bs(EFI_EVENT ev, void *ctx)
 	(void)ev;
 	b->exited = 1;
 	efi_disk_gone(&b->disk);
+	efi_nic_halt(b);
 	if (b->env->on_exit_bs)
 		b->env->on_exit_bs();
 }

@@ -27,6 +27,7 @@
 #define SCSI_VERIFY16        0x8f
 #define SCSI_SERVICE_IN16    0x9e
 #define SCSI_SA_READ_CAP16   0x10
+#define SCSI_VPD_BLOCK_LIMITS 0xb0
 #define SCSI_REPORT_LUNS     0xa0
 #define SENSE_NOT_READY      0x2
 #define SENSE_UNIT_ATTENTION 0x6
@@ -122,32 +123,69 @@ static int inquiry(struct blockdev *b, uint64_t deadline)
 	return 0;
 }
 
-static int read_capacity16(struct blockdev *b, uint64_t *last, uint32_t *bs,
+/* READ CAPACITY (16) parameter data (SBC-3): bytes 0-7 the last LBA,
+ * 8-11 the block length, byte 13 bits 3-0 the logical blocks per physical
+ * block exponent, bytes 14-15 bits 13-0 the lowest aligned LBA. */
+int scsi_rc16_parse(const uint8_t *d, size_t len, struct scsi_capacity *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (len < 12)
+		return LL_EIO;
+	c->last_lba = get_be64(d);
+	c->block_size = get_be32(d + 8);
+	if (len < 16)
+		return 0;            /* a short answer: the fields stay 0 */
+	c->phys_exp = d[13] & 0x0f;
+	c->lowest_aligned = ((uint16_t)(d[14] & 0x3f) << 8) | d[15];
+	return 0;
+}
+
+/* Block Limits VPD page (SBC-3, page B0h): byte 1 the page code, bytes
+ * 2-3 the page length, bytes 6-7 OPTIMAL TRANSFER LENGTH GRANULARITY. */
+int scsi_vpd_b0_parse(const uint8_t *d, size_t len, uint32_t *gran)
+{
+	if (len < 8 || d[1] != SCSI_VPD_BLOCK_LIMITS || get_be16(d + 2) < 4)
+		return LL_ENOENT;
+	*gran = get_be16(d + 6);
+	return 0;
+}
+
+static int read_capacity16(struct blockdev *b, struct scsi_capacity *c,
 			   uint64_t deadline)
 {
 	uint8_t cdb[16] = { SCSI_SERVICE_IN16, SCSI_SA_READ_CAP16 }, data[32];
 	struct iscsi_task t;
 	int rc;
 
+	memset(data, 0, sizeof(data));
 	put_be32(cdb + 10, sizeof(data));
 	task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_READ, data, sizeof(data));
 	rc = run_cmd(b, &t, deadline);
 	if (rc)
 		return rc;
-	if (t.data_done < 12)
-		return LL_EIO;
-	*last = get_be64(data);
-	*bs = get_be32(data + 8);
-	return 0;
+	return scsi_rc16_parse(data, t.data_done < sizeof(data) ? t.data_done
+					 : sizeof(data), c);
+}
+
+/* The alignment fields of READ CAPACITY (16) where they agree with what
+ * (10) said; a target without (16) leaves them at 1 block, LBA 0. */
+static void take_alignment(struct blockdev *b, const struct scsi_capacity *c)
+{
+	if (c->last_lba + 1 != b->blocks || c->block_size != b->block_size ||
+	    c->lowest_aligned >> c->phys_exp)
+		return;              /* inconsistent: keep the defaults */
+	b->dev.phys_blocks = 1u << c->phys_exp;
+	b->dev.lowest_aligned = c->lowest_aligned;
 }
 
 static int read_capacity(struct blockdev *b, uint64_t deadline)
 {
 	uint8_t cdb[10] = { SCSI_READ_CAPACITY10 }, data[8];
+	struct scsi_capacity c;
 	struct iscsi_task t;
 	uint64_t last;
 	uint32_t bs;
-	int rc;
+	int rc, rc16;
 
 	task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_READ, data, sizeof(data));
 	rc = run_cmd(b, &t, deadline);
@@ -157,16 +195,38 @@ static int read_capacity(struct blockdev *b, uint64_t deadline)
 		return LL_EIO;
 	last = get_be32(data);
 	bs = get_be32(data + 4);
+	rc16 = read_capacity16(b, &c, deadline);
 	if (last == 0xffffffffu) {
-		rc = read_capacity16(b, &last, &bs, deadline);
-		if (rc)
-			return rc;
+		if (rc16)
+			return rc16;
+		last = c.last_lba;
+		bs = c.block_size;
 	}
 	if (bs == 0 || bs > (1u << 20) || last == UINT64_MAX)
 		return LL_EIO;
 	b->blocks = last + 1;
 	b->block_size = bs;
+	b->dev.phys_blocks = 1;
+	if (!rc16)
+		take_alignment(b, &c);
 	return 0;
+}
+
+/* OPTIMAL TRANSFER LENGTH GRANULARITY from the Block Limits page; a
+ * target without the page (or any answer but the page) leaves it 0. */
+static void block_limits(struct blockdev *b, uint64_t deadline)
+{
+	uint8_t cdb[6] = { SCSI_INQUIRY, 1, SCSI_VPD_BLOCK_LIMITS, 0, 64, 0 };
+	uint8_t data[64];
+	struct iscsi_task t;
+	uint32_t gran = 0;
+
+	memset(data, 0, sizeof(data));
+	task_init(&t, cdb, sizeof(cdb), ISCSI_DIR_READ, data, sizeof(data));
+	if (run_cmd(b, &t, deadline) == 0 &&
+	    scsi_vpd_b0_parse(data, t.data_done < sizeof(data) ? t.data_done
+				       : sizeof(data), &gran) == 0)
+		b->dev.opt_blocks = gran;
 }
 
 static uint32_t pick_max_blocks(const struct blockdev *b)
@@ -368,6 +428,8 @@ int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline)
 		rc = inquiry(b, deadline);
 	if (!rc)
 		rc = read_capacity(b, deadline);
+	if (!rc)
+		block_limits(b, deadline);
 	if (rc) {
 		ll_printf("blk: open failed E%d (%s)\n", -rc, ll_strerror(rc));
 		return rc;

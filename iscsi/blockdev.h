@@ -28,7 +28,9 @@ struct blockdev {
 	struct blk_iscsi_slot slot[BLK_ISCSI_SLOTS];
 };
 
-/* Open the LUN and make b->dev ready: the block device of the LUN, whose
+/* Open the LUN and make b->dev ready (READ CAPACITY 16 and the Block
+ * Limits page also fill dev.phys_blocks, lowest_aligned, opt_blocks
+ * where the target answers them): the block device of the LUN, whose
  * requests are SCSI commands (max_blocks from MaxBurstLength, at most
  * 256 KiB; depth BLK_ISCSI_SLOTS). A READ, WRITE or VERIFY answered UNIT
  * ATTENTION (e.g. 6/29/00 to the new I_T nexus after a reconnect) is sent
@@ -36,6 +38,19 @@ struct blockdev {
  * last answer (r->retries counts them). */
 #define BLK_REQ_UA_RETRIES 3
 int blk_open(struct blockdev *b, struct iscsi_session *s, uint64_t deadline);
+/* What READ CAPACITY (16) says (SBC-3). */
+struct scsi_capacity {
+	uint64_t last_lba;
+	uint32_t block_size;
+	uint8_t phys_exp;         /* 2^phys_exp logical blocks per physical */
+	uint16_t lowest_aligned;  /* first LBA on a physical block boundary */
+};
+/* Parse its parameter data (len bytes; >= 12, the fields past byte 12
+ * stay 0 when shorter than 16). 0 or LL_EIO. */
+int scsi_rc16_parse(const uint8_t *d, size_t len, struct scsi_capacity *c);
+/* OPTIMAL TRANSFER LENGTH GRANULARITY (blocks) from a Block Limits VPD
+ * page (B0h); LL_ENOENT when d is not that page or too short. */
+int scsi_vpd_b0_parse(const uint8_t *d, size_t len, uint32_t *gran);
 /* REPORT LUNS into luns[] (8-byte SAM LUNs); *n in: capacity, out: count. */
 int blk_report_luns(struct blockdev *b, uint8_t (*luns)[8], unsigned *n, uint64_t deadline);
 /* Render a failed task's sense as "sense KEY/ASC/ASCQ: text". */

@@ -305,6 +305,14 @@ static void e1000_close(struct netdev *nd)
 	e->opened = 0;
 }
 
+void e1000_halt(struct e1000 *e)
+{
+	e1000_pci_command(e, 0);
+	(void)e1000_reset(e);
+	e->tx_lent = 0;
+	e->opened = 0;
+}
+
 /* Take back TX descriptors the device has finished with. */
 static void e1000_reap_tx(struct e1000 *e)
 {

@@ -74,5 +74,8 @@ const struct e1000_model *e1000_match(uint16_t vendor, uint16_t device);
 /* Bind e to p (p->dma_mem must hold E1000_DMA_SIZE). Then nd.ops->open.
  * 0, LL_ENODEV (IDs not supported) or LL_ENOMEM (DMA memory too small). */
 int e1000_init(struct e1000 *e, struct pcidev *p);
+/* Stop at once, from a firmware notification: bus mastering off, then a
+ * reset; nothing queued is sent (close drains, this does not). */
+void e1000_halt(struct e1000 *e);
 
 #endif

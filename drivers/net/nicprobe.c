@@ -89,6 +89,14 @@ fail:
 	return rc;
 }
 
+void nicprobe_halt(struct nic_probe *np)
+{
+	if (np->nd == &np->drv.e1000.nd)
+		e1000_halt(&np->drv.e1000);
+	else if (np->nd == &np->drv.virtio.nd)
+		virtio_net_halt(&np->drv.virtio);
+}
+
 int nicprobe(struct nic_probe *np, const struct nic_candidate *list, size_t n,
 	     nicprobe_make_fn make, void *ctx, const struct nicprobe_want *want)
 {

@@ -61,4 +61,9 @@ const char *nicprobe_driver_for(uint16_t vendor, uint16_t device);
 int nicprobe(struct nic_probe *np, const struct nic_candidate *list, size_t n,
 	     nicprobe_make_fn make, void *ctx, const struct nicprobe_want *want);
 
+/* Stop the opened device at once (bus mastering off, reset) without
+ * sending anything: for ExitBootServices, where no I/O may happen. np->nd
+ * stays set; a later close is harmless. */
+void nicprobe_halt(struct nic_probe *np);
+
 #endif

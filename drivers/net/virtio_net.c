@@ -461,6 +461,14 @@ static void vn_close(struct netdev *nd)
 	v->opened = 0;
 }
 
+void virtio_net_halt(struct virtio_net *v)
+{
+	vn_pci_command(v, 0);
+	(void)vn_reset(v);
+	v->tx_lent = 0;
+	v->opened = 0;
+}
+
 /* ---- data path (transmit: virtio_net_tx.c) ---- */
 
 static int vn_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx, unsigned budget)

@@ -77,5 +77,8 @@ int virtio_net_match(uint16_t vendor, uint16_t device);
  * when the virtio capabilities are all there (and not forced legacy).
  * 0, LL_ENODEV (IDs, or no usable transport) or LL_ENOMEM. */
 int virtio_net_init(struct virtio_net *v, struct pcidev *p, unsigned flags);
+/* Stop at once, from a firmware notification: bus mastering off, then a
+ * reset; nothing queued is sent (close drains, this does not). */
+void virtio_net_halt(struct virtio_net *v);
 
 #endif

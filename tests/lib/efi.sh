@@ -168,11 +168,12 @@ efi_serve() {
 	efi_dnsmasq "$1" "$3" "$LL_TMP/tftp" "$nbp"
 }
 
-# efi_case_probe NAME NIC MODE NBP [PATH_RE]: (8a) a fresh probe disk on a
-# new target; the probe's lines must match the image; with PATH_RE, the
-# probe's "disk ..." lines must match it too (whose BlockIo it was).
+# efi_case_probe NAME NIC MODE NBP [PATH_RE] [LINE_RE]: (8a) a fresh probe
+# disk on a new target; the probe's lines must match the image; with
+# PATH_RE, the probe's "disk ..." lines must match it too (whose BlockIo it
+# was); with LINE_RE, a serial line must match it (which driver ran).
 efi_case_probe() {
-	local name=$1 nic=$2 mode=$3 nbp=$4 re=${5:-} disk=$LL_TMP/$1.img iqn
+	local name=$1 nic=$2 mode=$3 nbp=$4 re=${5:-} line=${6:-} disk=$LL_TMP/$1.img iqn
 	EFI_TID=$((EFI_TID + 1)); iqn=$QL_IQN-$EFI_TID
 	efi_probe_disk "$disk" || { echo "FAIL qemu/$name (building the probe disk)"; return; }
 	if ! ql_target "$disk" "$EFI_TID" "$iqn" || ! efi_serve "$mode" "$nbp" "$(ql_rootpath 1 "$iqn")"; then
@@ -183,6 +184,13 @@ efi_case_probe() {
 		ql_wait "$LL_TMP/$name.serial" 'probe: (done|failed)' 220
 		if ! efi_text "$LL_TMP/$name.serial" | grep -qE -- "^probe: disk .*$re"; then
 			ql_fail "$name" "no probe 'disk' line matches $re" "$LL_TMP/$name.serial"
+			ql_qemu_stop; return
+		fi
+	fi
+	if [ -n "$line" ]; then
+		ql_wait "$LL_TMP/$name.serial" 'probe: (done|failed)' 220
+		if ! efi_text "$LL_TMP/$name.serial" | grep -qE -- "$line"; then
+			ql_fail "$name" "no serial line matches $line" "$LL_TMP/$name.serial"
 			ql_qemu_stop; return
 		fi
 	fi
@@ -209,9 +217,10 @@ efi_case_linux() {
 # cannot work: a line matching ERR_RE, then the firmware takes control back
 # (BdsDxe: "failed to start/load BootNNNN") and runs its next boot option
 # (OVMF tries the NIC's HTTP boot options, then a local virtio disk whose ESP
-# holds the probe, bootindex=2): one more boot attempt must follow.
+# holds the probe, bootindex=2): one more boot attempt must follow. With
+# LINE_RE (7th), a serial line must match it too.
 efi_case_error() {
-	local name=$1 nic=$2 mode=$3 nbp=$4 rp=$5 re=$6 log=$LL_TMP/$1.serial
+	local name=$1 nic=$2 mode=$3 nbp=$4 rp=$5 re=$6 line=${7:-} log=$LL_TMP/$1.serial
 	local fb=$LL_TMP/$1-local.img te t err back='BdsDxe: failed to (start|load) Boot[0-9A-F]+'
 	efi_probe_disk "$fb" || { echo "FAIL qemu/$name (building the local disk)"; return; }
 	efi_serve "$mode" "$nbp" "$rp" || { ql_fail "$name" "dnsmasq did not start" "$LL_TMP/dnsmasq.log"; return; }
@@ -221,6 +230,8 @@ efi_case_error() {
 		ql_fail "$name" "no error line matching $re" "$log"
 	elif ! efi_next_after "$log" "$re" "$back"; then
 		ql_fail "$name" "the firmware did not move on to its next boot option after the error" "$log"
+	elif [ -n "$line" ] && ! efi_text "$log" | grep -qE -- "$line"; then
+		ql_fail "$name" "no serial line matches $line" "$log"
 	else
 		t=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
 		err=$(efi_text "$log" | grep -m1 -E -- "$re")
@@ -229,6 +240,20 @@ efi_case_error() {
 	fi
 	ql_qemu_stop
 }
+
+# efi_nbp_nic NBP MODE: a copy of lifeline.efi NBP with the embedded
+# setting nic=MODE, under $LL_TMP/nic-MODE/ (its own TFTP name); prints its
+# path. 0 or 1.
+efi_nbp_nic() {
+	local dir=$LL_TMP/nic-$2 out
+	mkdir -p "$dir" && out=$dir/$(basename "$1") && cp "$1" "$out" &&
+		"$LL_ROOT/build/tools/lifeline-settings" "$out" "nic=$2" >/dev/null &&
+		echo "$out"
+}
+
+# Serial lines saying which driver carried lifeline.efi's data.
+EFI_RE_NATIVE='^lifeline: NIC [0-9a-f:.]+ [0-9a-f:]+ (e1000|virtio-net) \(native driver'
+EFI_RE_SNP='^lifeline: SNP open, MAC '
 
 # efi_next_after LOG ERR_RE BACK_RE: in LOG, after the first ERR_RE line, a
 # BACK_RE line and after that a new boot attempt. Waits up to 90 s. 0 or 1.

@@ -46,6 +46,10 @@ struct fake {
 	int disk;
 	uint8_t *blocks; uint32_t nblocks, bsize;
 	uint64_t cap_last;              /* reported last LBA */
+	uint8_t rc16_tail[3];           /* READ CAPACITY 16 bytes 13..15 */
+	int no_rc16;                    /* READ CAPACITY 16: ILLEGAL REQUEST */
+	int vpd_b0;                     /* answer the Block Limits page ... */
+	uint16_t vpd_gran;              /* ... with this granularity */
 	int ua_pending;                 /* UNIT ATTENTION answers to TEST UNIT READY */
 	int rw_ua_pending;              /* ... and to READ/WRITE 10/16 */
 	unsigned max_outstanding, outstanding;
@@ -354,7 +358,19 @@ static void fk_disk_cmd(const struct fk_pdu *e)
 		fk_rsp(e->p.itt, SAM_STAT_CHECK_CONDITION, ua, sizeof(ua));
 		return;
 	}
-	if (c[0] == 0x12) {
+	static const uint8_t illegal[18] = { 0x70, 0, 5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x24, 0 };
+
+	if ((c[0] == 0x12 && (c[1] & 1) && !(fk.vpd_b0 && c[2] == 0xb0)) ||
+	    (c[0] == 0x9e && fk.no_rc16)) {
+		fk.outstanding--;
+		fk_rsp(e->p.itt, SAM_STAT_CHECK_CONDITION, illegal, sizeof(illegal));
+	} else if (c[0] == 0x12 && (c[1] & 1)) {
+		d[1] = 0xb0;
+		d[3] = 0x3c;
+		put_be16(d + 6, fk.vpd_gran);
+		fk.outstanding--;
+		fk_data_in(e->p.itt, d, 64, e->p.xfer_len);
+	} else if (c[0] == 0x12) {
 		d[0] = 0;
 		d[4] = 91;
 		memcpy(d + 8, "LIFETEST", 8);
@@ -370,6 +386,7 @@ static void fk_disk_cmd(const struct fk_pdu *e)
 	} else if (c[0] == 0x9e) {
 		put_be64(d, fk.cap_last);
 		put_be32(d + 8, fk.bsize);
+		memcpy(d + 13, fk.rc16_tail, 3);
 		fk.outstanding--;
 		fk_data_in(e->p.itt, d, 32, e->p.xfer_len);
 	} else if (c[0] == 0xa0) {

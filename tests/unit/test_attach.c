@@ -411,6 +411,50 @@ static void test_fw_nic(void)
 	teardown();
 }
 
+static int fw_restores;
+static int fw_restore(void *ctx)
+{
+	(void)ctx;
+	fw_restores++;
+	return 0;
+}
+
+/* UEFI's rules: nic=auto where the entry prefers its firmware NIC keeps
+ * it (no identify, no probe); nic=snp is nic=undi; nic=native takes the
+ * native driver even then; a native probe that fails calls
+ * native_failed before the firmware NIC opens, and its failure ends the
+ * attach. */
+static void test_fw_auto_and_restore(void)
+{
+	static const uint8_t other[6] = { 2, 0, 0, 0, 0, 9 };
+
+	setup_fw("", PATH, e1000_mac);
+	fw.auto_fw = 1;
+	CHECK_EQ(attach_run(&at, &env), 0);
+	CHECK_EQ(identifies, 0);
+	CHECK(at.ns.dev == &fw_net.nd);
+	teardown();
+	setup_fw("nic=snp", PATH, e1000_mac);
+	CHECK_EQ(attach_run(&at, &env), 0);
+	CHECK_EQ(identifies, 0);
+	CHECK(at.np.nd == NULL);
+	teardown();
+	setup_fw("nic=native", PATH, e1000_mac);
+	fw.auto_fw = 1;
+	CHECK_EQ(attach_run(&at, &env), 0);
+	CHECK(at.np.nd != NULL);
+	CHECK(has("(native driver, "));
+	teardown();
+	fw_restores = 0;
+	setup_fw("nic=native", PATH, other);
+	fw.native_failed = fw_restore;
+	CHECK_EQ(attach_run(&at, &env), 0);
+	CHECK_EQ(fw_restores, 1);
+	CHECK(at.ns.dev == &fw_net.nd);
+	CHECK(has("lifeline: FWNIC open, MAC 02:00:00:00:00:09\n"));
+	teardown();
+}
+
 /* The firmware's DHCPACK names no root path: our own DHCP, bounded. */
 static void test_fw_ack_without_path(void)
 {
@@ -517,6 +561,7 @@ int main(void)
 	RUN(test_lun_never_ready);
 	RUN(test_fw_native_takeover);
 	RUN(test_fw_nic);
+	RUN(test_fw_auto_and_restore);
 	RUN(test_fw_ack_without_path);
 	RUN(test_fw_ack_partial);
 	RUN(test_fw_ack_bad_setting);

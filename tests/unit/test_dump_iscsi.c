@@ -103,7 +103,7 @@ static void test_dump_over_iscsi(void)
 	 * final header 1 */
 	CHECK_EQ(writes, 1 + 3 + 4 + 3 + 1);
 	CHECK_EQ(syncs, 2);
-	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD), 3 + writes + syncs); /* + TUR, INQUIRY, RC10 */
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD), 5 + writes + syncs); /* + TUR, INQUIRY, RC10, RC16, VPD B0 */
 	CHECK(order_ok);
 	CHECK(fk.max_outstanding >= 4);
 	CHECK_EQ(work.max_inflight, 8);

@@ -152,6 +152,24 @@ static void make_frame(uint8_t *f, size_t len, unsigned seq)
 		f[i] = (uint8_t)(seq * 7 + i);
 }
 
+/* halt (ExitBootServices): bus mastering off, then a reset, and no
+ * doorbell rung: nothing more leaves. */
+static void test_halt(void)
+{
+	unsigned resets, tdt;
+
+	CHECK_EQ(setup(0x100e), 0);
+	resets = fe.resets;
+	tdt = fe.tdt_writes;
+	e1000_halt(&nic);
+	CHECK(fe.resets > resets);
+	CHECK_EQ(fe.tdt_writes, tdt);
+	CHECK_EQ(fe.cfg[1] & PCI_CMD_MASTER, 0);
+	CHECK_EQ(fe.regs[E1000_RCTL / 4], 0);
+	CHECK_EQ(fe.regs[E1000_TCTL / 4], 0);
+	teardown();
+}
+
 /* 150 frames of varied sizes through a 64-slot ring: wraps twice. */
 static void test_tx_wrap(void)
 {
@@ -491,6 +509,7 @@ int main(void)
 	RUN(test_mac_from_ral);
 	RUN(test_mac_from_eeprom);
 	RUN(test_link_down_not_fatal);
+	RUN(test_halt);
 	RUN(test_tx_wrap);
 	RUN(test_tx_full);
 	RUN(test_tx_lend);

@@ -6,6 +6,8 @@
 #include "boot/efi_devpath.h"
 #include "lib/err.h"
 #include "platform/efi/efi_iscsi_dp.h"
+#include "iscsi/negotiate.h"
+#include "iscsi/rootpath.h"
 
 /* PciRoot(0)/Pci(3,0)/MAC(525400123456)/End, as a firmware hands it. */
 static const uint8_t nic[] = {
@@ -64,6 +66,32 @@ static void test_iscsi_node(void)
 	CHECK_EQ(build(out, (size_t)n), n);
 }
 
+/* The node of a logged-in LUN carries the TPGT the target declared (not
+ * a fixed 1), the root path's LUN and target, CHAP when a name is set. */
+static void test_iscsi_node_of_login(void)
+{
+	struct iscsi_rootpath rp;
+	struct iscsi_params p;
+	struct efi_dp_iscsi n;
+	uint8_t out[256];
+	const uint8_t *node = out + NIC_BODY;
+
+	CHECK_EQ(iscsi_rootpath_parse("iscsi:10.0.0.1::3260:5:iqn.2026-01.org.example:disk", &rp), 0);
+	memset(&p, 0, sizeof(p));
+	p.target_portal_group_tag = 0x1234;
+	efi_dp_iscsi_of(&n, &rp, &p, 1);
+	CHECK(efi_dp_iscsi_build(out, sizeof(out), nic, sizeof(nic), &n) > 0);
+	CHECK_EQ(node[16] | node[17] << 8, 0x1234);       /* TPGT */
+	CHECK_EQ(node[6] | node[7] << 8, LL_EFI_ISCSI_CHAP_UNI);
+	CHECK_EQ(node[9], 5);                             /* LUN 5 */
+	CHECK(!memcmp(node + 18, target, sizeof(target) - 1));
+	p.target_portal_group_tag = 7;
+	efi_dp_iscsi_of(&n, &rp, &p, 0);
+	CHECK(efi_dp_iscsi_build(out, sizeof(out), nic, sizeof(nic), &n) > 0);
+	CHECK_EQ(node[16] | node[17] << 8, 7);
+	CHECK_EQ(node[6] | node[7] << 8, LL_EFI_ISCSI_AUTH_NONE);
+}
+
 static void test_file_node_and_prefix(void)
 {
 	uint8_t disk[256], file[512], other[256];
@@ -97,6 +125,7 @@ int main(void)
 	check_suite = "efi_devpath";
 	RUN(test_size);
 	RUN(test_iscsi_node);
+	RUN(test_iscsi_node_of_login);
 	RUN(test_file_node_and_prefix);
 	return CHECK_DONE();
 }

@@ -38,8 +38,26 @@ static void test_media_fields(void)
 	CHECK(b->Media->MediaPresent);
 	CHECK(!b->Media->RemovableMedia);
 	CHECK(!b->Media->ReadOnly);
-	CHECK_EQ(b->Media->LogicalBlocksPerPhysicalBlock, 1);
-	CHECK_EQ(b->Media->OptimalTransferLengthGranularity, 16);
+	CHECK_EQ(b->Media->LogicalBlocksPerPhysicalBlock, 1);  /* no hints */
+	CHECK_EQ(b->Media->LowestAlignedLba, 0);
+	CHECK_EQ(b->Media->OptimalTransferLengthGranularity, 0);
+}
+
+/* The LUN's alignment hints reach the revision 3 media fields. */
+static void test_media_alignment(void)
+{
+	struct blk_dev *d;
+
+	rd_init_on(&rd, disk, sizeof(disk), 512);
+	d = rd_dev(&rd, 16, 8);
+	d->phys_blocks = 8;
+	d->lowest_aligned = 7;
+	d->opt_blocks = 64;
+	efi_disk_init(&ed, d, NULL);
+	CHECK_EQ(ed.bio.Revision, EFI_BLOCK_IO_PROTOCOL_REVISION3);
+	CHECK_EQ(ed.media.LogicalBlocksPerPhysicalBlock, 8);
+	CHECK_EQ(ed.media.LowestAlignedLba, 7);
+	CHECK_EQ(ed.media.OptimalTransferLengthGranularity, 64);
 }
 
 /* 100 blocks at 16 a request: 7 requests, more than one in flight. */
@@ -120,6 +138,7 @@ int main(void)
 {
 	check_suite = "efi_disk";
 	RUN(test_media_fields);
+	RUN(test_media_alignment);
 	RUN(test_read_splits);
 	RUN(test_write_reads_back);
 	RUN(test_parameter_checks);

@@ -36,7 +36,7 @@ static void test_open(void)
 	fk.ua_pending = 2;
 	CHECK_EQ(blk_open(&B, S, far()), 0);
 	CHECK_EQ(fk.ua_pending, 0);
-	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD), 5);     /* TUR x3, INQUIRY, RC10 */
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD), 7); /* TUR x3, INQUIRY, RC10, RC16, VPD B0 */
 	CHECK(strcmp(B.vendor, "LIFETEST") == 0);
 	CHECK(strcmp(B.product, "FAKEDISK") == 0);
 	CHECK(strcmp(B.revision, "0001") == 0);
@@ -44,6 +44,96 @@ static void test_open(void)
 	CHECK_EQ(B.blocks, NBLK);
 	CHECK_EQ(B.block_size, 512);
 	CHECK_EQ(B.dev.max_blocks, 512);          /* 256 KiB */
+	CHECK_EQ(B.dev.phys_blocks, 1);
+	CHECK_EQ(B.dev.lowest_aligned, 0);
+	CHECK_EQ(B.dev.opt_blocks, 0);            /* no Block Limits page */
+	struct fk_pdu *c = fk_find(ISCSI_OP_SCSI_CMD, 6);
+	CHECK_EQ(c->p.cdb[0], 0x12);
+	CHECK_EQ(c->p.cdb[1], 1);                 /* EVPD */
+	CHECK_EQ(c->p.cdb[2], 0xb0);
+}
+
+/* SBC-3 READ CAPACITY (16) parameter data: 4096-byte physical blocks of
+ * 512-byte logical ones (exponent 3) whose first aligned LBA is 7 (the
+ * old 63-sector layout), LBPME/LBPRZ set beside the 14-bit field. */
+static void test_rc16_parse_vectors(void)
+{
+	static const uint8_t v[32] = {
+		0, 0, 0, 0, 0x01, 0x2a, 0x05, 0xff,   /* last LBA 0x12a05ff */
+		0, 0, 0x02, 0x00,                     /* 512 bytes */
+		0x00, 0x03,                           /* P_I_EXP 0, LBPPBE 3 */
+		0xc0, 0x07,                           /* LBPME LBPRZ, LALBA 7 */
+	};
+	static const uint8_t big[32] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+		0, 0, 0x10, 0x00, 0x01, 0xf5, 0x3f, 0xff,
+	};
+	struct scsi_capacity c;
+
+	CHECK_EQ(scsi_rc16_parse(v, sizeof(v), &c), 0);
+	CHECK_EQ(c.last_lba, 0x12a05ffull);
+	CHECK_EQ(c.block_size, 512);
+	CHECK_EQ(c.phys_exp, 3);
+	CHECK_EQ(c.lowest_aligned, 7);
+	CHECK_EQ(scsi_rc16_parse(big, sizeof(big), &c), 0);
+	CHECK_EQ(c.last_lba, 0xfffffffffffffffeull);
+	CHECK_EQ(c.block_size, 4096);
+	CHECK_EQ(c.phys_exp, 5);                  /* P_I_EXPONENT 0xf ignored */
+	CHECK_EQ(c.lowest_aligned, 0x3fff);       /* all 14 bits */
+	CHECK_EQ(scsi_rc16_parse(v, 12, &c), 0);  /* short: no alignment */
+	CHECK_EQ(c.phys_exp, 0);
+	CHECK_EQ(c.lowest_aligned, 0);
+	CHECK_EQ(scsi_rc16_parse(v, 11, &c), LL_EIO);
+}
+
+/* SBC-3 Block Limits VPD page: OPTIMAL TRANSFER LENGTH GRANULARITY is
+ * bytes 6-7; any other page (or a standard INQUIRY answer) is not it. */
+static void test_vpd_b0_vectors(void)
+{
+	uint8_t p[64] = { 0x00, 0xb0, 0x00, 0x3c, 0x00, 0x01, 0x00, 0x08,
+			  0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00 };
+	uint32_t g = 99;
+
+	CHECK_EQ(scsi_vpd_b0_parse(p, sizeof(p), &g), 0);
+	CHECK_EQ(g, 8);
+	CHECK_EQ(scsi_vpd_b0_parse(p, 7, &g), LL_ENOENT);
+	p[1] = 0x83;
+	CHECK_EQ(scsi_vpd_b0_parse(p, sizeof(p), &g), LL_ENOENT);
+	p[1] = 0xb0;
+	p[3] = 0x02;                              /* page too short for 6-7 */
+	CHECK_EQ(scsi_vpd_b0_parse(p, sizeof(p), &g), LL_ENOENT);
+}
+
+/* blk_open takes the alignment and granularity from the target. */
+static void test_open_alignment(void)
+{
+	disk(NBLK - 1);
+	fk.rc16_tail[0] = 0x03;                   /* 8 per physical */
+	fk.rc16_tail[2] = 0x07;                   /* aligned from LBA 7 */
+	fk.vpd_b0 = 1;
+	fk.vpd_gran = 8;
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	CHECK_EQ(B.dev.phys_blocks, 8);
+	CHECK_EQ(B.dev.lowest_aligned, 7);
+	CHECK_EQ(B.dev.opt_blocks, 8);
+	/* a LALBA past one physical block is nonsense: defaults kept */
+	disk(NBLK - 1);
+	fk.rc16_tail[0] = 0x03;
+	fk.rc16_tail[2] = 0x09;
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	CHECK_EQ(B.dev.phys_blocks, 1);
+	CHECK_EQ(B.dev.lowest_aligned, 0);
+	/* no READ CAPACITY 16 and no page: the LUN still opens */
+	disk(NBLK - 1);
+	fk.no_rc16 = 1;
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	CHECK_EQ(B.blocks, NBLK);
+	CHECK_EQ(B.dev.phys_blocks, 1);
+	CHECK_EQ(B.dev.opt_blocks, 0);
+	/* ... but past 2^32 blocks (10 overflows) it must answer */
+	disk(0x123456789ull);
+	fk.no_rc16 = 1;
+	CHECK_EQ(blk_open(&B, S, far()), LL_ESCSI);
 }
 
 static void test_open_ua_forever(void)
@@ -325,6 +415,9 @@ int main(void)
 	RUN(test_open);
 	RUN(test_open_ua_forever);
 	RUN(test_capacity16);
+	RUN(test_rc16_parse_vectors);
+	RUN(test_vpd_b0_vectors);
+	RUN(test_open_alignment);
 	RUN(test_roundtrip_in_flight);
 	RUN(test_big_write_r2t);
 	RUN(test_report_luns);

@@ -132,6 +132,20 @@ static void test_no_auth_tgtd_like(void)
 	CHECK_EQ(login_tx(&L, bhs, data, sizeof(data), &dlen), LL_EINVAL);
 }
 
+/* A target that declares its TargetPortalGroupTag only in the last
+ * login response (transit to full feature): the value is kept. */
+static void test_tpgt_in_last_response(void)
+{
+	settings(NULL, NULL, NULL, NULL);
+	CHECK_EQ(login_init(&L, &S), 0);
+	tx();
+	CHECK_EQ(RX(SEC_T_OP, "AuthMethod=None\0"), LOGIN_SEND);
+	tx();
+	CHECK_EQ(rx_full(OP_T_FFP, 0, 0x99, "TargetPortalGroupTag=4097\0",
+			 sizeof("TargetPortalGroupTag=4097\0") - 1), LOGIN_DONE);
+	CHECK_EQ(L.lg_params.target_portal_group_tag, 4097);
+}
+
 /* Run the CHAP exchange up to our CHAP_R (id 0x2a, challenge 01..10). */
 static void chap_until_response(void)
 {
@@ -551,6 +565,7 @@ int main(void)
 {
 	check_suite = "iscsi_login";
 	RUN(test_no_auth_tgtd_like);
+	RUN(test_tpgt_in_last_response);
 	RUN(test_chap_one_way);
 	RUN(test_chap_base64_challenge);
 	RUN(test_chap_failures);

@@ -49,6 +49,11 @@ static void test_kv_basic(void)
 	CHECK_EQ(s.outage_limit_s, SETTINGS_OUTAGE_DEFAULT_S);
 	CHECK_EQ(s.drive, 0);
 	CHECK_EQ(s.nic, SETTINGS_NIC_AUTO);
+	CHECK_EQ(kv(&s, "nic=native", 0, &e), 0);
+	CHECK_EQ(s.nic, SETTINGS_NIC_NATIVE);
+	CHECK_EQ(kv(&s, "nic=snp", 0, &e), 0);
+	CHECK_EQ(s.nic, SETTINGS_NIC_UNDI);
+	CHECK(kv(&s, "nic=natives", 0, &e) < 0);
 	CHECK_EQ(s.password[0], 0);
 	CHECK_EQ(s.set & (1u << SET_PASSWORD), 0);
 }

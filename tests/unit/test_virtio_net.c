@@ -482,6 +482,26 @@ static void test_close_drains(void)
 	CHECK(memcmp(fv.tx[0].data, f, sizeof(f)) == 0);
 }
 
+/* halt (ExitBootServices) sends nothing queued: bus mastering off, the
+ * device reset; a close afterwards still sends nothing. */
+static void test_halt_sends_nothing(void)
+{
+	uint8_t f[80];
+	unsigned resets;
+
+	CHECK_EQ(setup(0x1041, 1, 256, 0), 0);
+	make_frame(f, sizeof(f), 3);
+	CHECK_EQ(vn.nd.ops->transmit(&vn.nd, f, sizeof(f)), 0);
+	resets = fv.resets;
+	virtio_net_halt(&vn);
+	CHECK_EQ(fv.tx_n, 0);
+	CHECK_EQ(fv.status, 0);
+	CHECK(fv.resets > resets);
+	CHECK_EQ(fv.cfg[4] & 0x04, 0);            /* bus master off */
+	teardown();
+	CHECK_EQ(fv.tx_n, 0);
+}
+
 static void test_tx_full(void)
 {
 	const unsigned n = VNET_BUFS;
@@ -628,6 +648,7 @@ int main(void)
 	RUN(test_tx_wrap_modern);
 	RUN(test_tx_wrap_legacy);
 	RUN(test_tx_full);
+	RUN(test_halt_sends_nothing);
 	RUN(test_tx_burst_modern);
 	RUN(test_tx_burst_legacy);
 	RUN(test_tx_no_notify);
