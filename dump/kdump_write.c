@@ -218,10 +218,6 @@ static int pass_pages(const struct dump_ctx *c, struct kdump_work *kw)
 			if (!((kw->win2[i >> 3] >> (i & 7)) & 1))
 				continue;
 			rc = put_page(c, kw, pfn0 + i);
-			/* keep the writes moving while pages compress: R2Ts,
-			 * ACKs and completions are only seen when polled */
-			if (!rc && !(kw->n_desc % KD_POKE_PAGES))
-				rc = dump_io_poke(c);
 		}
 	}
 	if (!rc)

@@ -15,7 +15,6 @@
 #define KD_LZO_WORK   (16384u * 8)    /* LZO1X_1_MEM_COMPRESS on LP64 */
 #define KD_CBUF       (KD_BLOCK + KD_BLOCK / 16 + 64 + 3)
 #define KD_WIN_PFNS   (KD_BLOCK * 8)  /* pfns per bitmap block */
-#define KD_POKE_PAGES 8u   /* kept pages between two network polls */
 
 /* A sequential region of the file being filled through held slots. */
 struct kd_stream {

@@ -133,19 +133,6 @@ int dump_io_wait(const struct dump_ctx *c, unsigned limit)
 	}
 }
 
-int dump_io_poke(const struct dump_ctx *c)
-{
-	int rc;
-
-	reap(c);
-	if (c->work->error)
-		return c->work->error;
-	if (!inflight(c->work))
-		return 0;
-	rc = blk_poll(c->dev, 0);
-	return rc < 0 ? rc : 0;
-}
-
 /* A slot neither in flight nor held by a stream; waits (io_timeout_us
  * with no write finishing) when every slot is busy. */
 static int free_io(const struct dump_ctx *c, struct dump_io **out)

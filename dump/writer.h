@@ -101,10 +101,6 @@ int dump_io_write(const struct dump_ctx *c, uint64_t off, const uint8_t *p,
 /* Poll until at most limit writes are in flight; the first write error,
  * a poll error or LL_ETIMEDOUT. */
 int dump_io_wait(const struct dump_ctx *c, unsigned limit);
-/* One poll step without waiting (nothing when no write is in flight), so
- * writes progress while the caller computes; 0 or the first write or poll
- * error. */
-int dump_io_poke(const struct dump_ctx *c);
 /* Take a free slot for a stream to fill (held until dump_io_put). */
 int dump_io_take(const struct dump_ctx *c, unsigned *slot);
 /* Write buf (the slot's own buffer: block-multiple off and len) through
