@@ -252,7 +252,7 @@ efi_nbp_nic() {
 }
 
 # Serial lines saying which driver carried lifeline.efi's data.
-EFI_RE_NATIVE='^lifeline: NIC [0-9a-f:.]+ [0-9a-f:]+ (e1000|virtio-net) \(native driver'
+EFI_RE_NATIVE='^lifeline: NIC [0-9a-f:.]+ [0-9a-f:]+ (e1000|virtio-net)( \(native driver|, MAC )'
 EFI_RE_SNP='^lifeline: SNP open, MAC '
 
 # efi_next_after LOG ERR_RE BACK_RE: in LOG, after the first ERR_RE line, a
