@@ -103,7 +103,7 @@ rm -f "$LL_TMP/root.ext4"
 
 say "On the host: lifeline-dumpinfo $LL_TMP/dump.img"
 "$DUMPINFO" "$LL_TMP/dump.img" | sed 's/^/  /'
-"$DUMPINFO" "$LL_TMP/dump.img" | grep -qx 'vmcore: complete' || die "the vmcore is not complete"
+"$DUMPINFO" "$LL_TMP/dump.img" | grep -x 'vmcore: complete' >/dev/null || die "the vmcore is not complete"
 say "On the host: the kdump-compressed dump read by makedumpfile"
 python3 "$LL_ROOT/tests/lib/kdump_inspect.py" "$LL_TMP/dump.img" --extract "$LL_TMP/vmcore" >"$LL_TMP/kinfo.txt"
 grep -qx 'complete: yes' "$LL_TMP/kinfo.txt" || die "the vmcore is not complete"

@@ -17,11 +17,11 @@ BARE=(ceph-mon ceph-mgr ceph-osd ceph-common tgt-rbd)
 missing=()
 bare=()
 for p in "${BARE[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null \
 		|| bare+=("$p")
 done
 for p in "${PKGS[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null \
 		|| missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && [ ${#bare[@]} -eq 0 ] && exit 0

@@ -46,7 +46,7 @@ done
 mbr=/usr/lib/syslinux/mbr/mbr.bin
 [ -r "$mbr" ] || die "missing $mbr (syslinux-common)"
 bb=$(command -v busybox)
-file -L "$bb" 2>/dev/null | grep -q 'statically linked' || bb=/bin/busybox
+file -L "$bb" 2>/dev/null | grep 'statically linked' >/dev/null || bb=/bin/busybox
 
 mkdir -p "$OUTDIR" "$(dirname "$out")"
 work=$(mktemp -d "$OUTDIR/linux-work.XXXXXX")

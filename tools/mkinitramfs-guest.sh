@@ -52,7 +52,7 @@ fi
 [ -n "$kver" ] && [ -d "/lib/modules/$kver" ] || die "no kernel modules for '${kver:-?}' (install linux-image-amd64)"
 [ -z "$elf" ] || [ -r "$elf" ] || die "no $elf"
 bb=$(command -v busybox) || die "missing busybox (busybox-static)"
-file -L "$bb" 2>/dev/null | grep -q 'statically linked' || bb=/bin/busybox
+file -L "$bb" 2>/dev/null | grep 'statically linked' >/dev/null || bb=/bin/busybox
 kexec=$(command -v kexec || echo /usr/sbin/kexec)
 [ -x "$kexec" ] || die "missing kexec (kexec-tools)"
 iscsistart=$(command -v iscsistart || true)

@@ -52,7 +52,7 @@ one_boot() {
 		return
 	fi
 	if [ "$who" = lifeline ] && { ! grep -aqE -- "$MARKER" "$log" ||
-	     efi_text "$log" | grep -q '^probe: disk path=.*VenHw(8998B594-F531-4E87-8BDF-8F88543E99D4)'; }; then
+	     efi_text "$log" | grep '^probe: disk path=.*VenHw(8998B594-F531-4E87-8BDF-8F88543E99D4)' >/dev/null; }; then
 		note "lifeline $nic run $n: the probe ran, but not through lifeline.efi (no $MARKER line or iPXE's disk path)"
 		return
 	fi

@@ -60,8 +60,8 @@ $want_arm"
 [ -z "$bad" ]; check "dpkg -x: images, tools, lifeline-arm, unit, default file, docs, man pages in place" $? "missing or wrong mode:$bad"
 n=$(ls "$R/usr/share/doc/lifeline/" | grep -cE '^[A-Za-z]+\.md(\.gz)?$')
 [ "$n" -ge 8 ]; check "docs/*.md in /usr/share/doc/lifeline ($n)" $? "$(ls "$R/usr/share/doc/lifeline/")"
-dpkg -c "$main" | awk '{print $6}' | grep -q 'lifeline-arm' && ok=1 || ok=0
-dpkg -c "$arm" | awk '{print $6}' | grep -qE 'usr/bin|usr/lib/lifeline/' && ok=1
+dpkg -c "$main" | awk '{print $6}' | grep 'lifeline-arm' >/dev/null && ok=1 || ok=0
+dpkg -c "$arm" | awk '{print $6}' | grep -E 'usr/bin|usr/lib/lifeline/' >/dev/null && ok=1
 [ $ok = 0 ]; check "lifeline-arm only in lifeline-arm, images and tools only in lifeline" $? ""
 bad=""
 for p in settings dumpinfo iscsi; do "$R/usr/bin/lifeline-$p" >/dev/null 2>&1; [ $? -le 2 ] || bad="$bad $p"; done

@@ -26,7 +26,7 @@ out=$(sgdisk -v "$tmp/a.img" 2>&1)
 gdisk_clean() {
 	local o
 	o=$(sgdisk -v "$1" 2>&1)
-	echo "$o" | grep -q '^No problems found' && ! echo "$o" | grep -qiE 'caution|warning|error|corrupt'
+	echo "$o" | grep '^No problems found' >/dev/null && ! echo "$o" | grep -iE 'caution|warning|error|corrupt' >/dev/null
 }
 if gdisk_clean "$tmp/a.img"; then
 	echo "PASS hosted/efi-disk-gpt-verify"
@@ -49,7 +49,7 @@ else
 fi
 
 # FAT: mtools reads the ESP and the file is there, same bytes
-if mdir -i "$tmp/a.img@@1048576" ::/EFI/BOOT 2>/dev/null | grep -q '^BOOTX64  EFI *3000' &&
+if mdir -i "$tmp/a.img@@1048576" ::/EFI/BOOT 2>/dev/null | grep '^BOOTX64  EFI *3000' >/dev/null &&
    mcopy -i "$tmp/a.img@@1048576" ::/EFI/BOOT/BOOTX64.EFI "$tmp/back.efi" &&
    cmp -s "$tmp/app.efi" "$tmp/back.efi"; then
 	echo "PASS hosted/efi-disk-fat"
@@ -60,7 +60,7 @@ fi
 # data pattern and determinism: the expected probe lines, two builds equal
 exp=$(/usr/bin/python3 "$TOOL" --expect "$tmp/a.img")
 if cmp -s "$tmp/a.img" "$tmp/b.img" && [ "$(echo "$exp" | grep -c '^probe: ')" = 5 ] &&
-   echo "$exp" | grep -q '^probe: bulk lba=69632 count=16384 crc='; then
+   echo "$exp" | grep '^probe: bulk lba=69632 count=16384 crc=' >/dev/null; then
 	echo "PASS hosted/efi-disk-expect"
 else
 	echo "FAIL hosted/efi-disk-expect (builds differ or bad expectations)"; echo "$exp" | sed 's/^/  /'

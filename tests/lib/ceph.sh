@@ -58,7 +58,7 @@ ceph_mon_addr() {
 	fi
 	for ((i = 0; i < 50; i++)); do
 		p=$((20000 + ($$ * 11 + i * 137) % 30000))
-		ss -Hltn "sport = :$p" | grep -q LISTEN || { echo "127.0.0.1:$p"; return 0; }
+		ss -Hltn "sport = :$p" | grep LISTEN >/dev/null || { echo "127.0.0.1:$p"; return 0; }
 	done
 	return 1
 }
@@ -143,15 +143,15 @@ ceph_until() {
 
 # ceph_osd_up: 0 when osd.0 is up and in.
 ceph_osd_up() {
-	ceph_cli osd dump 2>/dev/null | grep -q '^osd\.0 up *in '
+	ceph_cli osd dump 2>/dev/null | grep '^osd\.0 up *in ' >/dev/null
 }
 
 # ceph_pool_clean: 0 when every PG is active+clean.
 ceph_pool_clean() {
 	local s
 	s=$(ceph_cli pg stat 2>/dev/null) || return 1
-	echo "$s" | grep -Eq '^[0-9]+ pgs: [0-9]+ active\+clean;' &&
-	! echo "$s" | grep -Eq '(peering|creating|unknown|inactive)'
+	echo "$s" | grep -E '^[0-9]+ pgs: [0-9]+ active\+clean;' >/dev/null &&
+	! echo "$s" | grep -E '(peering|creating|unknown|inactive)' >/dev/null
 }
 
 # ceph_start DIR: make and start the cluster in DIR (created; must not hold

@@ -182,14 +182,14 @@ efi_case_probe() {
 	efi_qemu "$LL_TMP/$name.serial" 240 "$nic"
 	if [ -n "$re" ]; then
 		ql_wait "$LL_TMP/$name.serial" 'probe: (done|failed)' 220
-		if ! efi_text "$LL_TMP/$name.serial" | grep -qE -- "^probe: disk .*$re"; then
+		if ! efi_text "$LL_TMP/$name.serial" | grep -E -- "^probe: disk .*$re" >/dev/null; then
 			ql_fail "$name" "no probe 'disk' line matches $re" "$LL_TMP/$name.serial"
 			ql_qemu_stop; return
 		fi
 	fi
 	if [ -n "$line" ]; then
 		ql_wait "$LL_TMP/$name.serial" 'probe: (done|failed)' 220
-		if ! efi_text "$LL_TMP/$name.serial" | grep -qE -- "$line"; then
+		if ! efi_text "$LL_TMP/$name.serial" | grep -E -- "$line" >/dev/null; then
 			ql_fail "$name" "no serial line matches $line" "$LL_TMP/$name.serial"
 			ql_qemu_stop; return
 		fi
@@ -230,7 +230,7 @@ efi_case_error() {
 		ql_fail "$name" "no error line matching $re" "$log"
 	elif ! efi_next_after "$log" "$re" "$back"; then
 		ql_fail "$name" "the firmware did not move on to its next boot option after the error" "$log"
-	elif [ -n "$line" ] && ! efi_text "$log" | grep -qE -- "$line"; then
+	elif [ -n "$line" ] && ! efi_text "$log" | grep -E -- "$line" >/dev/null; then
 		ql_fail "$name" "no serial line matches $line" "$log"
 	else
 		t=$(awk -v a="$QL_QEMU_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')

@@ -381,7 +381,7 @@ ql_slirp_setup() {
 	mkdir -p "$QL_BUILD"
 	for ((i = 0; i < 50; i++)); do
 		p=$((20000 + ($$ * 7 + i * 131) % 30000))
-		if ! ss -Hltn "sport = :$p" | grep -q LISTEN; then
+		if ! ss -Hltn "sport = :$p" | grep LISTEN >/dev/null; then
 			QL_SLIRP_PORT=$p
 			return 0
 		fi

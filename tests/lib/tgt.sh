@@ -33,7 +33,7 @@ tgt_start() {
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$TGT_LAST_PID" 2>/dev/null || return 1
 		if tgtadm_c "$ctl" --mode target --op show >/dev/null 2>&1 &&
-		   "${nsx[@]}" ss -Hltn "sport = :${portal##*:}" | grep -q LISTEN; then
+		   "${nsx[@]}" ss -Hltn "sport = :${portal##*:}" | grep LISTEN >/dev/null; then
 			return 0
 		fi
 		sleep 0.1

@@ -588,7 +588,7 @@ if [ "${CRASH_DUMP_PORTAL:-0}" = 1 ]; then
 	verdict portal e1000 "$PORTAL_IMG" "$h0"
 	if [ -n "$KILL_LINE" ] && grep -qE '^dump: complete' "$L" &&
 	   grep -qE '^iscsi: reconnected after [0-9]+ s \(portal 2 of 2\)' "$L" &&
-	   "$DUMPINFO" "$PORTAL_IMG" 2>/dev/null | grep -qx 'vmcore: complete'; then
+	   "$DUMPINFO" "$PORTAL_IMG" 2>/dev/null | grep -x 'vmcore: complete' >/dev/null; then
 		echo "fault: dump-portal-gone ok vmcore complete and verified (dumpinfo, readelf, marker, makedumpfile), killed at ${KILL_LINE#dump: }, $(grep -m1 -oE 'reconnected after [0-9]+ s \(portal 2 of 2\)' "$L")"
 	else
 		echo "fault: dump-portal-gone FAIL"
@@ -637,7 +637,7 @@ if [ "${CRASH_DUMP_RBD:-0}" = 1 ]; then
 	verdict_elf rbd e1000 "$RBD_IMG" "$RBD_BOOT" "$h0"
 	if [ -n "$KILL_LINE" ] && grep -qE '^dump: complete' "$L" &&
 	   grep -qE '^iscsi: reconnected after [0-9]+ s \(portal 2 of 2\)' "$L" &&
-	   "$DUMPINFO" "$RBD_IMG" 2>/dev/null | grep -qx 'vmcore: complete'; then
+	   "$DUMPINFO" "$RBD_IMG" 2>/dev/null | grep -x 'vmcore: complete' >/dev/null; then
 		echo "fault: dump-rbd-gateway-gone ok vmcore on RBD complete and verified (rbd export, dumpinfo, readelf, marker, makedumpfile), killed at ${KILL_LINE#dump: }, $(grep -m1 -oE 'reconnected after [0-9]+ s \(portal 2 of 2\)' "$L")"
 	else
 		echo "fault: dump-rbd-gateway-gone FAIL"
@@ -668,7 +668,7 @@ if [ "${CRASH_DUMP_LOSSY:-0}" = 1 ]; then
 	rate=$(sed -nE 's/^dump: complete, [0-9]+ MiB in [0-9.]+ s, ([0-9.]+) MiB\/s$/\1/p' "$L")
 	echo "  lossy: ${faults:-relay counts missing}"
 	if [ -n "$rate" ] && [[ $faults =~ dropped=[1-9] ]] &&
-	   "$DUMPINFO" "$LOSSY_IMG" 2>/dev/null | grep -qx 'vmcore: complete'; then
+	   "$DUMPINFO" "$LOSSY_IMG" 2>/dev/null | grep -x 'vmcore: complete' >/dev/null; then
 		echo "bench: dump-lossy$LOSS_PCT $rate MiB/s"
 		echo "fault: dump-lossy-${LOSS_PCT}pct ok vmcore complete and verified at $rate MiB/s, $faults"
 	else

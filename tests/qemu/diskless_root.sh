@@ -96,7 +96,7 @@ boot_verdict() {
 		"$(grep -qx "iscsistart: Logging into $target $QL_IP:3260,1" "$L" &&
 		   grep -qE "^iscsistart: Connection[0-9:]+ to \[target: $target, portal: $QL_IP,3260\] .* is operational now" "$L" &&
 		   grep -q '^DISKLESS cmdline .* iscsi_auto ' "$L" &&
-		   ! grep '^DISKLESS cmdline ' "$L" | grep -q "$target" && echo 1)" "$L"
+		   ! grep '^DISKLESS cmdline ' "$L" | grep "$target" >/dev/null && echo 1)" "$L"
 	check "$tag: the OS's initramfs logged in from the iBFT and /sbin/init runs from the LUN (${T_LAST:-?} s)" \
 		"$(grep -qE '^DISKLESS init kernel=' "$L" &&
 		   grep -qE '^DISKLESS root /dev/sd[a-z]2 ext4 rw$' "$L" &&

@@ -99,7 +99,7 @@ probe() {
 		'lifeline: command line: root-path=.*' \
 		'lifeline: address 10\.79\.0\.50 gateway 10\.79\.0\.1 \(static\)' \
 		"lifeline: logged in to $iqn, .*"; do
-		efi_text "$log" | grep -qxE -- "$re" || missing+=("$re")
+		efi_text "$log" | grep -xE -- "$re" >/dev/null || missing+=("$re")
 	done
 	if [ ${#missing[@]} -ne 0 ]; then
 		ql_fail "$NAME-$tag" "missing: ${missing[*]}" "$log"
@@ -153,7 +153,7 @@ elif grub_efi_dir "$LL_TMP/$tag" "root-path=$(ql_rootpath 1 "$QL_IQN-nosuch")" "
 	grub_efi_qemu "$log" e1000 "$LL_TMP/$tag/esp" $(efi_fallback_args "$fb")
 	if ! ql_wait "$log" 'lifeline: E52 ' 150; then
 		ql_fail "$NAME-$tag" "no 'lifeline: E52' line" "$log"
-	elif efi_text "$log" | grep -q '^lifeline: logged in'; then
+	elif efi_text "$log" | grep '^lifeline: logged in' >/dev/null; then
 		ql_fail "$NAME-$tag" "logged in to a target that does not exist" "$log"
 	elif ! ql_wait "$log" 'probe: (start|done|failed)' 90 ||
 	     ! efi_text "$log" | awk -v b="$back" '

@@ -38,7 +38,7 @@ make_initrd() {
 	rm -rf "$rd"
 	mkdir -p "$rd"/{bin,dev,proc,sys,tmp,usr/sbin}
 	bb=$(command -v busybox)
-	file -L "$bb" 2>/dev/null | grep -q 'statically linked' || bb=/bin/busybox
+	file -L "$bb" 2>/dev/null | grep 'statically linked' >/dev/null || bb=/bin/busybox
 	cp "$bb" "$rd/bin/busybox"
 	for f in sh mount echo cat sleep grep; do ln -sf busybox "$rd/bin/$f"; done
 	cp /usr/sbin/kexec "$rd/usr/sbin/kexec"

@@ -24,7 +24,7 @@ fi
 ql_slirp_target "$disk" 1 "$iqn" ||
 	{ ql_fail lifeline-fallback "tgtd did not start" "$LL_TMP/tgtd.log"; exit 1; }
 closed=$((QL_SLIRP_PORT + 1))
-while ss -Hltn "sport = :$closed" | grep -q LISTEN; do closed=$((closed + 1)); done
+while ss -Hltn "sport = :$closed" | grep LISTEN >/dev/null; do closed=$((closed + 1)); done
 
 ERR_RE='^lifeline: E[0-9]+ [A-Za-z]'   # not the "E820 <range>" lines
 
