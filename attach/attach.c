@@ -161,12 +161,16 @@ static int at_native_first(struct attach *a)
 	int rc;
 
 	memset(&want, 0, sizeof(want));
+	want.keep_running = a->env->nic_keep;
 	rc = at_probe(a, &want);
 	if (rc < 0)
 		return attach_fail(rc, "no usable NIC (e1000 family, virtio-net)");
 	ll_printf("lifeline: NIC %02x:%02x.%u %04x:%04x %s, MAC " LL_MAC_FMT "\n",
 		  p->bus, p->dev, p->fn, p->vendor, p->device, a->np.driver,
 		  LL_MAC_ARGS(a->np.nd->mac));
+	if (a->np.kept)
+		ll_printf("lifeline: NIC continued as its previous owner left it "
+			  "(rings moved to ours, no reset)\n");
 	at_net_init(a, a->np.nd);
 	return 0;
 }

@@ -88,6 +88,9 @@ struct attach_env {
 	void *settings_ctx;
 	const struct attach_fw_nic *fw;    /* NULL: native only */
 	const struct nic_candidate *nics;  /* PCI network functions */
+	uint8_t nic_keep;                  /* without fw: enum netdev_keep for a
+					    * NIC found running (crash flow:
+					    * NETDEV_KEEP_MOVABLE) */
 	size_t n_nics;
 	nicprobe_make_fn nic_make;
 	void *nic_ctx;

@@ -60,6 +60,16 @@ struct netdev_ops {
 	void (*wait)(struct netdev *nd, uint32_t max_us);
 };
 
+/* What a driver's open does with a device its previous owner left
+ * running (a driver that cannot continue one always resets). */
+enum netdev_keep {
+	NETDEV_KEEP_NEVER = 0,   /* reset it */
+	NETDEV_KEEP_ROM,         /* a PXE ROM's: continue it where the driver can */
+	NETDEV_KEEP_MOVABLE,     /* a dead OS's: continue it only where every
+				  * ring moves to ours (nothing of the old
+				  * owner's memory used), else reset it */
+};
+
 struct netdev {
 	const struct netdev_ops *ops;
 	void *priv;              /* driver state */

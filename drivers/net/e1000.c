@@ -174,7 +174,7 @@ static int e1000_carve(struct e1000 *e)
 	if (!e->pci->dma_mem || used > e->pci->dma_size)
 		return LL_ENOMEM;
 	e->rx_ring = e->own_rx = (volatile struct e1000_rx_desc *)start;
-	e->tx_ring = (volatile struct e1000_tx_desc *)(start + 16 * E1000_RX_N);
+	e->tx_ring = e->own_tx = (volatile struct e1000_tx_desc *)(start + 16 * E1000_RX_N);
 	e->rx_buf = (uint8_t *)(start + 16 * (E1000_RX_N + E1000_TX_N));
 	e->tx_buf = e->rx_buf + (size_t)E1000_BUF_SIZE * E1000_RX_N;
 	return 0;

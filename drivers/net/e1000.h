@@ -52,6 +52,7 @@ struct e1000 {
 	volatile struct e1000_rx_desc *rx_ring;
 	volatile struct e1000_rx_desc *own_rx; /* ours, E1000_RX_N long */
 	volatile struct e1000_tx_desc *tx_ring;
+	volatile struct e1000_tx_desc *own_tx; /* ours, E1000_TX_N long */
 	uint8_t *rx_buf, *tx_buf;
 	unsigned rx_next;       /* next RX descriptor to look at */
 	unsigned tx_tail;       /* next TX descriptor to fill */
@@ -59,7 +60,7 @@ struct e1000 {
 	unsigned tx_inflight;
 	unsigned rx_n, tx_n;    /* ring sizes in use (ours, or the ROM's) */
 	uint8_t rx_fcs;         /* bytes of FCS left at the end of a frame */
-	uint8_t keep_running;   /* set before open: continue a running device */
+	uint8_t keep_running;   /* set before open: enum netdev_keep */
 	uint8_t kept;           /* open continued the previous owner's rings */
 	uint8_t rx_discard;     /* inside a frame without EOP: drop to EOP */
 	uint8_t link_up;        /* link seen up during open */

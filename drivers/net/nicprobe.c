@@ -22,6 +22,7 @@ static int e1000_bind(struct nic_probe *np, const struct nicprobe_want *want)
 
 	np->drv.e1000.keep_running = want->keep_running;
 	np->nd = rc ? NULL : &np->drv.e1000.nd;
+	np->bound = NICPROBE_E1000;
 	return rc;
 }
 
@@ -30,6 +31,7 @@ static int virtio_bind(struct nic_probe *np, const struct nicprobe_want *want)
 	int rc = virtio_net_init(&np->drv.virtio, &np->pci, want->virtio_flags);
 
 	np->nd = rc ? NULL : &np->drv.virtio.nd;
+	np->bound = NICPROBE_VIRTIO;
 	return rc;
 }
 
@@ -82,7 +84,7 @@ static int try_one(struct nic_probe *np, const struct nic_driver *d,
 		goto fail;
 	}
 	np->driver = d->name;
-	np->kept = np->nd == &np->drv.e1000.nd && np->drv.e1000.kept;
+	np->kept = np->bound == NICPROBE_E1000 && np->drv.e1000.kept;
 	return 0;
 fail:
 	np->nd = NULL;
@@ -91,9 +93,11 @@ fail:
 
 void nicprobe_halt(struct nic_probe *np)
 {
-	if (np->nd == &np->drv.e1000.nd)
+	if (!np->nd)
+		return;
+	if (np->bound == NICPROBE_E1000)
 		e1000_halt(&np->drv.e1000);
-	else if (np->nd == &np->drv.virtio.nd)
+	else if (np->bound == NICPROBE_VIRTIO)
 		virtio_net_halt(&np->drv.virtio);
 }
 

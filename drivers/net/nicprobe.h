@@ -34,9 +34,12 @@ struct nicprobe_want {
 	uint8_t use_bdf;          /* match bus/dev/fn */
 	uint8_t bus, dev, fn;
 	unsigned virtio_flags;    /* VIRTIO_NET_* for virtio_net_init */
-	uint8_t keep_running;     /* continue a device the PXE ROM left
-				   * running where the driver can (e1000) */
+	uint8_t keep_running;     /* enum netdev_keep: continue a device
+				   * its previous owner left running
+				   * where the driver can (e1000) */
 };
+
+enum { NICPROBE_NONE, NICPROBE_E1000, NICPROBE_VIRTIO };
 
 /* Storage for whichever driver is chosen (no allocation). */
 struct nic_probe {
@@ -46,6 +49,9 @@ struct nic_probe {
 		struct virtio_net virtio;
 	} drv;
 	struct netdev *nd;        /* the opened netdev, NULL if none */
+	uint8_t bound;            /* which of drv the last bind filled:
+				   * NICPROBE_E1000 or NICPROBE_VIRTIO (the
+				   * union's netdevs share an address) */
 	const char *driver;       /* "e1000" or "virtio-net" */
 	uint8_t kept;             /* the device was continued, not reset */
 	int last_error;           /* why the last candidate failed */

@@ -258,10 +258,63 @@ static void test_keep_moves_ring_on_qemu(void)
 	for (i = 0; i < E1000_RX_N - 1; i++)
 		CHECK(log.where[i] >= fe.dma && log.where[i] < fe.dma + E1000_DMA_SIZE);
 	CHECK_EQ(log.tag[62], 62);
-	frame(f, 0x77);                           /* TX stays on the ROM's */
+	frame(f, 0x77);                           /* TX moved to ours too */
 	CHECK_EQ(nic.nd.ops->transmit(&nic.nd, f, 64), 0);
 	CHECK_EQ(fe.tx_n, 1);
-	CHECK(nic.tx_ring == (volatile struct e1000_tx_desc *)rom_tx);
+	CHECK(nic.tx_ring == nic.own_tx);
+	CHECK_EQ(fe.regs[E1000_TDLEN / 4], 16 * E1000_TX_N);
+	nic.nd.ops->close(&nic.nd);
+	fake_e1000_free(&fe);
+}
+
+/* A dead OS's device (NETDEV_KEEP_MOVABLE): on QEMU's model continued
+ * with both rings ours and not one byte of the old owner's rings written
+ * (they are in the memory being dumped); frames flow both ways. */
+static void test_movable_on_qemu(void)
+{
+	struct e1000_rx_desc rx0[ROM_N];
+	struct e1000_tx_desc tx0[ROM_N];
+	struct rx_log log;
+	uint8_t f[64];
+
+	rom_state(5, 3, 7);
+	fe.cfg[PCI_CFG_SUBSYS / 4] = 0x11001af4u;
+	memcpy(rx0, rom_rx, sizeof(rx0));
+	memcpy(tx0, rom_tx, sizeof(tx0));
+	CHECK_EQ(e1000_init(&nic, &fe.pci), 0);
+	nic.keep_running = NETDEV_KEEP_MOVABLE;
+	CHECK_EQ(nic.nd.ops->open(&nic.nd), 0);
+	CHECK_EQ(nic.kept, 1);
+	CHECK_EQ(fe.resets, 0);
+	CHECK_EQ(fe.rctl_writes, 0);
+	CHECK(nic.rx_ring == nic.own_rx && nic.tx_ring == nic.own_tx);
+	frame(f, 0x21);
+	CHECK_EQ(fake_e1000_rx(&fe, f, 60, E1000_RXD_STAT_EOP, 0), 0);
+	memset(&log, 0, sizeof(log));
+	CHECK_EQ(nic.nd.ops->poll(&nic.nd, rx_record, &log, 8), 1);
+	CHECK_EQ(log.tag[0], 0x21);
+	frame(f, 0x22);
+	CHECK_EQ(nic.nd.ops->transmit(&nic.nd, f, 64), 0);
+	CHECK_EQ(fe.tx_n, 1);
+	CHECK_EQ(fe.tx[0].data[14], 0x22);
+	CHECK(memcmp(rx0, rom_rx, sizeof(rx0)) == 0);
+	CHECK(memcmp(tx0, rom_tx, sizeof(tx0)) == 0);
+	nic.nd.ops->close(&nic.nd);
+	fake_e1000_free(&fe);
+}
+
+/* ... and on any other 8254x reset, as before: a crashed OS's device
+ * state is not trusted where its rings would have to be continued. */
+static void test_movable_elsewhere_resets(void)
+{
+	rom_state(5, 3, 7);
+	CHECK_EQ(e1000_init(&nic, &fe.pci), 0);
+	nic.keep_running = NETDEV_KEEP_MOVABLE;
+	CHECK_EQ(nic.nd.ops->open(&nic.nd), 0);
+	CHECK_EQ(nic.kept, 0);
+	CHECK_EQ(nic.cnt.adopt_rc, LL_ENOTSUP);
+	CHECK_EQ(fe.resets, 1);
+	CHECK(fe.rctl_writes > 0);
 	nic.nd.ops->close(&nic.nd);
 	fake_e1000_free(&fe);
 }
@@ -286,6 +339,8 @@ int main(void)
 	RUN(test_keep_rx_ring_full);
 	RUN(test_keep_tx_on_rom_ring);
 	RUN(test_keep_moves_ring_on_qemu);
+	RUN(test_movable_on_qemu);
+	RUN(test_movable_elsewhere_resets);
 	RUN(test_keep_falls_back);
 	RUN(test_no_keep_resets);
 	return CHECK_DONE();

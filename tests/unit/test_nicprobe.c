@@ -85,6 +85,15 @@ static void test_by_bdf(void)
 	CHECK_EQ(fake_virtio_rx(&fv, f, sizeof(f)), 0);
 	fake_virtio_rx_raw(&fv, 999, 70);
 	CHECK_EQ(np.nd->ops->poll(np.nd, NULL, NULL, 0), 0);
+	/* The driver union's netdevs share an address: halt and kept go by
+	 * the driver bound, never by that address (virtio halted, e1000 not
+	 * touched, nothing read as "kept" out of virtio's state). */
+	CHECK_EQ(np.kept, 0);
+	unsigned vr = fv.resets, er = fe.resets;
+	nicprobe_halt(&np);
+	CHECK_EQ(fv.resets, vr + 1);
+	CHECK_EQ(fv.status, 0);
+	CHECK_EQ(fe.resets, er);
 	teardown();
 }
 
