@@ -171,6 +171,9 @@ static int at_native_first(struct attach *a)
 	if (a->np.kept)
 		ll_printf("lifeline: NIC continued as its previous owner left it "
 			  "(rings moved to ours, no reset)\n");
+	else if (want.keep_running)
+		ll_printf("lifeline: NIC reset, not continued: E%d %s\n",
+			  -a->np.keep_rc, ll_strerror(a->np.keep_rc));
 	at_net_init(a, a->np.nd);
 	return 0;
 }

@@ -51,6 +51,11 @@ echo "CRASHTEST userspace kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpu
 for m in $(cat /lib/modules/load.list); do
 	insmod "/lib/modules/$m" 2>/dev/null
 done
+# the NICs up, as a diskless machine's OS has its own running when it
+# crashes (lifeline continues QEMU's e1000 as the OS left it)
+for n in /sys/class/net/*; do
+	[ "${n##*/}" = lo ] || ifconfig "${n##*/}" up 2>/dev/null
+done
 dmesg -n 1   # from here only the panic's messages interleave with ours
 fail() { echo "CRASHTEST FAIL $*"; sync; poweroff -f; }
 arm=$(command -v lifeline-arm)

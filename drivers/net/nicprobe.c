@@ -85,6 +85,7 @@ static int try_one(struct nic_probe *np, const struct nic_driver *d,
 	}
 	np->driver = d->name;
 	np->kept = np->bound == NICPROBE_E1000 && np->drv.e1000.kept;
+	np->keep_rc = np->bound == NICPROBE_E1000 ? np->drv.e1000.cnt.adopt_rc : LL_ENOTSUP;
 	return 0;
 fail:
 	np->nd = NULL;

@@ -54,6 +54,8 @@ struct nic_probe {
 				   * union's netdevs share an address) */
 	const char *driver;       /* "e1000" or "virtio-net" */
 	uint8_t kept;             /* the device was continued, not reset */
+	int keep_rc;              /* asked to continue it: 0, or why it was
+				   * reset instead (the driver's error) */
 	int last_error;           /* why the last candidate failed */
 	unsigned tried, skipped;  /* supported candidates opened / filtered */
 };

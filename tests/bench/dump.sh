@@ -81,7 +81,8 @@ lifeline_dump() {
 	[ -r "$ELF" ] || { note "no $ELF: lifeline dump not measured"; return 1; }
 	local dp="iscsi:$QL_IP::3260:1:$DUMP_IQN"
 	dd if=/dev/zero of="$LUN_FILE" bs=1M count=1 conv=notrunc status=none
-	guest "$log" 900 crashkernel=8M llmode=arm-panic ll.load=1 \
+	# ll.ip: the guest's NIC up with that address, as a diskless OS has it
+	guest "$log" 900 crashkernel=8M llmode=arm-panic ll.load=1 "ll.ip=$GUEST_IP" \
 		"lifeline.dump-path=$dp" "lifeline.initiator-iqn=$GUEST_IQN" \
 		"lifeline.ip=$GUEST_IP" "lifeline.netmask=255.255.255.0" \
 		"lifeline.extra=dump-format=$fmt"
