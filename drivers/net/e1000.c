@@ -206,24 +206,33 @@ static void e1000_setup_rx(struct e1000 *e)
 	   E1000_RCTL_SECRC | E1000_RCTL_BSIZE_2048);
 }
 
-static void e1000_setup_tx(struct e1000 *e)
+/* Our own TX ring, empty, at the device's ring registers (after a reset,
+ * or in place of a previous owner's on QEMU's model: e1000_keep.c). */
+void e1000_tx_ring_own(struct e1000 *e)
 {
-	uint64_t ring = bus(e, e->tx_ring);
+	uint64_t ring = bus(e, e->own_tx);
 	unsigned i;
 
 	for (i = 0; i < E1000_TX_N; i++) {
-		e->tx_ring[i].addr = bus(e, e->tx_buf + (size_t)i * E1000_BUF_SIZE);
-		e->tx_ring[i].length = 0;
-		e->tx_ring[i].cmd = 0;
-		e->tx_ring[i].status = 0;
+		e->own_tx[i].addr = bus(e, tx_buf_of(e, i));
+		e->own_tx[i].length = 0;
+		e->own_tx[i].cmd = 0;
+		e->own_tx[i].status = 0;
 	}
-	e->tx_n = E1000_TX_N;
-	e->tx_tail = e->tx_clean = e->tx_inflight = 0;
+	e->pci->ops->mb(e->pci);
 	wr(e, E1000_TDBAL, (uint32_t)ring);
 	wr(e, E1000_TDBAH, (uint32_t)(ring >> 32));
 	wr(e, E1000_TDLEN, 16 * E1000_TX_N);
 	wr(e, E1000_TDH, 0);
 	wr(e, E1000_TDT, 0);
+	e->tx_ring = e->own_tx;
+	e->tx_n = E1000_TX_N;
+	e->tx_tail = e->tx_clean = e->tx_inflight = 0;
+}
+
+static void e1000_setup_tx(struct e1000 *e)
+{
+	e1000_tx_ring_own(e);
 	wr(e, E1000_TIPG, e->model->ipgt | 8u << E1000_TIPG_IPGR1_SHIFT |
 	   6u << E1000_TIPG_IPGR2_SHIFT);
 	wr(e, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP |

@@ -36,6 +36,9 @@ static inline uint8_t *tx_buf_of(struct e1000 *e, unsigned i)
 	return e->tx_buf + (size_t)(i % E1000_TX_N) * E1000_BUF_SIZE;
 }
 
+/* Our own empty TX ring at the ring registers (e1000.c). */
+void e1000_tx_ring_own(struct e1000 *e);
+
 /* MAC from RAL0/RAH0, else the EEPROM (e1000.c). 0 or an error. */
 int e1000_read_mac(struct e1000 *e);
 /* Continue the running device (e1000_keep.c). 0, or why not. */

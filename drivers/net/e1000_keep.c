@@ -56,30 +56,6 @@ static void e1000_rx_move(struct e1000 *e)
 	e->cnt.rx_moved = 1;
 }
 
-/* Our own TX ring in place of the previous owner's (QEMU's model only, as
- * for RX): its TX path reads the ring registers at every TDT write. */
-static void e1000_tx_move(struct e1000 *e)
-{
-	uint64_t ring = bus(e, e->own_tx);
-	unsigned i;
-
-	for (i = 0; i < E1000_TX_N; i++) {
-		e->own_tx[i].addr = bus(e, tx_buf_of(e, i));
-		e->own_tx[i].length = 0;
-		e->own_tx[i].cmd = 0;
-		e->own_tx[i].status = 0;
-	}
-	e->pci->ops->mb(e->pci);
-	wr(e, E1000_TDBAL, (uint32_t)ring);
-	wr(e, E1000_TDBAH, (uint32_t)(ring >> 32));
-	wr(e, E1000_TDLEN, 16 * E1000_TX_N);
-	wr(e, E1000_TDH, 0);
-	wr(e, E1000_TDT, 0);
-	e->tx_ring = e->own_tx;
-	e->tx_n = E1000_TX_N;
-	e->tx_tail = e->tx_clean = e->tx_inflight = 0;
-}
-
 /* Bounded wait for the TX ring to drain: 0 or LL_EBUSY. */
 static int e1000_tx_drain(struct e1000 *e)
 {
@@ -127,7 +103,7 @@ static int e1000_keep_moved(struct e1000 *e, uint32_t rctl)
 		rc = e1000_keep_common(e, rctl);
 	if (rc)
 		return rc;
-	e1000_tx_move(e);
+	e1000_tx_ring_own(e);
 	e1000_rx_move(e);
 	e->pci->ops->mb(e->pci);
 	wr(e, E1000_RDT, E1000_RX_N - 1);
