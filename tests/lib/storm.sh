@@ -9,6 +9,7 @@ STORM_N=${STORM_N:-8}
 STORM_MEM=${STORM_MEM:-64}          # MiB per guest
 STORM_BACKING=${STORM_BACKING:-file} # file | rbd (rbd: the Ceph test bed's hook)
 STORM_QPIDS=()                      # the `timeout` wrapping each QEMU
+STORM_TGT_PID=""                    # the gateway's tgtd (its CPU time)
 STORM_T0=""                         # $EPOCHREALTIME when the guests started
 STORM_MBR_AT=()                     # seconds from STORM_T0 to "MBRTEST start"
 
@@ -32,24 +33,34 @@ storm_net_setup() {
 
 # storm_backing I SRC: what guest I's LUN is backed by, printed (tgtadm's
 # -b argument); SRC is the fresh test disk to start from. STORM_BACKING
-# picks the store: file (a copy of SRC, here) or rbd (an RBD image the
-# Ceph test bed imports SRC into: not implemented here). 0 or 1.
+# picks the store: file (a copy of SRC, here) or rbd (SRC imported as the
+# RBD image storm<I> of the Ceph test bed, tests/lib/ceph.sh, which must be
+# up: ceph_start). 0 or 1.
 storm_backing() {
 	local i=$1 src=$2 f
 	case $STORM_BACKING in
 	file)
 		f=$LL_TMP/storm$i.img
 		cp --sparse=always "$src" "$f" && echo "$f" ;;
+	rbd)
+		ceph_rbd rm --no-progress "$CEPH_POOL/storm$i" >/dev/null 2>&1
+		ceph_image "storm$i" $((($(stat -c %s "$src") + 1048575) >> 20)) "$src" &&
+			echo "storm$i" ;;
 	*)
-		echo "storm: backing '$STORM_BACKING' not implemented" >&2
+		echo "storm: backing '$STORM_BACKING' unknown (file or rbd)" >&2
 		return 1 ;;
 	esac
 }
 
 # storm_backing_file I: the file holding guest I's LUN after the run, for
-# the host's check of what the guest wrote (file: the image itself).
+# the host's check of what the guest wrote (file: the image itself; rbd:
+# the image exported to a file). 0 or 1.
 storm_backing_file() {
-	echo "$LL_TMP/storm$1.img"
+	local f=$LL_TMP/storm$1.img
+	if [ "$STORM_BACKING" = rbd ]; then
+		ceph_export "storm$1" "$f" || return 1
+	fi
+	echo "$f"
 }
 
 # storm_disks SRC: every guest's backing from SRC (STORM_LUN[i]). 0 or 1.
@@ -62,12 +73,23 @@ storm_disks() {
 }
 
 # storm_tgtd: the one gateway (tgtd on $QL_PORTAL), target i+1 per guest
-# with its LUN. Sets QL_TGT_PID. 0 or 1.
+# with its LUN (rbd: a tgt-rbd gateway of the Ceph test bed). Sets
+# STORM_TGT_PID (and QL_TGT_PID for a file-backed one). 0 or 1.
 storm_tgtd() {
 	local i
+	if [ "$STORM_BACKING" = rbd ]; then
+		ceph_gateway storm "$QL_PORTAL" || return 1
+		STORM_TGT_PID=$(ceph_gw_field storm 3)
+		for ((i = 0; i < STORM_N; i++)); do
+			ceph_lun storm $((i + 1)) "$(storm_iqn "$i")" "${STORM_LUN[i]}" || return 1
+		done
+		return 0
+	fi
+	STORM_TGT_PID=""
 	for ((i = 0; i < STORM_N; i++)); do
 		ql_target "${STORM_LUN[i]}" $((i + 1)) "$(storm_iqn "$i")" || return 1
 	done
+	STORM_TGT_PID=$QL_TGT_PID
 }
 
 # storm_tgtd_late: the same gateway coming up while clients knock: tgtd
@@ -189,9 +211,10 @@ storm_verdict() {
 
 # storm_tgtd_cpu: tgtd's user+system CPU seconds so far (/proc/PID/stat).
 storm_tgtd_cpu() {
-	[ -n "$QL_TGT_PID" ] && [ -r "/proc/$QL_TGT_PID/stat" ] || { echo 0; return; }
+	local pid=${STORM_TGT_PID:-$QL_TGT_PID}
+	[ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || { echo 0; return; }
 	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' \
-		"/proc/$QL_TGT_PID/stat"
+		"/proc/$pid/stat"
 }
 
 # storm_median / storm_max VALUES...

@@ -5,10 +5,13 @@
 # writes (found in its own backing file) must be right. Then the same storm
 # with tgtd started only once every guest's first login failed (connection
 # refused): all must boot on a later try, and the pauses they announced
-# before their second try must differ (the jitter of lib/backoff.h).
+# before their second try must differ (the jitter of lib/backoff.h). Last,
+# the first storm again with every LUN an RBD image behind one tgt-rbd
+# gateway of a one-node Ceph cluster (storm-rbd).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
 . "$(dirname "$0")/../lib/storm.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
 
 PXE=$LL_ROOT/build/lifeline.pxe
 ql_require storm
@@ -98,5 +101,30 @@ elif storm_check storm-late-gateway; then
 else
 	echo "fault: storm-gateway-late FAIL"
 fi
+tgt_stop "$QL_TGT_CTL" "$QL_TGT_PID"
+QL_TGT_PID=""
+
+# (c) the storm on Ceph RBD: each guest's LUN an RBD image of a one-node
+# cluster (tests/lib/ceph.sh), all behind one tgt-rbd gateway; the writes
+# are checked in each image (rbd export)
+for t in ceph-mon ceph-mgr ceph-osd ceph rbd; do
+	command -v "$t" >/dev/null || { echo "FAIL qemu/storm-rbd (missing $t; run make deps)"; exit 1; }
+done
+trap 'storm_stop; ceph_stop; ql_cleanup' EXIT
+STORM_BACKING=rbd
+if ! ceph_start "$LL_TMP/ceph"; then
+	echo "FAIL qemu/storm-rbd (the Ceph cluster did not start)"
+	exit 1
+fi
+if ! storm_disks "$src" || ! storm_tgtd; then
+	ql_fail storm-rbd "rbd images or the gateway did not start" "$CEPH_DIR/log/gw-storm.log"
+	exit 1
+fi
+cpu0=$(storm_tgtd_cpu)
+storm_start 200
+storm_wait 180
+storm_stop
+echo "  storm-rbd: cluster up in $CEPH_START_SECS s; gateway CPU $(awk -v a="$cpu0" -v b="$(storm_tgtd_cpu)" 'BEGIN { printf "%.2f", b - a }') s for $STORM_N boots"
+storm_check storm-rbd
 echo "  storm: wall $SECONDS s"
 exit 0
