@@ -7,6 +7,10 @@
 struct ll_clock {
 	uint64_t (*now_us)(void *ctx); /* monotonic microseconds */
 	void *ctx;
+	/* Optional: give the CPU away for at most us microseconds (firmware:
+	 * halt until a timer fires), so a waiting loop does not spin a
+	 * (virtual) CPU. NULL: none; waiting loops poll. */
+	void (*idle)(void *ctx, uint32_t us);
 };
 
 static inline uint64_t ll_now(const struct ll_clock *c)

@@ -41,8 +41,9 @@ static void net_stats(struct net_stack *ns)
 	if (!ns->stats_every || rx - ns->stats_at < ns->stats_every)
 		return;
 	ns->stats_at = rx;
-	ll_logf("net: %u frames rx, polls %u us busy, %u us idle\n", rx,
-		  (uint32_t)ns->poll_busy_us, (uint32_t)ns->poll_idle_us);
+	ll_logf("net: %u frames rx, polls %u us busy, %u us idle, %u naps %u us\n",
+		rx, (uint32_t)ns->poll_busy_us, (uint32_t)ns->poll_idle_us,
+		ns->naps, (uint32_t)ns->nap_us);
 	tcp_stats_print(ns);
 }
 
@@ -77,15 +78,42 @@ static uint32_t net_idle_us(struct net_stack *ns, uint32_t max_us)
 	return max_us;
 }
 
+/* Without a driver wait: nap through the clock's idle once no frame went
+ * in or out for NET_SPIN_US (a reply to what was just sent comes within
+ * that while spinning), at most NET_NAP_US a time. */
+static void net_nap(struct net_stack *ns, uint32_t idle)
+{
+	uint64_t frames = ns->dev->rx_frames + ns->cnt.tx_lent +
+			  ns->cnt.tx_copied;
+	uint64_t now = net_now(ns);
+
+	if (frames != ns->quiet_frames) {
+		ns->quiet_frames = frames;
+		ns->quiet_since = now;
+		return;
+	}
+	if (now - ns->quiet_since < NET_SPIN_US)
+		return;
+	if (idle > NET_NAP_US)
+		idle = NET_NAP_US;
+	ns->clock.idle(ns->clock.ctx, idle);
+	ns->naps++;
+	ns->nap_us += idle;
+}
+
 int net_poll_wait(struct net_stack *ns, uint32_t max_us)
 {
 	int n = net_poll(ns);
 	uint32_t idle;
 
-	if (n != 0 || !ns->dev->ops->wait)
+	if (n != 0 || (!ns->dev->ops->wait && !ns->clock.idle))
 		return n;
 	idle = net_idle_us(ns, max_us);
-	if (idle)
+	if (!idle)
+		return 0;
+	if (ns->dev->ops->wait)
 		ns->dev->ops->wait(ns->dev, idle);
+	else
+		net_nap(ns, idle);
 	return 0;
 }

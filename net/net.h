@@ -65,6 +65,10 @@ struct net_stack {
 	/* Time in net_poll steps that found frames (busy) and that did not
 	 * (idle: waiting for the peer or the device), microseconds. */
 	uint64_t poll_busy_us, poll_idle_us;
+	/* Idling politely (clock.idle): frames in + out at the last look, when
+	 * they last moved, and the naps taken (count, microseconds asked). */
+	uint64_t quiet_frames, quiet_since, nap_us;
+	uint32_t naps;
 	/* One TX frame under construction (single-threaded, so one suffices):
 	 * net_tx_begin picks tx.buf, upper layers write their payload at
 	 * tx.buf + NET_TX_HEADROOM and each lower layer prepends its header;
@@ -73,6 +77,9 @@ struct net_stack {
 	struct net_tx tx;
 	uint8_t txbuf[NET_TX_BUF_SIZE] __attribute__((aligned(16)));
 };
+
+#define NET_SPIN_US 250u   /* poll without napping this long after traffic */
+#define NET_NAP_US 200u    /* longest nap: the most it delays a frame */
 
 /* Bind the stack to an opened netdev and a clock; IP config zeroed. */
 void net_init(struct net_stack *ns, struct netdev *dev, const struct ll_clock *clk);

@@ -39,6 +39,10 @@ void x86_idt_set_fatal(void (*fn)(void));
 int x86_tsc_init(struct ll_clock *clock, uint64_t *hz);
 /* tsc.c: the clock from a TSC rate the entry measured itself. */
 void x86_tsc_use(struct ll_clock *clock, uint64_t hz);
+/* idle.c: when the firmware left the local APIC's timer unused (xAPIC,
+ * enabled, timer masked), calibrate it against clock and set clock->idle
+ * to a halt the timer ends; 0, or LL_ENOTSUP (clock->idle stays NULL). */
+int x86_idle_init(struct ll_clock *clock);
 /* console.c: COM1 115200 8N1 mirrored to the VGA text screen, set as
  * the ll_printf sink. */
 void x86_console_init(void);

@@ -319,6 +319,7 @@ static void __attribute__((noreturn)) mb2_boot(void)
 	if (ec.mb2_rc < 0)                /* settings may be missing: give up */
 		x86_bios_give_up(ec.mb2_rc);
 	b->clock = ec.clock;
+	x86_idle_init(&b->clock);
 	b->arena = ec.env.arena;
 	b->arena_size = ec.env.arena_size;
 	b->hide_base[0] = (uint64_t)(uintptr_t)__image_start;

@@ -1,5 +1,6 @@
 /* arch/x86/idt.c - the long-mode IDT: every exception prints a register
- * dump and a stable error line, then tries INT 18h (next boot device). */
+ * dump and a stable error line, then tries INT 18h (next boot device);
+ * every interrupt vector ends its interrupt (idle.c's timer wakes a hlt). */
 #include <stdint.h>
 #include "arch/x86/arch.h"
 #include "arch/x86/io.h"
@@ -8,7 +9,8 @@
 #include "lib/mem.h"
 #include "lib/print.h"
 
-#define IDT_VECTORS 32
+#define IDT_VECTORS 256
+#define EXC_VECTORS 32 /* the CPU's exceptions; the rest are interrupts */
 #define ISR_STRIDE 16
 #define GATE_INT64 0x8e
 #define LX_E_EXCEPTION 90 /* error code printed for a CPU exception */
@@ -28,7 +30,7 @@ struct x86_trap_frame {
 };
 
 #pragma GCC visibility push(hidden)
-extern const uint8_t x86_isr_table[];
+extern const uint8_t x86_isr_table[], x86_irq_entry[];
 #pragma GCC visibility pop
 
 /* The layer's one context: the table and a guard against a fault while
@@ -39,7 +41,7 @@ static struct x86_idt {
 	void (*fatal)(void); /* instead of INT 18h (no BIOS: lifeline.elf) */
 } idt __attribute__((aligned(16)));
 
-static const char *const vector_name[IDT_VECTORS] = {
+static const char *const vector_name[EXC_VECTORS] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
 	"#OF overflow", "#BR bound range", "#UD invalid opcode",
 	"#NM device not available", "#DF double fault", "coprocessor overrun",
@@ -55,8 +57,9 @@ static const char *const vector_name[IDT_VECTORS] = {
 uint64_t x86_idt_init(uint16_t *limit)
 {
 	for (unsigned v = 0; v < IDT_VECTORS; v++) {
-		uint64_t a = (uint64_t)(uintptr_t)(x86_isr_table +
-						   v * ISR_STRIDE);
+		uint64_t a = v < EXC_VECTORS ?
+			(uint64_t)(uintptr_t)(x86_isr_table + v * ISR_STRIDE) :
+			(uint64_t)(uintptr_t)x86_irq_entry;
 		struct idt_gate *g = &idt.gate[v];
 		g->off_lo = (uint16_t)a;
 		g->sel = SEL_CODE64;

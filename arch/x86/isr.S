@@ -1,6 +1,7 @@
 /* arch/x86/isr.S - the 32 exception entry points, 16 bytes apart: push a
  * zero error code where the CPU pushes none, the vector, every GPR, then
- * call x86_trap(frame) (which does not return). */
+ * call x86_trap(frame) (which does not return); and the one entry of every
+ * interrupt vector: end the interrupt at the local APIC, return. */
 	.text
 	.code64
 	.balign	16
@@ -41,3 +42,16 @@ isr_common:
 1:	cli
 	hlt
 	jmp	1b
+
+/* Any interrupt (idle.c's one-shot timer, or a stray one while idle.c
+ * halts with IF set): EOI at the local APIC if idle.c found one, iretq. */
+	.balign	16
+	.globl	x86_irq_entry
+x86_irq_entry:
+	push	%rax
+	mov	x86_lapic_eoi(%rip), %rax
+	test	%rax, %rax
+	jz	1f
+	movl	$0, (%rax)
+1:	pop	%rax
+	iretq

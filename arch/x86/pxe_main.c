@@ -146,6 +146,7 @@ void pxe_main(uint64_t stub_linear)
 	ll_printf("lifeline: TSC %llu kHz (PIT channel 2%s)\n",
 		  (unsigned long long)(tsc_hz / 1000),
 		  rc ? ", timed out: assumed" : "");
+	x86_idle_init(&env->clock);
 	e820_print();
 	pci_report();
 

@@ -127,7 +127,7 @@ static void fuzz_exchange(const uint8_t *data, size_t size)
 {
 	static struct net_stack ns;
 	static struct fz z;
-	struct ll_clock clk = { fz_now, &z };
+	struct ll_clock clk = { .now_us = fz_now, .ctx = &z };
 	struct dhcp_lease l;
 	int rc;
 

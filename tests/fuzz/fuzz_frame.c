@@ -106,7 +106,7 @@ static void fz_learn_peer(void)
 static void fz_setup(uint8_t flags)
 {
 	static const uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0x01};
-	struct ll_clock clk = { fz_now, &nic };
+	struct ll_clock clk = { .now_us = fz_now, .ctx = &nic };
 
 	memset(&nic, 0, sizeof(nic));
 	nic.now_us = 1000000;

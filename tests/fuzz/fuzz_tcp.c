@@ -73,7 +73,7 @@ static void fz_segment(uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win,
 static void fz_setup(void)
 {
 	static const uint8_t syn_opt[12] = {2, 4, 5, 0xb4, 1, 3, 3, 2, 1, 1, 4, 2};
-	struct ll_clock clk = { fz_now, 0 };
+	struct ll_clock clk = { .now_us = fz_now, .ctx = 0 };
 
 	now_us = 1000000;
 	memset(&dev, 0, sizeof(dev));

@@ -160,7 +160,7 @@ static inline void fake_init(struct fakenet *f)
 
 static inline struct ll_clock fake_clock(struct fakenet *f)
 {
-	struct ll_clock c = { fake_now, f };
+	struct ll_clock c = { .now_us = fake_now, .ctx = f };
 	return c;
 }
 

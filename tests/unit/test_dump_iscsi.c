@@ -37,7 +37,7 @@ static int dump_to_target(void)
 {
 	struct iscsi_session *s;
 	struct physmem m;
-	struct ll_clock clk = { fake_now, NULL };
+	struct ll_clock clk = { .now_us = fake_now, .ctx = NULL };
 	struct dump_ctx c;
 	uint64_t sz;
 

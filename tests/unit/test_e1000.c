@@ -437,7 +437,7 @@ static const uint8_t echo_req[46] = {
 static void test_stack_arp_ping(void)
 {
 	static struct net_stack ns;
-	struct ll_clock clk = { clk_now, NULL };
+	struct ll_clock clk = { .now_us = clk_now, .ctx = NULL };
 	const uint8_t *r;
 
 	CHECK_EQ(setup(0x10d3), 0);
@@ -476,7 +476,7 @@ static void test_stack_payload_in_ring(void)
 {
 	static struct net_stack ns;
 	static uint8_t data[1400];
-	struct ll_clock clk = { clk_now, NULL };
+	struct ll_clock clk = { .now_us = clk_now, .ctx = NULL };
 	size_t i;
 
 	CHECK_EQ(setup(0x100e), 0);

@@ -22,7 +22,7 @@ static struct fake_pci f;
 static uint64_t clk;
 
 static uint64_t now(void *ctx) { (void)ctx; return clk += 5; }
-static const struct ll_clock clock = { now, NULL };
+static const struct ll_clock clock = { .now_us = now, .ctx = NULL };
 
 static EFI_STATUS EFIAPI f_cfg_read(EFI_PCI_IO_PROTOCOL *p, EFI_PCI_IO_PROTOCOL_WIDTH w,
 				    UINT32 off, UINTN n, void *buf)

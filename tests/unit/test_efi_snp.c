@@ -120,7 +120,7 @@ static void f_queue(size_t len, uint8_t tag)
 }
 
 static uint64_t clk_now(void *ctx) { (void)ctx; return clk += 100; }
-static const struct ll_clock clock = { clk_now, NULL };
+static const struct ll_clock clock = { .now_us = clk_now, .ctx = NULL };
 static struct snp s;
 
 static struct netdev *setup(uint32_t state, uint32_t filters)

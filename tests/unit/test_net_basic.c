@@ -402,6 +402,63 @@ static void test_poll_wait(void)
 	CHECK_EQ(fk.tx_n, 1);
 }
 
+/* The clock's idle hook: time passes, naps are counted. */
+static unsigned naps;
+static uint64_t napped_us;
+static void idle_advance(void *ctx, uint32_t us)
+{
+	((struct fakenet *)ctx)->now_us += us;
+	napped_us += us;
+	naps++;
+}
+
+/* Without a driver wait, the clock's idle: only after NET_SPIN_US with no
+ * frame in or out, at most NET_NAP_US (and max_us) a time. */
+static void test_poll_nap(void)
+{
+	nt_setup();
+	ns.clock.idle = idle_advance;
+	naps = 0;
+	napped_us = 0;
+	CHECK_EQ(net_poll_wait(&ns, 5000), 0);     /* quiet since ever */
+	CHECK_EQ(naps, 1);
+	CHECK_EQ(napped_us, NET_NAP_US);
+	CHECK_EQ(net_poll_wait(&ns, 50), 0);       /* capped by max_us */
+	CHECK_EQ(napped_us, NET_NAP_US + 50);
+	fake_inject(&fk, arp_request_frame, sizeof(arp_request_frame));
+	CHECK_EQ(net_poll_wait(&ns, 5000), 1);     /* a frame (and a reply out) */
+	CHECK_EQ(net_poll_wait(&ns, 5000), 0);     /* traffic just now: spin */
+	fk.now_us += NET_SPIN_US - 1;
+	CHECK_EQ(net_poll_wait(&ns, 5000), 0);
+	CHECK_EQ(naps, 2);
+	fk.now_us += 1;
+	CHECK_EQ(net_poll_wait(&ns, 5000), 0);     /* quiet for NET_SPIN_US */
+	CHECK_EQ(naps, 3);
+	CHECK_EQ(udp_send(&ns, 5000, PEER_IP, 1234, "hi", 2), 0);
+	fk.now_us += NET_SPIN_US;                  /* sent: quiet from now */
+	CHECK_EQ(net_poll_wait(&ns, 5000), 0);
+	CHECK_EQ(naps, 3);
+	CHECK_EQ(ns.naps, 3);
+	CHECK_EQ(ns.nap_us, 2 * NET_NAP_US + 50);
+}
+
+/* A driver's own wait wins over the clock's idle. */
+static void test_poll_wait_over_nap(void)
+{
+	static struct netdev_ops ops;
+
+	nt_setup();
+	ns.clock.idle = idle_advance;
+	ops = fake_ops;
+	ops.wait = wait_advance;
+	fk.nd.ops = &ops;
+	naps = 0;
+	wait_calls = 0;
+	CHECK_EQ(net_poll_wait(&ns, 5000), 0);
+	CHECK_EQ(wait_calls, 1);
+	CHECK_EQ(naps, 0);
+}
+
 int main(void)
 {
 	check_suite = FAKE_LEND_DEFAULT ? "net_basic_lend" : "net_basic";
@@ -421,5 +478,7 @@ int main(void)
 	RUN(test_routing);
 	RUN(test_eth_tx_eagain);
 	RUN(test_poll_wait);
+	RUN(test_poll_nap);
+	RUN(test_poll_wait_over_nap);
 	return CHECK_DONE();
 }

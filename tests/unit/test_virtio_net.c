@@ -606,7 +606,7 @@ static const uint8_t echo_req[46] = {
 static void stack_arp_ping(int modern)
 {
 	static struct net_stack ns;
-	struct ll_clock clk = { clk_now, NULL };
+	struct ll_clock clk = { .now_us = clk_now, .ctx = NULL };
 	const uint8_t *r;
 
 	CHECK_EQ(setup(modern ? 0x1041 : 0x1000, modern, 256, 0), 0);
