@@ -32,21 +32,32 @@ def page_at(f, bm2, desc_off, pfn):
     data = f.read(size)
     return lzo_page(data) if fl & 2 else data
 
-def count_pages(f, descs, kept, texts):
+def kept_pfns(bm2):
+    """The pfns of the dumped pages, in the order of their descriptors."""
+    for i, b in enumerate(bm2):
+        for bit in range(8) if b else ():
+            if (b >> bit) & 1:
+                yield i * 8 + bit
+
+def count_pages(f, descs, bm2, texts):
     """Pages among the kept ones (the shared zero page once) holding each
-    of texts, matched within a page."""
-    n, seen = [0] * len(texts), set()
-    for i in range(kept):
+    of texts; a text split over two dumped pages of consecutive pfns (a
+    kernel log record across a page boundary) counts for the second."""
+    n, seen, prev, tail = [0] * len(texts), set(), None, b""
+    keep = max(len(t) for t in texts) - 1
+    for i, pfn in enumerate(kept_pfns(bm2)):
         off, size, fl, _ = struct.unpack_from("<QIIQ", descs, i * 24)
-        if off in seen:
-            continue
-        seen.add(off)
-        f.seek(off)
-        data = f.read(size)
-        page = lzo_page(data) if fl & 2 else data
+        page = b""
+        if off not in seen:
+            seen.add(off)
+            f.seek(off)
+            data = f.read(size)
+            page = lzo_page(data) if fl & 2 else data
+        joined = (tail if prev == pfn - 1 else b"") + page
         for j, t in enumerate(texts):
-            if t in page:
+            if t in joined:
                 n[j] += 1
+        tail, prev = (page[-keep:] if keep else b""), pfn
     return n
 
 def main():
@@ -95,7 +106,7 @@ def main():
             first = min(offs)
             nz = offs.count(first) if offs.count(first) > 1 else 0
         mpage = page_at(f, bm2, desc_off, marker[0] // bs) if marker else None
-        counts = count_pages(f, descs, kept, texts) if texts else []
+        counts = count_pages(f, descs, bm2, texts) if texts else []
     print("format: kdump-compressed")
     print("version: %d" % ver)
     print("status: 0x%x" % status)
