@@ -29,7 +29,7 @@ ERR_NOPORTAL=${LL_EFI_ERR_NOPORTAL:-'lifeline: E(21|22|24|3[0-9]*) '}
 # On virtio-net the native take-over falls back to the SNP (OVMF's
 # VirtioNetDxe does not let go while its SNP is initialised).
 # After a native take-over on the e1000 a failed boot returning to the
-# firmware page-faults in OVMF (seen 2026-12-05, not fixed): the default is
+# firmware page-faults in the ROM's iPXE e1000 driver (docs/uefi.md): the default is
 # the SNP, the native driver only a probe case.
 EFI_NIC_DEFAULT=snp
 OWN=0; [ -z "${LL_EFI_NBP:-}" ] && OWN=1   # lifeline.efi: nic= cases too
