@@ -92,7 +92,8 @@ static void net_nap(struct net_stack *ns, uint32_t idle)
 		ns->quiet_since = now;
 		return;
 	}
-	if (now - ns->quiet_since < NET_SPIN_US)
+	if (now - ns->quiet_since < NET_SPIN_US ||
+	    (ns->dev->rx_hold && ns->dev->rx_hold < NET_NAP_MIN_HOLD))
 		return;
 	if (idle > NET_NAP_US)
 		idle = NET_NAP_US;

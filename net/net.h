@@ -80,6 +80,10 @@ struct net_stack {
 
 #define NET_SPIN_US 250u   /* poll without napping this long after traffic */
 #define NET_NAP_US 200u    /* longest nap: the most it delays a frame */
+/* No naps on a device that holds fewer bytes than this while nobody polls
+ * (netdev rx_hold: a ROM's small buffer): TCP's window is that small, the
+ * peer stalls on every window, and a nap would lengthen each stall. */
+#define NET_NAP_MIN_HOLD (32u * 1024)
 
 /* Bind the stack to an opened netdev and a clock; IP config zeroed. */
 void net_init(struct net_stack *ns, struct netdev *dev, const struct ll_clock *clk);

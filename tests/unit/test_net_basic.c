@@ -440,6 +440,13 @@ static void test_poll_nap(void)
 	CHECK_EQ(naps, 3);
 	CHECK_EQ(ns.naps, 3);
 	CHECK_EQ(ns.nap_us, 2 * NET_NAP_US + 50);
+	fk.nd.rx_hold = NET_NAP_MIN_HOLD - 1;      /* a ROM's small buffer: poll */
+	fk.now_us += NET_SPIN_US;
+	CHECK_EQ(net_poll_wait(&ns, 5000), 0);
+	CHECK_EQ(naps, 3);
+	fk.nd.rx_hold = NET_NAP_MIN_HOLD;          /* a ring that holds a burst */
+	CHECK_EQ(net_poll_wait(&ns, 5000), 0);
+	CHECK_EQ(naps, 4);
 }
 
 /* A driver's own wait wins over the clock's idle. */
