@@ -384,14 +384,16 @@ verdict_kdump() {
 	markers_in "$tag" "$core" 31
 	# the freed-page marker (16 MiB = 4096 pages): the guest drained the
 	# per-CPU free lists into the buddy allocator before the panic
-	# (tools/mkdisk-crash.sh), so level 31 leaves it out but for at most
-	# 1% (41 pages): runs kept 0, 15 and 8 pages, makedumpfile's rewrite
-	# the same; a second drain did not remove them (not per-CPU list
-	# pages; cause not found, docs/kdump.md). Without the drain: ~4065.
+	# (tools/mkdisk-crash.sh), so level 31 leaves it out but for a few
+	# pages the kernel's state does not mark free (runs kept 0, 15, 8, 51;
+	# makedumpfile -d 31 of another boot's full dump 0, 4, 62). The
+	# oracle is makedumpfile: re-filtering our file at -d 31 keeps every
+	# one of them (a page we kept that it sees free is a bug in our
+	# filter); the bound (10%, 409) fails on the ~4065 kept undrained.
 	KD_FIN=${FIN:-?}
-	check "$tag: level 31: kernel-page marker kept (${KIN:-?} pages), user marker absent (${UIN:-?}), freed-page marker in ${FIN:-?} of 4096 pages (<= 41; $(grep -m1 -o 'pcp drain: .*' "$L")); the same in makedumpfile -l -d 31's rewrite" \
-		"$([ "$CONV" = 1 ] && [ "${KIN:-0}" -gt 0 ] && [ "$UIN" = 0 ] && [ "${FIN:-99}" -le 41 ] &&
-		   [ "${MKIN:-0}" -gt 0 ] && [ "$MUIN" = 0 ] && [ "${MFIN:-99}" -le 41 ] &&
+	check "$tag: level 31: kernel-page marker kept (${KIN:-?} pages), user marker absent (${UIN:-?}), freed-page marker in ${FIN:-?} of 4096 pages (<= 409; $(grep -m1 -o 'pcp drain: .*' "$L")); makedumpfile -l -d 31's rewrite: kernel ${MKIN:-?}, user ${MUIN:-?}, freed ${MFIN:-?} (all of ours kept: none free to it)" \
+		"$([ "$CONV" = 1 ] && [ "${KIN:-0}" -gt 0 ] && [ "$UIN" = 0 ] && [ "${FIN:-9999}" -le 409 ] &&
+		   [ "${MKIN:-0}" -gt 0 ] && [ "$MUIN" = 0 ] && [ "${MFIN:--1}" = "${FIN:-}" ] &&
 		   grep -q '^CRASHTEST pcp drain: ' "$L" && echo 1)" "$core.conv"
 	makedumpfile -l -d 31 "$core" "$core.d31" >"$core.mdf2" 2>&1 && [ -s "$core.d31" ] && ok=1 || ok=0
 	check "$tag: makedumpfile -l -d 31 re-filters it ($(stat -c %s "$core.d31" 2>/dev/null || echo 0) bytes)" \
