@@ -122,6 +122,7 @@ void sess_fail_conn(struct iscsi_session *s, int reason)
 {
 	if (!s->connected)
 		return;
+	sess_rx_finish_direct(s);          /* their data and status are in */
 	s->xo->abort(s);
 	s->connected = false;
 	s->drop_reason = reason ? reason : LL_ESESSION;

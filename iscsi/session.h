@@ -79,6 +79,9 @@ struct iscsi_session_cfg {
 	uint8_t n_alt;               /* entries of alt[] used */
 	uint32_t retry_seed;         /* jitters the reconnect delays (lib/backoff.h,
 				      * from the MAC and clock); 0: from the ISID */
+	bool no_direct;              /* tests: Data-In always through TCP's ring
+				      * (default: from the frame into the task's
+				      * buffer where it can, sess_rx_direct) */
 };
 
 /* Defaults of the timing fields above, in microseconds. */

@@ -18,7 +18,13 @@ static int tcp_op_connect(struct iscsi_session *s, uint32_t ip, uint16_t port,
 
 	tcp_abort(&s->conn);
 	rc = tcp_conn_init(&s->conn, s->tx_ring, s->cfg.tx_ring, s->rx_ring, s->cfg.rx_ring);
-	return rc ? rc : tcp_connect(s->ns, &s->conn, ip, port, deadline);
+	if (rc)
+		return rc;
+	if (!s->cfg.no_direct) {
+		s->conn.rx_direct = sess_rx_direct;
+		s->conn.rx_direct_ctx = s;
+	}
+	return tcp_connect(s->ns, &s->conn, ip, port, deadline);
 }
 
 static void tcp_op_abort(struct iscsi_session *s) { tcp_abort(&s->conn); }

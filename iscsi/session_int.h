@@ -103,6 +103,11 @@ struct iscsi_session {
 	uint8_t rx_ddig[ISCSI_DIGEST_LEN];
 	uint8_t *rx_data;                  /* SESS_RX_DATA_MAX, from the arena */
 	uint32_t rx_kept;                  /* bytes of the segment in rx_data */
+	/* tasks whose last Data-In (with status) sess_rx_direct took whole:
+	 * completed outside TCP's receive path by sess_rx_finish_direct */
+	struct sess_done { struct iscsi_task *t; uint32_t itt; int result; }
+		rx_done[ISCSI_MAX_TASKS];
+	unsigned rx_done_n;
 
 	/* keepalive */
 	uint64_t last_rx;
@@ -166,6 +171,12 @@ void sess_task_reset(struct iscsi_session *s, struct iscsi_task *t);
 
 /* session_rx.c */
 int sess_rx_step(struct iscsi_session *s);
+/* The transport's in-order reader (tcp_conn.rx_direct): Data-In payload
+ * straight into its task's buffer, nothing else; bytes taken. */
+size_t sess_rx_direct(void *ctx, const uint8_t *d, size_t n);
+/* Complete the tasks sess_rx_direct finished (sess_rx_step and
+ * sess_fail_conn do this first). */
+void sess_rx_finish_direct(struct iscsi_session *s);
 void sess_rx_reset(struct iscsi_session *s);
 void sess_note_seq(struct iscsi_session *s, const struct iscsi_pdu *p,
 		   bool status_pdu);

@@ -52,13 +52,19 @@ static void task_fault(struct iscsi_session *s, struct iscsi_task *t, const char
 
 /* ---- per-opcode handlers, after the whole PDU is in ---- */
 
-static void finish_status(struct iscsi_session *s, struct iscsi_task *t,
-			  const struct iscsi_pdu *p)
+/* A status for t: recorded; the task's result. */
+static int note_status(struct iscsi_task *t, const struct iscsi_pdu *p)
 {
 	t->scsi_status = p->status;
 	if (p->flags & ISCSI_RSP_UNDERFLOW)
 		t->residual = p->residual;
-	sess_task_done(s, t, p->status == SAM_STAT_GOOD ? 0 : LL_ESCSI);
+	return p->status == SAM_STAT_GOOD ? 0 : LL_ESCSI;
+}
+
+static void finish_status(struct iscsi_session *s, struct iscsi_task *t,
+			  const struct iscsi_pdu *p)
+{
+	sess_task_done(s, t, note_status(t, p));
 }
 
 static int rx_scsi_rsp(struct iscsi_session *s, const struct iscsi_pdu *p)
@@ -90,7 +96,10 @@ static int rx_scsi_rsp(struct iscsi_session *s, const struct iscsi_pdu *p)
 	return 0;
 }
 
-static int rx_data_in(struct iscsi_session *s, const struct iscsi_pdu *p)
+/* A whole Data-In: sequence numbers, bytes, its status noted in the task;
+ * 1 when it completes the task (with *result), else 0. */
+static int data_in_note(struct iscsi_session *s, const struct iscsi_pdu *p,
+			int *result)
 {
 	struct iscsi_task *t = s->rx_task;
 	bool status = p->flags & ISCSI_DATA_STATUS;
@@ -100,10 +109,20 @@ static int rx_data_in(struct iscsi_session *s, const struct iscsi_pdu *p)
 		return 0;
 	t->data_done += p->data_len;
 	s->st.bytes_in += p->data_len;
-	if (status) {
-		t->sense_len = 0;
-		finish_status(s, t, p);
-	}
+	if (!status)
+		return 0;
+	t->sense_len = 0;
+	*result = note_status(t, p);
+	return 1;
+}
+
+static int rx_data_in(struct iscsi_session *s, const struct iscsi_pdu *p)
+{
+	struct iscsi_task *t = s->rx_task;
+	int result;
+
+	if (data_in_note(s, p, &result))
+		sess_task_done(s, t, result);
 	return 0;
 }
 
@@ -385,17 +404,117 @@ static int rx_advance(struct iscsi_session *s)
 	return 0;
 }
 
-/* Parse everything the ring holds (bounded per call). */
+/* ---- Data-In taken inside TCP's receive path (one copy, not two) ---- */
+
+/* Whether the whole header at d is a Data-In that header_done takes with
+ * no fault: no AHS, a live READ task with its buffer, in order, inside
+ * it. Anything else, errors included, is left to the ring and
+ * sess_rx_step (faults end tasks and connections: never from inside TCP). */
+static bool direct_hdr_ok(struct iscsi_session *s, const uint8_t *d)
+{
+	struct iscsi_task *t;
+	struct iscsi_pdu p;
+
+	if ((d[0] & ISCSI_OPCODE_MASK) != ISCSI_OP_DATA_IN || d[BHS_TOTAL_AHS_LEN] ||
+	    iscsi_pdu_decode(d, ISCSI_BHS_LEN, s->params.max_recv_dsl, SESS_AHS_MAX, &p))
+		return false;
+	t = sess_task_by_itt(s, p.itt);
+	if (!t || t->state != ISCSI_TASK_ACTIVE || t->dir != ISCSI_DIR_READ ||
+	    !t->buf || !p.data_len || p.buffer_offset != t->data_done ||
+	    p.buffer_offset > t->xfer_len || p.data_len > t->xfer_len - p.buffer_offset)
+		return false;
+	if (!(p.flags & ISCSI_DATA_STATUS))
+		return true;
+	for (unsigned i = 0; i < s->rx_done_n; i++)
+		if (s->rx_done[i].t == t)
+			return false;         /* a second status: the slow path */
+	return s->rx_done_n < ISCSI_MAX_TASKS;
+}
+
+/* A Data-In sess_rx_direct took whole: its bookkeeping now; completing
+ * its task (which runs the owner's code) waits for sess_rx_finish_direct. */
+static void direct_pdu_done(struct iscsi_session *s)
+{
+	struct iscsi_task *t = s->rx_task;
+	int result;
+
+	if (data_in_note(s, &s->rx_pdu, &result))
+		s->rx_done[s->rx_done_n++] = (struct sess_done){ t, t->itt, result };
+	sess_rx_reset(s);
+}
+
+void sess_rx_finish_direct(struct iscsi_session *s)
+{
+	for (unsigned i = 0; i < s->rx_done_n; i++) {
+		struct sess_done *d = &s->rx_done[i];
+
+		/* not failed or reused since (a poll of another session) */
+		if (d->t->state == ISCSI_TASK_ACTIVE && d->t->itt == d->itt)
+			sess_task_done(s, d->t, d->result);
+	}
+	s->rx_done_n = 0;
+}
+
+/* One step of sess_rx_direct at d (n bytes): bytes taken, 0 to stop. */
+static uint32_t direct_step(struct iscsi_session *s, const uint8_t *d, uint32_t n)
+{
+	if (s->rx_phase == RX_DATA && s->rx_have == s->rx_seg) {
+		if (s->rx_sink != SINK_TASK)
+			return 0;
+		direct_pdu_done(s);
+	}
+	if (s->rx_phase == RX_HDR) {
+		uint8_t h[ISCSI_BHS_LEN];
+		uint32_t want = ISCSI_BHS_LEN - s->rx_have;
+
+		if (s->rx_need != ISCSI_BHS_LEN)
+			return 0;             /* AHS being gathered: the ring's */
+		if (n < want) {               /* a header across two segments */
+			header_take(s, d, n);
+			return n;
+		}
+		memcpy(h, s->rx_hdr, s->rx_have);
+		memcpy(h + s->rx_have, d, want);
+		if (!direct_hdr_ok(s, h))
+			return 0;
+	} else if (s->rx_phase != RX_DATA || s->rx_sink != SINK_TASK) {
+		return 0;
+	}
+	long used = rx_piece(s, d, n);
+	return used > 0 ? (uint32_t)used : 0;
+}
+
+size_t sess_rx_direct(void *ctx, const uint8_t *d, size_t n)
+{
+	struct iscsi_session *s = ctx;
+	size_t done = 0;
+	uint32_t k;
+
+	if (!s->connected || s->params.header_digest || s->params.data_digest)
+		return 0;
+	while (done < n && (k = direct_step(s, d + done, (uint32_t)(n - done))))
+		done += k;
+	if (done)
+		s->last_rx = s->xo->now(s);
+	return done;
+}
+
+/* Parse everything the ring holds (bounded per call); a PDU is finished
+ * before the next read, so one sess_rx_direct left complete is too. */
 int sess_rx_step(struct iscsi_session *s)
 {
 	uint32_t budget = 4u << 20;
 
+	sess_rx_finish_direct(s);
 	while (s->connected && budget) {
 		const uint8_t *d;
-		size_t n = s->xo->peek(s, &d);
+		size_t n;
 		long used;
-		int rc;
+		int rc = rx_advance(s);
 
+		if (rc || !s->connected)
+			return rc;
+		n = s->xo->peek(s, &d);
 		if (n == 0)
 			return 0;
 		if (n > budget)
@@ -406,9 +525,6 @@ int sess_rx_step(struct iscsi_session *s)
 			return (int)used;
 		s->xo->consume(s, (size_t)used);
 		budget -= (uint32_t)used;
-		rc = rx_advance(s);
-		if (rc)
-			return rc;
 	}
-	return 0;
+	return s->connected ? rx_advance(s) : 0;
 }

@@ -59,6 +59,12 @@ struct tcp_conn {
 	int fin_rcvd;
 	uint32_t rcv_adv;          /* right edge of the window last advertised */
 	int ack_now;               /* an ACK is owed at once */
+	/* optional in-order reader (iscsi: Data-In payload straight into the
+	 * task's buffer): offered payload that would land on an empty ring
+	 * with nothing held out of order, it returns the bytes it took; the
+	 * rest goes to the ring. It must not call back into this connection. */
+	size_t (*rx_direct)(void *ctx, const uint8_t *d, size_t n);
+	void *rx_direct_ctx;
 
 	/* congestion control and timers (all times absolute us) */
 	uint32_t cwnd, ssthresh, dupacks, recover;
@@ -92,6 +98,7 @@ struct tcp_conn {
 			 bad_ack, ooo_dropped, challenge_acks,
 			 sack_rexmits, tlp_probes,
 			 dup_data;     /* segments with data we already had */
+		uint64_t direct_bytes; /* in-order bytes rx_direct took */
 	} st;
 };
 

@@ -43,10 +43,16 @@ static void tcp_ooo_drain(struct tcp_conn *c)
 static void tcp_rx_in_order(struct tcp_conn *c, const uint8_t *d, uint32_t len)
 {
 	int had_gap = c->ooo_n > 0;
+	uint32_t took = 0;
 
-	tcp_rx_place(c, c->rcv_nxt, d, len);
+	if (c->rx_direct && !had_gap && c->rx_len == 0) {
+		took = (uint32_t)c->rx_direct(c->rx_direct_ctx, d, len);
+		took = tcp_min32(took, len);
+		c->st.direct_bytes += took;
+	}
+	tcp_rx_place(c, c->rcv_nxt, d + took, len - took);
 	c->rcv_nxt += len;
-	c->rx_len += len;
+	c->rx_len += len - took;
 	if (had_gap) {
 		tcp_ooo_drain(c);
 		c->ack_now = 1;

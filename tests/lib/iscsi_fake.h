@@ -26,6 +26,8 @@ struct fake {
 	uint64_t now;
 	uint8_t *tx; size_t tx_len, tx_parsed;
 	uint8_t *rx; size_t rx_len, rx_off;
+	size_t delivered;               /* rx bytes the "TCP ring" got (see fk_deliver) */
+	size_t direct_took;             /* of those, taken by sess_rx_direct */
 	size_t peek_chunk;              /* 0: everything at once */
 	int status;                     /* error the transport reports */
 	int connect_error;
@@ -58,6 +60,11 @@ struct fake {
 };
 
 static struct fake fk;
+/* 0: every byte the target sent is readable at once (peek/consume only);
+ * else new bytes reach the session as TCP hands them over: in pieces of
+ * this many, each offered to sess_rx_direct first while nothing waits
+ * unread. Kept across fk_reset (a suite runs twice, once each way). */
+static size_t fk_direct_seg;
 
 static void fk_reset(void)
 {
@@ -194,7 +201,7 @@ static int fk_connect(struct iscsi_session *s, uint32_t ip, uint16_t port, uint6
 	fk.connects++;
 	fk.last_ip = ip;
 	fk.last_port = port;
-	fk.rx_len = fk.rx_off = 0;
+	fk.rx_len = fk.rx_off = fk.delivered = 0;
 	fk.tx_parsed = fk.tx_len;
 	fk.ffp = 0;
 	fk.status = 0;
@@ -221,13 +228,33 @@ static long fk_write(struct iscsi_session *s, const void *d, size_t n)
 }
 static size_t fk_tx_free(struct iscsi_session *s) { (void)s; return 1u << 20; }
 static void fk_flush(struct iscsi_session *s) { (void)s; fk_parse(); }
+/* What the session's TCP would do with the bytes sent since the last
+ * call: the in-order reader first while the ring is empty, then the ring. */
+static void fk_deliver(struct iscsi_session *s)
+{
+	while (fk.delivered < fk.rx_len) {
+		size_t k = fk.rx_len - fk.delivered;
+
+		if (fk_direct_seg && k > fk_direct_seg)
+			k = fk_direct_seg;
+		if (fk_direct_seg && fk.rx_off == fk.delivered) {
+			size_t took = sess_rx_direct(s, fk.rx + fk.delivered, k);
+
+			if (took > k)
+				abort();
+			fk.rx_off += took;
+			fk.direct_took += took;
+		}
+		fk.delivered += k;
+	}
+}
 static size_t fk_peek(struct iscsi_session *s, const uint8_t **d)
 {
-	size_t n = fk.rx_len - fk.rx_off;
+	size_t n;
 
-	(void)s;
 	fk_parse();                      /* the target answers what it got */
-	n = fk.rx_len - fk.rx_off;
+	fk_deliver(s);
+	n = fk.delivered - fk.rx_off;
 	if (fk.peek_chunk && n > fk.peek_chunk)
 		n = fk.peek_chunk;
 	*d = fk.rx + fk.rx_off;
@@ -235,7 +262,12 @@ static size_t fk_peek(struct iscsi_session *s, const uint8_t **d)
 }
 static void fk_consume(struct iscsi_session *s, size_t n) { (void)s; fk.rx_off += n; }
 static int fk_status(struct iscsi_session *s) { (void)s; return fk.status; }
-static int fk_poll(struct iscsi_session *s, uint32_t us) { (void)s; fk.now += us; return 0; }
+static int fk_poll(struct iscsi_session *s, uint32_t us)
+{
+	fk.now += us;
+	fk_deliver(s);
+	return 0;
+}
 static uint64_t fk_now(struct iscsi_session *s) { (void)s; return fk.now; }
 
 static const struct iscsi_xport_ops fk_ops = {

@@ -197,6 +197,63 @@ static void test_window_from_free_space(void)
 	CHECK_EQ(tt_last().win, 4096);
 }
 
+/* The in-order reader: offered payload only while the ring is empty and
+ * nothing is held out of order, what it leaves goes to the ring, ACKs and
+ * the window count both. */
+static uint8_t taken[8192];
+static size_t taken_n, take_max;
+
+static size_t take_some(void *ctx, const uint8_t *d, size_t n)
+{
+	size_t k = n < take_max ? n : take_max;
+
+	(void)ctx;
+	memcpy(taken + taken_n, d, k);
+	taken_n += k;
+	take_max -= k;
+	return k;
+}
+
+static void test_direct_reader(void)
+{
+	const uint8_t *p;
+
+	tt_connect(1000, 5000, 65535, 7, 1460, 4096, 1000);
+	tt_fill(pat, sizeof(pat), 5);
+	conn.rx_direct = take_some;
+	taken_n = 0;
+	take_max = 600;
+	tt_rx(5001, 1001, F_ACK, 65535, pat, 1000);   /* 600 taken, 400 ring */
+	CHECK_EQ(taken_n, 600);
+	CHECK(memcmp(taken, pat, 600) == 0);
+	CHECK_EQ(tcp_rx_peek(&conn, &p), 400);
+	CHECK(memcmp(p, pat + 600, 400) == 0);
+	take_max = 5000;
+	tt_rx(5001 + 1000, 1001, F_ACK, 65535, pat + 1000, 1000);
+	CHECK_EQ(taken_n, 600);                      /* ring not empty: no offer */
+	CHECK_EQ(tcp_rx_avail(&conn), 1400);
+	tt_tick(0);
+	CHECK_EQ(tt_last().ack, 5001 + 2000);
+	CHECK_EQ(tt_last().win, 4096 - 1400);        /* taken bytes use no ring */
+	CHECK_EQ(tcp_read(&conn, got, sizeof(got)), 1400);
+	CHECK(memcmp(got, pat + 600, 1400) == 0);
+	/* out of order: held in the ring; the segment that fills the gap too */
+	tt_rx(5001 + 3000, 1001, F_ACK, 65535, pat + 3000, 500);
+	tt_rx(5001 + 2000, 1001, F_ACK, 65535, pat + 2000, 1000);
+	CHECK_EQ(taken_n, 600);
+	CHECK_EQ(tcp_read(&conn, got, sizeof(got)), 1500);
+	CHECK(memcmp(got, pat + 2000, 1500) == 0);
+	/* empty ring again: the whole segment taken */
+	tt_rx(5001 + 3500, 1001, F_ACK, 65535, pat + 3500, 700);
+	CHECK_EQ(taken_n, 1300);
+	CHECK(memcmp(taken + 600, pat + 3500, 700) == 0);
+	CHECK_EQ(tcp_rx_avail(&conn), 0);
+	CHECK_EQ(conn.st.direct_bytes, 1300);
+	tt_tick(40000);
+	CHECK_EQ(tt_last().ack, 5001 + 4200);
+	conn.rx_direct = NULL;
+}
+
 static void test_bad_checksum_dropped(void)
 {
 	size_t n;
@@ -304,6 +361,7 @@ int main(void)
 	RUN(test_sack_blocks);
 	RUN(test_ooo_table_full);
 	RUN(test_window_from_free_space);
+	RUN(test_direct_reader);
 	RUN(test_bad_checksum_dropped);
 	RUN(test_bad_sequence_dropped);
 	RUN(test_sequence_wraparound);
