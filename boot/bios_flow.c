@@ -167,6 +167,7 @@ static int boot_hook_disk(struct boot_ctx *b)
 	b->i13.n_hide = b->e820.n_hide;
 	b->i13.replace = b->rom_san && want == 0x80; /* the ROM's drive 0x80 */
 	b->bda_hd_count = count ? *count : 0;
+	b->at.bd.readahead = true;             /* a caller waits on each call */
 	rc = int13_setup(&b->i13, &b->at.bd.dev, want);
 	if (!rc)
 		rc = rm_hook_install(0x13, int13_handler, &b->i13.old_vector);

@@ -263,6 +263,8 @@ static bool req_retry_ua(struct blk_req *r, struct iscsi_task *t, struct iscsi_s
 	return iscsi_submit(s, t) == 0;
 }
 
+static void ra_start(struct blockdev *b, uint64_t lba, uint32_t count);
+
 static void req_done(void *ctx, struct iscsi_task *t)
 {
 	struct blk_iscsi_slot *sl = ctx;
@@ -277,6 +279,8 @@ static void req_done(void *ctx, struct iscsi_task *t)
 	    (t->residual || t->data_done < t->xfer_len))
 		result = LL_EIO;
 	sl->req = NULL;
+	if (r->op == BLK_READ && result == 0)
+		ra_start(bdev_of(r->dev), r->lba, r->count);
 	blk_complete(r, result);
 }
 
@@ -336,12 +340,81 @@ static struct blk_iscsi_slot *free_slot(struct blockdev *b)
 	return NULL;
 }
 
+/* ---- read-ahead ---- */
+
+/* The read-ahead's task ended: adopted, a request's completion; else its
+ * slot is free again (its data, if any, was dropped). */
+static void ra_done(void *ctx, struct iscsi_task *t)
+{
+	struct blk_iscsi_slot *sl = ctx;
+	struct blockdev *b = bdev_of(sl->req->dev);
+
+	if (sl->req != &b->ra_req) {
+		req_done(ctx, t);
+		return;
+	}
+	sl->req = NULL;
+	if (b->ra == sl)
+		b->ra = NULL;
+}
+
+/* After READ r (lba, count) completed well: read the next as many blocks
+ * ahead when this READ followed the last one and nothing else is out. */
+static void ra_start(struct blockdev *b, uint64_t lba, uint32_t count)
+{
+	bool seq = lba == b->ra_next;
+	struct blk_iscsi_slot *sl;
+
+	b->ra_next = lba + count;
+	if (!b->readahead || !seq || b->ra || iscsi_inflight(b->sess) ||
+	    count > b->blocks || lba + 2ull * count > b->blocks ||
+	    !(sl = free_slot(b)))
+		return;
+	b->ra_req = (struct blk_req){ .op = BLK_READ, .lba = lba + count,
+				      .count = count, .dev = &b->dev };
+	req_task(&sl->task, &b->ra_req, b->block_size);
+	sl->task.hold = ISCSI_HOLD_PARK;
+	sl->task.done = ra_done;
+	sl->task.ctx = sl;
+	sl->req = &b->ra_req;
+	if (iscsi_submit(b->sess, &sl->task)) {
+		sl->req = NULL;
+		return;
+	}
+	b->ra = sl;
+}
+
+/* A request came while a read-ahead is parked: 1 when it is exactly that
+ * READ (the read-ahead becomes it), else 0 (the read-ahead's data is
+ * dropped; its slot frees itself when its status comes). */
+static int ra_take(struct blockdev *b, struct blk_req *r)
+{
+	struct blk_iscsi_slot *sl = b->ra;
+
+	b->ra = NULL;
+	if (r->op != BLK_READ || r->lba != b->ra_req.lba ||
+	    r->count != b->ra_req.count || !r->buf) {
+		b->ra_drops++;
+		iscsi_task_bind(b->sess, &sl->task, NULL);
+		return 0;
+	}
+	if (++b->ra_hits % 256 == 0)
+		ll_logf("blk: read-ahead %u taken, %u dropped\n", b->ra_hits, b->ra_drops);
+	sl->req = r;
+	r->priv = sl;
+	iscsi_task_bind(b->sess, &sl->task, r->buf);
+	return 1;
+}
+
 static int bdev_submit(struct blk_dev *d, struct blk_req *r)
 {
 	struct blockdev *b = bdev_of(d);
-	struct blk_iscsi_slot *sl = free_slot(b);
+	struct blk_iscsi_slot *sl;
 	int rc;
 
+	if (b->ra && ra_take(b, r))
+		return 0;
+	sl = free_slot(b);
 	if (!sl)
 		return LL_EBUSY;
 	req_task(&sl->task, r, d->block_size);
@@ -408,6 +481,7 @@ static void bdev_init(struct blockdev *b)
 	b->dev.max_blocks = pick_max_blocks(b);
 	b->dev.depth = BLK_ISCSI_SLOTS;
 	b->dev.clock = &b->clock;
+	b->ra_next = UINT64_MAX;          /* no READ yet */
 }
 
 const struct iscsi_task *blk_iscsi_task(const struct blk_req *r)

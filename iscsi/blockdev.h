@@ -26,6 +26,17 @@ struct blockdev {
 	uint8_t peripheral_type;
 	struct ll_clock clock;    /* the session's, for dev.clock */
 	struct blk_iscsi_slot slot[BLK_ISCSI_SLOTS];
+	/* sequential read-ahead, for an entry whose reader waits on each
+	 * call (INT 13h): after two READs in a row with nothing else in
+	 * flight, the next READ of the same size goes out before it is asked
+	 * for, parked (iscsi_task_bind) until a request names exactly it (its
+	 * data then lands straight in that request's buffer) or anything
+	 * else comes (dropped). */
+	bool readahead;               /* set by the entry; off by default */
+	struct blk_iscsi_slot *ra;    /* the parked read-ahead, NULL: none */
+	struct blk_req ra_req;        /* what it reads */
+	uint64_t ra_next;             /* LBA after the last READ */
+	uint32_t ra_hits, ra_drops;
 };
 
 /* Open the LUN and make b->dev ready (READ CAPACITY 16 and the Block

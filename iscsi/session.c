@@ -140,7 +140,9 @@ int iscsi_submit(struct iscsi_session *s, struct iscsi_task *t)
 	if (s->fatal)
 		return s->fatal;
 	if (!t || t->cdb_len == 0 || t->cdb_len > ISCSI_CDB_LEN ||
-	    (t->dir != ISCSI_DIR_NONE && t->xfer_len && !t->buf))
+	    (t->dir != ISCSI_DIR_NONE && t->xfer_len && !t->buf &&
+	     !(t->dir == ISCSI_DIR_READ && t->hold == ISCSI_HOLD_PARK)) ||
+	    (t->hold && t->buf))
 		return LL_EINVAL;
 	for (int i = 0; i < ISCSI_MAX_TASKS && slot < 0; i++)
 		if (!s->slot[i])
@@ -167,6 +169,18 @@ int iscsi_submit(struct iscsi_session *s, struct iscsi_task *t)
 unsigned iscsi_inflight(const struct iscsi_session *s)
 {
 	return s->ntasks;
+}
+
+void iscsi_task_bind(struct iscsi_session *s, struct iscsi_task *t, uint8_t *buf)
+{
+	if (t->hold != ISCSI_HOLD_PARK)
+		return;
+	t->buf = buf;
+	t->hold = buf ? ISCSI_HOLD_NONE : ISCSI_HOLD_DROP;
+	if (!buf && s->rx_task == t)
+		s->rx_sink = SINK_NONE;       /* its Data-In under way: skip it */
+	if (t->state == ISCSI_TASK_ACTIVE)
+		t->deadline = s->xo->now(s) + s->cfg.io_timeout_us;
 }
 
 /* Per-task deadlines and our keepalive ping. */

@@ -29,6 +29,7 @@ struct iscsi_task {
 	uint32_t xfer_len;       /* expected data transfer length */
 	iscsi_done_fn done;      /* may be NULL: poll t->state instead */
 	void *ctx;
+	uint8_t hold;            /* ISCSI_HOLD_*: a READ with no buffer yet */
 	/* results, valid once state == ISCSI_TASK_DONE */
 	int result;              /* 0, LL_ESCSI (see sense), or another error */
 	uint8_t scsi_status;
@@ -46,6 +47,11 @@ struct iscsi_task {
 };
 
 enum { ISCSI_TASK_FREE = 0, ISCSI_TASK_QUEUED, ISCSI_TASK_ACTIVE, ISCSI_TASK_DONE };
+/* A read-ahead: a READ submitted with hold = ISCSI_HOLD_PARK and no buffer.
+ * Its Data-In waits in the transport (and the stream behind it) until
+ * iscsi_task_bind names the buffer; bound to NULL, its data is dropped
+ * (ISCSI_HOLD_DROP). */
+enum { ISCSI_HOLD_NONE = 0, ISCSI_HOLD_PARK, ISCSI_HOLD_DROP };
 
 enum iscsi_digest_pref { ISCSI_DIGEST_NONE = 0, ISCSI_DIGEST_PREFER, ISCSI_DIGEST_REQUIRE };
 
@@ -131,6 +137,11 @@ const uint8_t *iscsi_session_isid(const struct iscsi_session *s);
 unsigned iscsi_session_portal(const struct iscsi_session *s);
 /* Tasks not yet done. */
 unsigned iscsi_inflight(const struct iscsi_session *s);
+/* Give a parked READ its buffer (xfer_len bytes), or drop its data (buf
+ * NULL: it completes when its status comes, its bytes skipped). Its
+ * deadline starts again: the caller may have been away a long time. Call
+ * before the next poll. */
+void iscsi_task_bind(struct iscsi_session *s, struct iscsi_task *t, uint8_t *buf);
 /* Microseconds the session has spent without a connection since it
  * opened: every finished outage plus the one going on (monotonic), so
  * callers can keep a reconnect out of their own deadlines. */

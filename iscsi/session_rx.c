@@ -259,7 +259,7 @@ static int data_in_sink(struct iscsi_session *s, const struct iscsi_pdu *p)
 		s->st.bad_pdus++;             /* stale tag: skip the data */
 		return 0;
 	}
-	if (t->dir != ISCSI_DIR_READ || (p->data_len && !t->buf) ||
+	if (t->dir != ISCSI_DIR_READ || (p->data_len && !t->buf && !t->hold) ||
 	    p->buffer_offset > t->xfer_len ||
 	    p->data_len > t->xfer_len - p->buffer_offset) {
 		task_fault(s, t, "Data-In outside the buffer");
@@ -268,7 +268,8 @@ static int data_in_sink(struct iscsi_session *s, const struct iscsi_pdu *p)
 	if (p->data_len && p->buffer_offset != t->data_done)
 		return bad_pdu(s, "Data-In out of order");
 	s->rx_task = t;
-	s->rx_sink = SINK_TASK;
+	/* parked: SINK_TASK with no buffer stops sess_rx_step (rx_parked) */
+	s->rx_sink = t->hold == ISCSI_HOLD_DROP ? SINK_NONE : SINK_TASK;
 	return 0;
 }
 
@@ -455,9 +456,18 @@ void sess_rx_finish_direct(struct iscsi_session *s)
 	s->rx_done_n = 0;
 }
 
+/* A parked read-ahead's data is next: nothing moves until it is bound. */
+static bool rx_parked(const struct iscsi_session *s)
+{
+	return s->rx_phase == RX_DATA && s->rx_sink == SINK_TASK &&
+	       !s->rx_task->buf && s->rx_have < s->rx_seg;
+}
+
 /* One step of sess_rx_direct at d (n bytes): bytes taken, 0 to stop. */
 static uint32_t direct_step(struct iscsi_session *s, const uint8_t *d, uint32_t n)
 {
+	if (rx_parked(s))
+		return 0;
 	if (s->rx_phase == RX_DATA && s->rx_have == s->rx_seg) {
 		if (s->rx_sink != SINK_TASK)
 			return 0;
@@ -512,7 +522,7 @@ int sess_rx_step(struct iscsi_session *s)
 		long used;
 		int rc = rx_advance(s);
 
-		if (rc || !s->connected)
+		if (rc || !s->connected || rx_parked(s))
 			return rc;
 		n = s->xo->peek(s, &d);
 		if (n == 0)

@@ -345,6 +345,73 @@ static void test_short_read_without_residual(void)
 	CHECK_EQ(r.result, LL_EIO);
 }
 
+/* The sequential read-ahead: two READs in a row send the third before it
+ * is asked for; the same READ then takes its data (no new command, the
+ * bytes right), another request drops it (its data skipped, never
+ * placed), a WRITE too, and reads stay right throughout. */
+static int reads_of(uint32_t lba)
+{
+	int n = 0;
+
+	for (int i = 0; i < fk.nlog; i++)
+		if (fk.log[i].p.opcode == ISCSI_OP_SCSI_CMD && fk.log[i].p.cdb[0] == 0x28 &&
+		    get_be32(fk.log[i].p.cdb + 2) == lba)
+			n++;
+	return n;
+}
+
+static void test_readahead(void)
+{
+	disk(NBLK - 1);
+	CHECK_EQ(blk_open(&B, S, far()), 0);
+	B.readahead = true;
+	for (unsigned i = 0; i < sizeof(wbuf); i++)
+		fk.blocks[i] = wbuf[i] = (uint8_t)(i * 13 + (i >> 9));
+	CHECK_EQ(blk_read(&B.dev, 100, 16, rbuf, far()), 0);
+	CHECK_EQ(reads_of(116), 0);                 /* one READ: no pattern yet */
+	CHECK_EQ(blk_read(&B.dev, 116, 16, rbuf, far()), 0);
+	CHECK_EQ(reads_of(132), 1);                 /* sent ahead, parked */
+	CHECK(B.ra != NULL);
+	for (int i = 0; i < 5; i++)
+		iscsi_poll(S);                      /* its data waits, unplaced */
+	CHECK_EQ(iscsi_inflight(S), 1);
+	memset(rbuf, 0, sizeof(rbuf));
+	CHECK_EQ(blk_read(&B.dev, 132, 16, rbuf, far()), 0);
+	CHECK_EQ(reads_of(132), 1);                 /* no second command */
+	CHECK_EQ(B.ra_hits, 1);
+	CHECK_EQ(memcmp(rbuf, wbuf + 132 * 512, 16 * 512), 0);
+	CHECK_EQ(reads_of(148), 1);                 /* and the next one out */
+	/* another READ: the parked one is dropped, its bytes go nowhere */
+	memset(rbuf, 0x5a, sizeof(rbuf));
+	CHECK_EQ(blk_read(&B.dev, 10, 8, rbuf, far()), 0);
+	CHECK_EQ(B.ra_drops, 1);
+	CHECK_EQ(memcmp(rbuf, wbuf + 10 * 512, 8 * 512), 0);
+	CHECK_EQ(rbuf[8 * 512], 0x5a);
+	for (int i = 0; i < 5; i++)
+		iscsi_poll(S);
+	CHECK_EQ(iscsi_inflight(S), 0);
+	CHECK(B.ra == NULL);
+	/* a WRITE over what a read-ahead holds: dropped, the read sees it */
+	CHECK_EQ(blk_read(&B.dev, 18, 8, rbuf, far()), 0);
+	CHECK_EQ(reads_of(26), 1);
+	memset(wbuf + 26 * 512, 0xc3, 8 * 512);
+	CHECK_EQ(blk_write(&B.dev, 26, 8, wbuf + 26 * 512, far()), 0);
+	CHECK_EQ(B.ra_drops, 2);
+	CHECK_EQ(blk_read(&B.dev, 26, 8, rbuf, far()), 0);
+	CHECK_EQ(memcmp(rbuf, wbuf + 26 * 512, 8 * 512), 0);
+	CHECK_EQ(reads_of(26), 2);
+	/* at the end of the disk: nothing read past it */
+	CHECK_EQ(blk_read(&B.dev, NBLK - 32, 16, rbuf, far()), 0);
+	CHECK_EQ(blk_read(&B.dev, NBLK - 16, 16, rbuf, far()), 0);
+	CHECK(B.ra == NULL);
+	/* off (the default): never */
+	B.readahead = false;
+	CHECK_EQ(blk_read(&B.dev, 200, 16, rbuf, far()), 0);
+	CHECK_EQ(blk_read(&B.dev, 216, 16, rbuf, far()), 0);
+	CHECK_EQ(reads_of(232), 0);
+	CHECK_EQ(B.ra_hits, 1);
+}
+
 /* VERIFY is a SCSI command of its own: VERIFY 10 (16 past 2^32) with
  * BYTCHK 0 and no data either way; the target's CHECK CONDITION comes
  * back through the door with its sense. */
@@ -427,6 +494,7 @@ static void run_all(void)
 	RUN(test_rw_ua_once);
 	RUN(test_rw_ua_forever);
 	RUN(test_short_read_without_residual);
+	RUN(test_readahead);
 	RUN(test_verify);
 	RUN(test_timeout_cancels);
 }
