@@ -407,6 +407,16 @@ static int rx_advance(struct iscsi_session *s)
 
 /* ---- Data-In taken inside TCP's receive path (one copy, not two) ---- */
 
+/* Whether a status for t may wait in rx_done: room, and not a second one
+ * (a target sending two is served by the slow path). */
+static bool done_room(const struct iscsi_session *s, const struct iscsi_task *t)
+{
+	for (unsigned i = 0; i < s->rx_done_n; i++)
+		if (s->rx_done[i].t == t)
+			return false;
+	return s->rx_done_n < ISCSI_MAX_TASKS;
+}
+
 /* Whether the whole header at d is a Data-In that header_done takes with
  * no fault: no AHS, a live READ task with its buffer, in order, inside
  * it. Anything else, errors included, is left to the ring and
@@ -424,12 +434,7 @@ static bool direct_hdr_ok(struct iscsi_session *s, const uint8_t *d)
 	    !t->buf || !p.data_len || p.buffer_offset != t->data_done ||
 	    p.buffer_offset > t->xfer_len || p.data_len > t->xfer_len - p.buffer_offset)
 		return false;
-	if (!(p.flags & ISCSI_DATA_STATUS))
-		return true;
-	for (unsigned i = 0; i < s->rx_done_n; i++)
-		if (s->rx_done[i].t == t)
-			return false;         /* a second status: the slow path */
-	return s->rx_done_n < ISCSI_MAX_TASKS;
+	return !(p.flags & ISCSI_DATA_STATUS) || done_room(s, t);
 }
 
 /* A Data-In sess_rx_direct took whole: its bookkeeping now; completing
@@ -469,7 +474,8 @@ static uint32_t direct_step(struct iscsi_session *s, const uint8_t *d, uint32_t 
 	if (rx_parked(s))
 		return 0;
 	if (s->rx_phase == RX_DATA && s->rx_have == s->rx_seg) {
-		if (s->rx_sink != SINK_TASK)
+		if (s->rx_sink != SINK_TASK || ((s->rx_pdu.flags & ISCSI_DATA_STATUS) &&
+						!done_room(s, s->rx_task)))
 			return 0;
 		direct_pdu_done(s);
 	}

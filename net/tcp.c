@@ -421,10 +421,11 @@ void tcp_stats_print(const struct net_stack *ns)
 		if (!c)
 			continue;
 		ll_logf("tcp: port %u: %u segs in (%u out of order, %u resent by "
-			  "the peer), %u out (%u resent: %u fast, %u sack, %u rto, "
-			  "%u tlp)\n", c->local_port, c->st.segs_in, c->st.ooo_segs,
-			  c->st.dup_data, c->st.segs_out, c->st.retrans,
-			  c->st.fast_retrans, c->st.sack_rexmits, c->st.timeouts,
-			  c->st.tlp_probes);
+			  "the peer, %llu KiB read in place), %u out (%u resent: %u "
+			  "fast, %u sack, %u rto, %u tlp)\n", c->local_port,
+			  c->st.segs_in, c->st.ooo_segs, c->st.dup_data,
+			  (unsigned long long)(c->st.direct_bytes >> 10), c->st.segs_out,
+			  c->st.retrans, c->st.fast_retrans, c->st.sack_rexmits,
+			  c->st.timeouts, c->st.tlp_probes);
 	}
 }
