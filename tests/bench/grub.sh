@@ -39,6 +39,8 @@ one_boot() {
 	fi
 	b=$(mbr_bench "$log") || { note "$mode run $n: no bench line"; return; }
 	R_RATE=${b#* }
+	[ "$mode" = lifeline ] && ll_stats_notes "$log" "$n"
+	return 0
 }
 
 median() {

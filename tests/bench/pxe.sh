@@ -70,13 +70,7 @@ one_boot() {
 	fi
 	b=$(mbr_bench "$log") || { note "$mode run $n: no bench line"; return; }
 	R_BOOT=$t R_RATE=${b#* }
-	# the last stats line of each kind; int13's last two (their difference
-	# is the bench read's calls alone)
-	[ "$mode" = lifeline ] && for k in undi e1000 virtio net tcp int13; do
-		grep -a "^$k: " "$log" | grep -a 'frames\|segs\|calls' |
-			tail -n "$([ $k = int13 ] && echo 2 || echo 1)" |
-			tr -d '\r' | sed "s/^/bench: note: run $n: /" >&2
-	done
+	[ "$mode" = lifeline ] && ll_stats_notes "$log" "$n"
 	return 0
 }
 

@@ -305,6 +305,18 @@ print("%.3f %.2f" % (secs, sectors * 512 / (1 << 20) / secs))
 PY
 }
 
+# ll_stats_notes LOG N: lifeline's last stats line of each kind in a serial
+# log (int13's last two: their difference is the bench read's calls alone),
+# as "bench: note: run N: ..." lines on stderr.
+ll_stats_notes() {
+	local k
+	for k in undi e1000 virtio net tcp int13 blk; do
+		grep -a "^$k: " "$1" | grep -a 'frames\|segs\|calls\|read-ahead' |
+			tail -n "$([ $k = int13 ] && echo 2 || echo 1)" |
+			tr -d '\r' | sed "s/^/bench: note: run $2: /" >&2
+	done
+}
+
 # ---- verdicts shared by the anchor and the lifeline tests
 
 # ql_mbrtest_verdict NAME LOG DISK EXPECT: after a boot of the MBR test disk
