@@ -82,7 +82,10 @@ def layout(esp_mib, data_mib):
 
 
 def run(cmd):
+    # a fixed time for the FAT's entries (mtools honours SOURCE_DATE_EPOCH):
+    # two builds 2 s apart were not identical (file and directory times)
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    env.setdefault("SOURCE_DATE_EPOCH", "1767225600")   # 2026-01-01
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if r.returncode != 0:
         die("%s: %s" % (" ".join(cmd), r.stderr.strip()))

@@ -14,7 +14,9 @@ for t in sgdisk mdir mformat /usr/bin/python3; do
 	command -v "$t" >/dev/null || { echo "FAIL hosted/efi-disk (missing $t; make deps)"; exit 1; }
 done
 head -c 3000 /dev/urandom >"$tmp/app.efi"
+# the second build in another FAT time slot (2 s): times must not leak in
 if ! /usr/bin/python3 "$TOOL" "$tmp/a.img" --put "$tmp/app.efi=EFI/BOOT/BOOTX64.EFI" ||
+   ! sleep 2.1 ||
    ! /usr/bin/python3 "$TOOL" "$tmp/b.img" --put "$tmp/app.efi=EFI/BOOT/BOOTX64.EFI"; then
 	echo "FAIL hosted/efi-disk (the tool failed)"
 	exit 1
