@@ -468,17 +468,24 @@ static bool rx_parked(const struct iscsi_session *s)
 	       !s->rx_task->buf && s->rx_have < s->rx_seg;
 }
 
+/* A Data-In whose data is all in: finished here when it may be (else
+ * sess_rx_step finishes it); whether the PDU is behind us now. */
+static bool direct_end(struct iscsi_session *s)
+{
+	if (s->rx_phase != RX_DATA || s->rx_have != s->rx_seg)
+		return true;
+	if (s->rx_sink != SINK_TASK || ((s->rx_pdu.flags & ISCSI_DATA_STATUS) &&
+					!done_room(s, s->rx_task)))
+		return false;
+	direct_pdu_done(s);
+	return true;
+}
+
 /* One step of sess_rx_direct at d (n bytes): bytes taken, 0 to stop. */
 static uint32_t direct_step(struct iscsi_session *s, const uint8_t *d, uint32_t n)
 {
-	if (rx_parked(s))
+	if (rx_parked(s) || !direct_end(s))
 		return 0;
-	if (s->rx_phase == RX_DATA && s->rx_have == s->rx_seg) {
-		if (s->rx_sink != SINK_TASK || ((s->rx_pdu.flags & ISCSI_DATA_STATUS) &&
-						!done_room(s, s->rx_task)))
-			return 0;
-		direct_pdu_done(s);
-	}
 	if (s->rx_phase == RX_HDR) {
 		uint8_t h[ISCSI_BHS_LEN];
 		uint32_t want = ISCSI_BHS_LEN - s->rx_have;
@@ -497,7 +504,10 @@ static uint32_t direct_step(struct iscsi_session *s, const uint8_t *d, uint32_t 
 		return 0;
 	}
 	long used = rx_piece(s, d, n);
-	return used > 0 ? (uint32_t)used : 0;
+	if (used <= 0)
+		return 0;
+	direct_end(s);                /* its last byte taken: done at once */
+	return (uint32_t)used;
 }
 
 size_t sess_rx_direct(void *ctx, const uint8_t *d, size_t n)

@@ -437,6 +437,37 @@ static void test_reject(void)
 	CHECK_EQ(fk.connects, 1);
 }
 
+/* Direct delivery only: a READ whose data and status were taken in place
+ * completes, with its data, even when the connection fails before the
+ * session's parser runs (sess_fail_conn finishes it first); nothing is
+ * reissued for it. */
+static void test_direct_status_then_drop(void)
+{
+	struct iscsi_task r;
+	uint8_t d[4096];
+
+	open_plain("DefaultTime2Wait=0\0");
+	read_task(&r, sizeof(d));
+	memset(buf, 0, sizeof(d));
+	CHECK_EQ(iscsi_submit(S, &r), 0);
+	poll_n(1);
+	int cmds = fk_count(ISCSI_OP_SCSI_CMD);
+	for (unsigned i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)(i * 5 + 1);
+	fk.expcmdsn++;
+	send_data_in(r.itt, 0, d, sizeof(d), 0x81, SAM_STAT_GOOD);
+	fk.status = LL_ECONNRESET;    /* seen right after the poll took the frames */
+	iscsi_poll(S);
+	CHECK_EQ(r.state, ISCSI_TASK_DONE);
+	CHECK_EQ(r.result, 0);
+	CHECK_EQ(memcmp(buf, d, sizeof(d)), 0);
+	CHECK_EQ(fk.direct_took, 48 + sizeof(d));
+	poll_n(2);
+	CHECK_EQ(fk.connects, 2);     /* the connection came back ... */
+	CHECK_EQ(fk_count(ISCSI_OP_SCSI_CMD), cmds); /* ... with nothing to resend */
+	CHECK_EQ(iscsi_session_stats(S)->reissued, 0);
+}
+
 static void test_reconnect_reissue(void)
 {
 	struct iscsi_task r, w;
@@ -849,5 +880,6 @@ int main(void)
 	check_suite = "iscsi_session_direct";
 	fk_direct_seg = 1448;
 	run_all();
+	RUN(test_direct_status_then_drop);
 	return CHECK_DONE();
 }
