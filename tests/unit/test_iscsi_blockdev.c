@@ -499,14 +499,8 @@ static void run_all(void)
 	RUN(test_timeout_cancels);
 }
 
-/* Every case twice: Data-In read from the ring only, then offered to
- * sess_rx_direct first as TCP does (1448-byte segments). */
 int main(void)
 {
-	check_suite = "iscsi_blockdev";
-	run_all();
-	check_suite = "iscsi_blockdev_direct";
-	fk_direct_seg = 1448;
-	run_all();
+	FK_RUN_BOTH("iscsi_blockdev", run_all);
 	return CHECK_DONE();
 }

@@ -871,15 +871,9 @@ static void run_all(void)
 	RUN(test_logout);
 }
 
-/* Every case twice: bytes read from the ring only, then offered to
- * sess_rx_direct first as TCP does (1448-byte segments). */
 int main(void)
 {
-	check_suite = "iscsi_session";
-	run_all();
-	check_suite = "iscsi_session_direct";
-	fk_direct_seg = 1448;
-	run_all();
+	FK_RUN_BOTH("iscsi_session", run_all);
 	RUN(test_direct_status_then_drop);
 	return CHECK_DONE();
 }
