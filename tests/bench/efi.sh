@@ -6,7 +6,8 @@
 # build/lifeline.efi exists, for lifeline.efi from the same tgtd in the same
 # run (anchor= and ratio= lines). virtio-net gives the headline lines (EDK2's
 # PXE loads the NBP); the e1000 (QEMU's iPXE EFI ROM) the -e1000 ones.
-# Only runs whose probe checksums all matched count. Median of RUNS.
+# Only runs whose probe checksums all matched count. Median of RUNS, with
+# spread= max/min of the runs (anchor-spread= the anchor's).
 # Env: LL_BENCH_EFI_RUNS (default 3), LL_BENCH_EFI_NICS (default
 # "virtio e1000"), LL_EFI_NBP (anchor NBP), LL_EFI_NBP_MODE (sanboot: 17/203
 # to iPXE clients, the default for ipxe.efi/snponly.efi; nbp: served to every
@@ -15,6 +16,7 @@
 # but does not boot the probe).
 set -uo pipefail
 . "$(dirname "$0")/../lib/efi.sh"
+. "$(dirname "$0")/../lib/stats.sh"
 
 RUNS=${LL_BENCH_EFI_RUNS:-3}
 NBP=${LL_EFI_NBP:-$EFI_IPXE}
@@ -60,11 +62,8 @@ one_boot() {
 	[ -n "$R_RATE" ] || R_BOOT=""
 }
 
-median() {
-	printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"
-}
-
-# series WHO NIC: RUNS boots; S_BOOT and S_RATE medians, empty on a failure.
+# series WHO NIC: RUNS boots; S_BOOT and S_RATE medians (S_BSPREAD and
+# S_RSPREAD their max/min), empty on a failure.
 series() {
 	local who=$1 nic=$2 i boots=() rates=()
 	S_BOOT="" S_RATE=""
@@ -75,20 +74,22 @@ series() {
 		rates+=("$R_RATE")
 	done
 	note "$who $nic boot ${boots[*]} s, efi read ${rates[*]} MiB/s"
-	S_BOOT=$(median "${boots[@]}")
-	S_RATE=$(median "${rates[@]}")
+	S_BOOT=$(stat_median "${boots[@]}")
+	S_RATE=$(stat_median "${rates[@]}")
+	S_BSPREAD=$(stat_spread "${boots[@]}")
+	S_RSPREAD=$(stat_spread "${rates[@]}")
 }
 
 # nic_series NIC SUFFIX: anchor lines, then lifeline's with ratios.
 nic_series() {
-	local nic=$1 sfx=$2 a_boot a_rate nbp
+	local nic=$1 sfx=$2 a_boot a_rate a_bs a_rs nbp
 	nbp=$(efi_nbp_dir "$LL_TMP/tftp" "$NBP") &&
 	efi_dnsmasq "$NBP_MODE" "$(ql_rootpath)" "$LL_TMP/tftp" "$nbp" || { note "dnsmasq failed"; return 1; }
 	series anchor "$nic"
 	[ -n "$S_BOOT" ] || { note "$LABEL anchor runs failed on $nic"; return 1; }
-	a_boot=$S_BOOT a_rate=$S_RATE
-	echo "bench: efi-boot-$LABEL$sfx $a_boot s"
-	echo "bench: efi-read-$LABEL$sfx $a_rate MiB/s"
+	a_boot=$S_BOOT a_rate=$S_RATE a_bs=$S_BSPREAD a_rs=$S_RSPREAD
+	echo "bench: efi-boot-$LABEL$sfx $a_boot s spread=$a_bs"
+	echo "bench: efi-read-$LABEL$sfx $a_rate MiB/s spread=$a_rs"
 	if [ ! -f "$EFI_LIFELINE" ]; then
 		note "no build/lifeline.efi: anchor lines only"
 		return 0
@@ -101,10 +102,10 @@ nic_series() {
 		[ -n "${LL_BENCH_EFI_STRICT:-}" ] && return 1
 		return 0
 	fi
-	awk -v o="$S_BOOT" -v a="$a_boot" -v n="efi-boot$sfx" 'BEGIN {
-		printf "bench: %s %.2f s anchor=%.2f ratio=%.2f\n", n, o, a, (a > 0 ? o / a : 0) }'
-	awk -v o="$S_RATE" -v a="$a_rate" -v n="efi-read$sfx" 'BEGIN {
-		printf "bench: %s %.2f MiB/s anchor=%.2f ratio=%.2f\n", n, o, a, (a > 0 ? o / a : 0) }'
+	awk -v o="$S_BOOT" -v a="$a_boot" -v n="efi-boot$sfx" -v sp="$S_BSPREAD" -v as="$a_bs" 'BEGIN {
+		printf "bench: %s %.2f s anchor=%.2f ratio=%.2f spread=%s anchor-spread=%s\n", n, o, a, (a > 0 ? o / a : 0), sp, as }'
+	awk -v o="$S_RATE" -v a="$a_rate" -v n="efi-read$sfx" -v sp="$S_RSPREAD" -v as="$a_rs" 'BEGIN {
+		printf "bench: %s %.2f MiB/s anchor=%.2f ratio=%.2f spread=%s anchor-spread=%s\n", n, o, a, (a > 0 ? o / a : 0), sp, as }'
 }
 
 if [ "$(id -u)" != 0 ]; then

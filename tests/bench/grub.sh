@@ -5,10 +5,12 @@
 # the anchor, Debian's iPXE (`linux16 /ipxe.lkrn`, `initrd16` of a script
 # doing `dhcp` and `sanboot` of the same root path), both from the same GRUB build,
 # the same tgtd and disk over slirp, e1000, in the same run. Numbers come
-# only from runs whose checksums all matched. Median of RUNS.
+# only from runs whose checksums all matched. Median of RUNS, with spread=
+# max/min of the runs (anchor-spread= the anchor's).
 # Env: LL_BENCH_GRUB_RUNS (default 3).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
+. "$(dirname "$0")/../lib/stats.sh"
 
 RUNS=${LL_BENCH_GRUB_RUNS:-3}
 ELF=$LL_ROOT/build/lifeline.elf
@@ -43,11 +45,8 @@ one_boot() {
 	return 0
 }
 
-median() {
-	printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"
-}
-
-# series MODE: S_RATE, the median of RUNS, or empty when a run failed.
+# series MODE: S_RATE, the median of RUNS (S_SPREAD their max/min), or
+# empty when a run failed.
 series() {
 	local mode=$1 i rates=()
 	S_RATE=""
@@ -57,7 +56,8 @@ series() {
 		rates+=("$R_RATE")
 	done
 	note "grub $mode int13 read ${rates[*]} MiB/s"
-	S_RATE=$(median "${rates[@]}")
+	S_RATE=$(stat_median "${rates[@]}")
+	S_SPREAD=$(stat_spread "${rates[@]}")
 }
 
 for t in "$QL_QEMU" nasm tgtd tgtadm grub-mkimage /usr/bin/python3 "$LKRN" "$ELF"; do
@@ -85,9 +85,10 @@ ql_grub_lnx "$LL_TMP/lifeline" "root-path=$rootpath" ip=10.0.2.15 \
 
 series ipxe
 [ -n "$S_RATE" ] || { note "iPXE anchor runs failed"; exit 1; }
-a_rate=$S_RATE
-echo "bench: grub-int13-read-ipxe $a_rate MiB/s"
+a_rate=$S_RATE a_sp=$S_SPREAD
+echo "bench: grub-int13-read-ipxe $a_rate MiB/s spread=$a_sp"
 series lifeline
 [ -n "$S_RATE" ] || { note "lifeline.elf did not boot the test disk from GRUB"; exit 1; }
-awk -v o="$S_RATE" -v a="$a_rate" 'BEGIN {
-	printf "bench: grub-int13-read %.2f MiB/s anchor=%.2f ratio=%.2f\n", o, a, (a > 0 ? o / a : 0) }'
+awk -v o="$S_RATE" -v a="$a_rate" -v sp="$S_SPREAD" -v as="$a_sp" 'BEGIN {
+	printf "bench: grub-int13-read %.2f MiB/s anchor=%.2f ratio=%.2f spread=%s anchor-spread=%s\n",
+	       o, a, (a > 0 ? o / a : 0), sp, as }'

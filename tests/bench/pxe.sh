@@ -13,6 +13,7 @@
 # boot the disk).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
+. "$(dirname "$0")/../lib/stats.sh"
 
 RUNS=${LL_BENCH_PXE_RUNS:-5}
 MARKER=${LL_PXE_MARKER:-'^lifeline: booting the MBR'}
@@ -74,17 +75,6 @@ one_boot() {
 	return 0
 }
 
-# median VALUES...: the middle one.
-median() {
-	printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"
-}
-
-# spread VALUES...: max/min.
-spread() {
-	printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
-		END { printf "%.2f", (lo > 0 ? hi / lo : 0) }'
-}
-
 # series MODE: RUNS boots; sets S_BOOT and S_RATE (medians) and
 # S_BSPREAD, S_RSPREAD (max/min), or leaves them empty when any run failed.
 series() {
@@ -97,10 +87,10 @@ series() {
 		rates+=("$R_RATE")
 	done
 	note "$mode boot ${boots[*]} s, int13 read ${rates[*]} MiB/s"
-	S_BOOT=$(median "${boots[@]}")
-	S_RATE=$(median "${rates[@]}")
-	S_BSPREAD=$(spread "${boots[@]}")
-	S_RSPREAD=$(spread "${rates[@]}")
+	S_BOOT=$(stat_median "${boots[@]}")
+	S_RATE=$(stat_median "${rates[@]}")
+	S_BSPREAD=$(stat_spread "${boots[@]}")
+	S_RSPREAD=$(stat_spread "${rates[@]}")
 }
 
 if [ "$(id -u)" != 0 ]; then

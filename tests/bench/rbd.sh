@@ -8,6 +8,7 @@
 # Env: LL_BENCH_RBD_RUNS (default 3).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
+. "$(dirname "$0")/../lib/stats.sh"
 . "$(dirname "$0")/../lib/ceph.sh"
 
 RUNS=${LL_BENCH_RBD_RUNS:-3}
@@ -59,14 +60,6 @@ one_boot() {
 	R_RATE=${b#* }
 }
 
-median() {
-	printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"
-}
-spread() {
-	printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
-		END { printf "%.2f", (lo > 0 ? hi / lo : 0) }'
-}
-
 files=() rbds=()
 for ((i = 1; i <= RUNS; i++)); do
 	one_boot file "$i"
@@ -77,8 +70,8 @@ for ((i = 1; i <= RUNS; i++)); do
 	rbds+=("$R_RATE")
 done
 note "int13 read from the file LUN ${files[*]} MiB/s, from RBD ${rbds[*]} MiB/s (cluster start $CEPH_START_SECS s)"
-awk -v o="$(median "${rbds[@]}")" -v a="$(median "${files[@]}")" \
-    -v sp="$(spread "${rbds[@]}")" -v as="$(spread "${files[@]}")" 'BEGIN {
+awk -v o="$(stat_median "${rbds[@]}")" -v a="$(stat_median "${files[@]}")" \
+    -v sp="$(stat_spread "${rbds[@]}")" -v as="$(stat_spread "${files[@]}")" 'BEGIN {
 	printf "bench: rbd-int13-read %.2f MiB/s anchor=%.2f ratio=%.2f spread=%s anchor-spread=%s\n",
 		o, a, (a > 0 ? o / a : 0), sp, as }'
 exit 0

@@ -14,6 +14,7 @@
 # with 8192 the guests' reads hardly overlap and the figures flatter both).
 set -uo pipefail
 . "$(dirname "$0")/../lib/qemu.sh"
+. "$(dirname "$0")/../lib/stats.sh"
 . "$(dirname "$0")/../lib/storm.sh"
 
 PXE=$LL_ROOT/build/lifeline.pxe
@@ -52,15 +53,9 @@ run_storm() {
 		return
 	fi
 	R_RATES="${rates[*]}" R_ATS="${STORM_MBR_AT[*]}"
-	R_RATE=$(storm_median "${rates[@]}")
+	R_RATE=$(stat_median "${rates[@]}")
 	R_LAST=$(storm_max "${STORM_MBR_AT[@]}")
 	note "$mode storm: read ${R_RATES} MiB/s; MBR at ${R_ATS} s; tgtd CPU ${R_CPU} s"
-}
-
-# spread VALUES...: max/min.
-spread() {
-	printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
-		END { printf "%.2f", (lo > 0 ? hi / lo : 0) }'
 }
 
 if [ "$(id -u)" != 0 ]; then
@@ -95,7 +90,7 @@ if [ -z "$a_rate" ] || [ -z "$o_rate" ]; then
 	exit 1
 fi
 # shellcheck disable=SC2086
-o_sp=$(spread $o_rates) a_sp=$(spread $a_rates)
+o_sp=$(stat_spread $o_rates) a_sp=$(stat_spread $a_rates)
 note "tgtd CPU during the storm: lifeline $o_cpu s, iPXE $a_cpu s ($STORM_N guests)"
 awk -v o="$o_rate" -v a="$a_rate" -v sp="$o_sp" -v as="$a_sp" -v n="$STORM_N" 'BEGIN {
 	printf "bench: storm-int13-read %.2f MiB/s anchor=%.2f ratio=%.2f spread=%s anchor-spread=%s guests=%d\n",

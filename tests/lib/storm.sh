@@ -217,7 +217,6 @@ storm_tgtd_cpu() {
 		"/proc/$pid/stat"
 }
 
-# storm_median / storm_max VALUES...
-storm_median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
+# storm_max / storm_min VALUES...
 storm_max() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 storm_min() { printf '%s\n' "$@" | sort -g | head -n 1; }
